@@ -1,0 +1,82 @@
+//! Simple-polygon queries: signed area and the first pair of crossing edges.
+
+use super::{P2, segments_intersect};
+
+/// Signed area of a polygon given by its vertices (closing edge implied): positive when
+/// counter-clockwise [m²].
+pub fn polygon_area(vertices: &[P2]) -> f64 {
+    let n = vertices.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (&vertices[i], &vertices[(i + 1) % n]);
+            a.x * b.y - b.x * a.y
+        })
+        .sum::<f64>()
+        / 2.0
+}
+
+/// The first pair of edges (i, j), i < j, that touch although they are not neighbours,
+/// or a repeated vertex, making the outline not simple. Edge i runs from vertex i to
+/// vertex i + 1 (the last edge closes the outline). `None` for a simple polygon.
+pub fn polygon_self_intersection(vertices: &[P2]) -> Option<(usize, usize)> {
+    let n = vertices.len();
+    if n < 3 {
+        return None;
+    }
+    let edge = |i: usize| (&vertices[i], &vertices[(i + 1) % n]);
+    for i in 0..n {
+        for j in i + 1..n {
+            let neighbours = j == i + 1 || (i == 0 && j == n - 1);
+            let (a, b) = edge(i);
+            let (c, d) = edge(j);
+            if neighbours {
+                // Neighbours share one vertex; they must not fold back over each other.
+                let (shared, far_i, far_j) = if j == i + 1 { (b, a, d) } else { (a, b, c) };
+                let u = far_i - shared;
+                let v = far_j - shared;
+                let folds = u.x * v.y - u.y * v.x == 0.0 && u.dot(&v) > 0.0;
+                if folds || a == b {
+                    return Some((i, j));
+                }
+            } else if segments_intersect(a, b, c, d) {
+                return Some((i, j));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn poly(pts: &[(f64, f64)]) -> Vec<P2> {
+        pts.iter().map(|&(x, y)| P2::new(x, y)).collect()
+    }
+
+    #[test]
+    fn square_area_and_orientation() {
+        let sq = poly(&[(0., 0.), (8., 0.), (8., 7.), (0., 7.)]);
+        assert_eq!(polygon_area(&sq), 56.0);
+        let cw: Vec<_> = sq.iter().rev().cloned().collect();
+        assert_eq!(polygon_area(&cw), -56.0);
+        assert_eq!(polygon_self_intersection(&sq), None);
+    }
+
+    #[test]
+    fn l_shape_is_simple_and_bow_tie_is_not() {
+        let l = poly(&[(0., 0.), (4., 0.), (4., 2.), (2., 2.), (2., 4.), (0., 4.)]);
+        assert_eq!(polygon_area(&l), 12.0);
+        assert_eq!(polygon_self_intersection(&l), None);
+        let bow = poly(&[(0., 0.), (2., 2.), (2., 0.), (0., 2.)]);
+        assert_eq!(polygon_self_intersection(&bow), Some((0, 2)));
+    }
+
+    #[test]
+    fn spike_folding_back_and_repeated_vertex_are_not_simple() {
+        let spike = poly(&[(0., 0.), (4., 0.), (2., 0.), (2., 3.)]);
+        assert!(polygon_self_intersection(&spike).is_some());
+        let rep = poly(&[(0., 0.), (4., 0.), (4., 0.), (0., 3.)]);
+        assert!(polygon_self_intersection(&rep).is_some());
+    }
+}

@@ -1,0 +1,67 @@
+//! Floor plans: the site model (sites, buildings, floors, walls, openings, rooms) and its
+//! frames, reading and writing the RON plan format, validation, and the `check` summary.
+
+mod io;
+mod model;
+mod summary;
+mod validate;
+
+pub use io::{load, parse, read, save, to_ron_string};
+pub use model::{Building, Floor, Opening, OpeningKind, Room, RoomKind, Site, Slab, Wall, Xy};
+pub use summary::{Bounds, BuildingSummary, FloorSummary, KindRooms, MaterialWalls, SlabLoss, Summary};
+pub use validate::{MIN_ROOM_AREA, MIN_WALL_LENGTH, Problem, validate};
+
+use std::path::PathBuf;
+
+/// Why a plan could not be read, parsed, validated or written.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The file could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        /// The plan file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The text is not a plan (RON syntax, or a field missing, misspelt or of the wrong type).
+    #[error("{}:{line}:{col}: {message}", path.display())]
+    Syntax {
+        /// The plan file.
+        path: PathBuf,
+        /// Line of the error, from 1.
+        line: usize,
+        /// Column of the error, from 1.
+        col: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The plan parsed but breaks validation rules; every problem is listed.
+    #[error("{}: {} problem(s) in the plan", path.display(), problems.len())]
+    Invalid {
+        /// The plan file.
+        path: PathBuf,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
+    /// The plan could not be written.
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        /// The target file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+impl PlanError {
+    /// One line per problem, each starting with the file: what a user reads.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            PlanError::Invalid { path, problems } => {
+                problems.iter().map(|p| format!("{}: {p}", path.display())).collect()
+            }
+            other => vec![other.to_string()],
+        }
+    }
+}
