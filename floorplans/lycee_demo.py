@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Writes floorplans/lycee-demo.ron, the reference lycée site (pure Python, no packages).
+"""Writes floorplans/lycee-demo.ron, the reference lycée site, and with --aps its 50
+access points, floorplans/lycee-demo.aps.ron (pure Python, no packages).
 
     python3 floorplans/lycee_demo.py > floorplans/lycee-demo.ron
+    python3 floorplans/lycee_demo.py --aps > floorplans/lycee-demo.aps.ron
 
 Building A (60 x 16 m, 3 storeys of 3.5 m): a central corridor (y 7-9 m) between two rows
 of six 8 x 7 m bays; concrete stair cores at both ends of the south row, toilets and a
@@ -146,6 +148,39 @@ def gym():
     return walls, rooms
 
 
+def access_points():
+    """A hand-made 50-AP layout: one AP per classroom and lab, two in the CDI, one per staff
+    room, office pair and hall, three per corridor, four in the gym; 14 dBm on channels
+    36-48 in turn, 0.5 m below the ceiling."""
+    aps = []
+    for level, fname in enumerate(["RDC", "R+1", "R+2"]):
+        _, rooms = teaching_floor(level)
+        for r in rooms:
+            name = r.split('name: "')[1].split('"')[0]
+            kind = r.split("kind: ")[1].split(",")[0]
+            pts = r.split("outline: [")[1].split("]")[0]
+            xs = [float(p.split(",")[0].strip(" (")) for p in pts.split("), ")]
+            ys = [float(p.split(",")[1].strip(" )")) for p in pts.split("), ")]
+            cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+            if kind in ("Classroom", "Lab", "Hall") or name in ("Salle des professeurs", "Préparation", "Direction"):
+                aps.append((name, "A", fname, cx, cy, 3.0))
+            elif kind == "Library":
+                aps += [(f"{name} 1", "A", fname, cx - 4, cy, 3.0), (f"{name} 2", "A", fname, cx + 4, cy, 3.0)]
+            elif kind == "Corridor":
+                aps += [(f"Circulation {level} {k + 1}", "A", fname, x, cy, 3.0) for k, x in enumerate((10.0, 30.0, 50.0))]
+    aps += [(f"Gymnase {k + 1}", "B", "RDC", x, y, 6.5) for k, (x, y) in enumerate(((6, 5), (18, 5), (6, 15), (18, 15)))]
+    aps.append(("Bureau EPS", "B", "RDC", 26.5, 10.0, 2.5))
+    print("// 50 access points for floorplans/lycee-demo.ron, written by floorplans/lycee_demo.py --aps.")
+    print("AccessPoints([")
+    for i, (name, b, fl, x, y, h) in enumerate(aps):
+        ch = (36, 40, 44, 48)[i % 4]
+        print(f'    AccessPoint(name: "{name}", building: "{b}", floor: "{fl}", position: ({f(x)}, {f(y)}), height: {h},')
+        print(f"                radios: [Radio(band: G5, channel: {ch}, width_mhz: 20, tx_power_dbm: 14.0)],")
+        print("                antenna: Isotropic(gain_dbi: 0.0)),")
+    print("])")
+    assert len(aps) == 50, len(aps)
+
+
 def main():
     print("// Reference lycée site for wifiplan, written by floorplans/lycee_demo.py (edit that, not this).")
     print("// Building A: 3-storey teaching block, 60 x 16 m; building B: gym, 32 x 20 m, rotated 25 degrees.")
@@ -177,4 +212,6 @@ def main():
     print(")")
 
 
-main()
+if __name__ == "__main__":
+    import sys
+    access_points() if "--aps" in sys.argv else main()

@@ -2,11 +2,16 @@
 //! stdout and errors on stderr, and maps outcomes to exit codes (0 ok, 1 failure, 2 bad
 //! usage or bad input).
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wifiplan::band::Band;
 use wifiplan::plan::{self, Summary};
+use wifiplan::radio::AccessPoints;
+use wifiplan::radiomap::GridSpec;
+use wifiplan::simulate::{self, SimulateOptions};
+use wifiplan::solver::{CpuBackend, Settings};
 
 #[derive(Parser)]
 #[command(name = "wifiplan", version, about = "Plans the WiFi rollout of a region's lycées")]
@@ -20,10 +25,73 @@ enum Command {
     /// Validate a floor plan and print its summary: buildings, floors, walls per material,
     /// rooms per kind, slab losses and bounding box.
     Check(CheckArgs),
+    /// Simulate the radio maps of a plan's access points: best-server RSSI per floor, and
+    /// each AP's path gain with --per-ap (NumPy .npy files indexed by radiomap.json).
+    Simulate(SimulateArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BackendChoice {
+    /// The best available (the CPU until the GPU backend lands).
+    Auto,
+    /// The rayon CPU reference.
+    Cpu,
 }
 
 #[derive(Args)]
-#[command(allow_negative_numbers = true)]
+#[command(allow_negative_numbers = true, args_override_self = true)]
+struct SimulateArgs {
+    /// Floor plan (RON).
+    plan: PathBuf,
+    /// Access points (aps.ron).
+    #[arg(long)]
+    aps: PathBuf,
+    /// Output folder (created; files of the same names are replaced).
+    #[arg(long)]
+    out: PathBuf,
+    /// Band whose radios are simulated: 2.4, 5 or 6.
+    #[arg(long, default_value = "5", value_parser = parse_band)]
+    band: Band,
+    /// Simulate every radio at this frequency instead of its channel's [GHz].
+    #[arg(long, value_name = "GHZ")]
+    frequency: Option<f64>,
+    /// Cell size [m].
+    #[arg(long, default_value_t = 0.25)]
+    cell: f64,
+    /// Receiver height above each floor [m].
+    #[arg(long, default_value_t = 1.0)]
+    rx_height: f64,
+    /// Margin around each building [m].
+    #[arg(long, default_value_t = 2.0)]
+    margin: f64,
+    /// Same bounds for every plane: XMIN,YMIN,XMAX,YMAX in the site frame [m].
+    #[arg(long, value_parser = parse_bounds, allow_hyphen_values = true)]
+    bounds: Option<[f64; 4]>,
+    /// Most reflections per path (walls and slabs together).
+    #[arg(long, default_value_t = 3)]
+    max_reflections: u32,
+    /// Also write each AP's path gain grid.
+    #[arg(long)]
+    per_ap: bool,
+    /// Solver backend.
+    #[arg(long, value_enum, default_value = "auto")]
+    backend: BackendChoice,
+}
+
+fn parse_band(s: &str) -> Result<Band, String> {
+    Band::from_key(s).ok_or_else(|| format!("unknown band {s:?}: expected 2.4, 5 or 6"))
+}
+
+fn parse_bounds(s: &str) -> Result<[f64; 4], String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|x| x.trim().parse::<f64>().map_err(|_| format!("{x:?} is not a number")))
+        .collect::<Result<_, _>>()?;
+    <[f64; 4]>::try_from(v).map_err(|_| "expected XMIN,YMIN,XMAX,YMAX".to_string())
+}
+
+#[derive(Args)]
+#[command(allow_negative_numbers = true, args_override_self = true)]
 struct CheckArgs {
     /// Floor plan (RON).
     plan: PathBuf,
@@ -79,10 +147,58 @@ fn check(args: &CheckArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
+    let site = plan::load(&args.plan)?;
+    let aps = AccessPoints::load(&args.aps).map_err(|e| Failure::bad_input(e.lines()))?;
+    let options = SimulateOptions {
+        band: args.band,
+        frequency_ghz: args.frequency,
+        grid: GridSpec { cell: args.cell, rx_height: args.rx_height, margin: args.margin, bounds: args.bounds },
+        settings: Settings { max_reflections: args.max_reflections, ..Settings::default() },
+        per_ap: args.per_ap,
+    };
+    let backend = match args.backend {
+        BackendChoice::Auto | BackendChoice::Cpu => CpuBackend,
+    };
+    let bar = ProgressBar::new(aps.0.len() as u64).with_message("access points");
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed})").unwrap_or(ProgressStyle::default_bar()),
+    );
+    let result = simulate::simulate(&site, &aps, &options, &backend, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let sim = result.map_err(|e| {
+        let code = if e.is_bad_input() { 2 } else { 1 };
+        let lines = match &e {
+            simulate::SimulateError::Aps(p) => p.iter().map(|m| format!("{}: {m}", args.aps.display())).collect(),
+            other => vec![other.to_string()],
+        };
+        Failure { lines, code }
+    })?;
+    for s in &sim.skipped {
+        eprintln!("notice: {s}");
+    }
+    simulate::write(&args.out, &sim).map_err(|e| Failure { lines: vec![e.to_string()], code: 1 })?;
+    let cells: usize = sim.maps.planes.iter().map(|p| p.nx * p.ny).sum();
+    println!(
+        "simulated {} APs on {} planes ({} cells) with the {} backend in {:.2} s; wrote {}",
+        sim.ap_names.len(),
+        sim.maps.planes.len(),
+        cells,
+        sim.maps.backend,
+        sim.maps.timings_s.get("solve").copied().unwrap_or(0.0),
+        args.out.join("radiomap.json").display()
+    );
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => check(args),
+        Command::Simulate(args) => simulate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,23 +1,9 @@
 //! The real `wifiplan` binary: outputs, error lines and exit codes (DESIGN.md §4).
 
+mod common;
+
+use common::{stderr, stdout, wifiplan};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn wifiplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wifiplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 #[test]
 fn check_prints_the_summary_of_the_demo_lycee() {

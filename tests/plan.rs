@@ -4,6 +4,7 @@
 use std::path::Path;
 use wifiplan::materials::MaterialDef;
 use wifiplan::plan::{self, OpeningKind, PlanError, RoomKind, Site, validate};
+use wifiplan::ronfile::ReadError;
 
 fn parse(text: &str) -> Site {
     plan::parse(text, Path::new("test.ron")).unwrap_or_else(|e| panic!("{e}"))
@@ -147,7 +148,7 @@ fn building_frames_place_the_gym_of_the_demo_site() {
 fn syntax_errors_carry_file_line_and_column() {
     let text = "Site(\n    name: \"x\",\n    bildings: [],\n)\n";
     let err = plan::parse(text, Path::new("floorplans/x.ron")).unwrap_err();
-    let PlanError::Syntax { line, col, .. } = &err else { panic!("{err:?}") };
+    let PlanError::Input(ReadError::Syntax { line, col, .. }) = &err else { panic!("{err:?}") };
     assert_eq!((*line, *col), (3, 5));
     assert!(err.to_string().starts_with("floorplans/x.ron:3:5: Unexpected field named `bildings`"), "{err}");
     let err = plan::parse("Site(name: \"x\", buildings: [Building(name: \"A\", origin: (0.0 0.0)", Path::new("y.ron"))
@@ -341,5 +342,5 @@ fn load_reports_invalid_plans_with_their_path() {
         )]
     );
     let missing = plan::load(&dir.path().join("missing.ron")).unwrap_err();
-    assert!(matches!(missing, PlanError::Read { .. }), "{missing:?}");
+    assert!(matches!(missing, PlanError::Input(ReadError::Read { .. })), "{missing:?}");
 }

@@ -1,34 +1,21 @@
 //! Reading and writing plan files (RON, DESIGN.md §3). Reading enables RON's
-//! `implicit_some`, so optional values may be written bare; writing is pretty, with
-//! struct names, and atomic.
+//! `implicit_some` ([`crate::ronfile`]), so optional values may be written bare; writing
+//! is pretty, with struct names, and atomic.
 
 use super::{PlanError, Site, validate};
 use crate::atomic::write_atomic;
-use ron::extensions::Extensions;
+use crate::ronfile;
 use ron::ser::PrettyConfig;
 use std::path::Path;
 
-fn options() -> ron::Options {
-    ron::Options::default()
-        .with_default_extension(Extensions::IMPLICIT_SOME)
-        // Deeply nested garbage must give an error, not a stack overflow.
-        .with_recursion_limit(64)
-}
-
 /// Parses plan text; `origin` names the text in errors (usually its path).
 pub fn parse(text: &str, origin: &Path) -> Result<Site, PlanError> {
-    options().from_str(text).map_err(|e| PlanError::Syntax {
-        path: origin.to_path_buf(),
-        line: e.span.start.line,
-        col: e.span.start.col,
-        message: e.code.to_string(),
-    })
+    Ok(ronfile::parse(text, origin)?)
 }
 
 /// Reads and parses a plan file, without validating it.
 pub fn read(path: &Path) -> Result<Site, PlanError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PlanError::Read { path: path.to_path_buf(), source })?;
-    parse(&text, path)
+    Ok(ronfile::read(path)?)
 }
 
 /// Reads, parses and validates a plan file: the site, or every problem found.

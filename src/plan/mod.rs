@@ -16,26 +16,10 @@ use std::path::PathBuf;
 /// Why a plan could not be read, parsed, validated or written.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
-    /// The file could not be read.
-    #[error("{}: cannot read: {source}", path.display())]
-    Read {
-        /// The plan file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The text is not a plan (RON syntax, or a field missing, misspelt or of the wrong type).
-    #[error("{}:{line}:{col}: {message}", path.display())]
-    Syntax {
-        /// The plan file.
-        path: PathBuf,
-        /// Line of the error, from 1.
-        line: usize,
-        /// Column of the error, from 1.
-        col: usize,
-        /// What is wrong.
-        message: String,
-    },
+    /// The file could not be read or is not a plan (RON syntax, or a field missing,
+    /// misspelt or of the wrong type).
+    #[error(transparent)]
+    Input(#[from] crate::ronfile::ReadError),
     /// The plan parsed but breaks validation rules; every problem is listed.
     #[error("{}: {} problem(s) in the plan", path.display(), problems.len())]
     Invalid {

@@ -1,0 +1,256 @@
+//! The `simulate` job: a plan and its access points in, radio maps out. It checks the
+//! inputs (APs in a known building and floor, inside the site, not inside a wall; a grid
+//! that fits in memory), runs a [`Backend`] and writes the maps (DESIGN.md §3).
+
+use crate::band::Band;
+use crate::plan::Site;
+use crate::radio::AccessPoints;
+use crate::radiomap::{self, Grid, GridSpec, MapsFile};
+use crate::scene::{NONE, Scene};
+use crate::solver::{Backend, Job, Settings, SolverError, Transmitter};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// What to simulate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulateOptions {
+    /// Band whose radios are simulated.
+    pub band: Band,
+    /// Frequency for every radio instead of its channel's [GHz].
+    pub frequency_ghz: Option<f64>,
+    /// Receiver grids.
+    pub grid: GridSpec,
+    /// Solver settings.
+    pub settings: Settings,
+    /// Keep and write every AP's path gain grid.
+    pub per_ap: bool,
+}
+
+/// Why a simulation could not run; every variant but `Write` is bad input.
+#[derive(Debug, thiserror::Error)]
+pub enum SimulateError {
+    /// Problems with the APs in this site, one message each.
+    #[error("{}", .0.join("; "))]
+    Aps(Vec<String>),
+    /// Bad option values.
+    #[error("{0}")]
+    Options(String),
+    /// The grids would not fit in memory.
+    #[error(
+        "the radio maps need about {needed_mib} MiB, more than the {available_mib} MiB available; use a larger --cell or --bounds"
+    )]
+    TooLarge {
+        /// Estimate [MiB].
+        needed_mib: u64,
+        /// Limit [MiB].
+        available_mib: u64,
+    },
+    /// The solver refused (material out of range, too many beams).
+    #[error(transparent)]
+    Solver(#[from] SolverError),
+    /// The outputs could not be written.
+    #[error(transparent)]
+    Write(#[from] radiomap::WriteError),
+}
+
+impl SimulateError {
+    /// Whether this is bad input (exit 2) rather than a failure (exit 1).
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, SimulateError::Write(_))
+    }
+}
+
+/// What a simulation produced, ready to write.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// The index file contents.
+    pub maps: MapsFile,
+    /// Best-server RSSI per plane [dBm].
+    pub rssi: Vec<Vec<f32>>,
+    /// Path gain per AP per plane [dB] (empty without `per_ap`).
+    pub gains: Vec<Vec<Vec<f32>>>,
+    /// Names of the simulated APs, in order.
+    pub ap_names: Vec<String>,
+    /// APs left out (no radio in the band), with why.
+    pub skipped: Vec<String>,
+}
+
+/// Site position of an AP, or why it cannot be placed.
+fn place_ap(site: &Site, scene: &Scene, ap: &crate::radio::AccessPoint) -> Result<[f64; 3], String> {
+    let who = format!("AP \"{}\"", ap.name);
+    let Some(b) = site.buildings.iter().find(|b| b.name == ap.building) else {
+        return Err(format!("{who}: no building \"{}\" in the plan", ap.building));
+    };
+    let Some(f) = b.floors.iter().find(|f| f.name == ap.floor) else {
+        return Err(format!("{who}: building \"{}\" has no floor \"{}\"", ap.building, ap.floor));
+    };
+    if ap.height < 0.0 || ap.height > f.height {
+        return Err(format!("{who}: height {} m is outside its floor (0 to {} m)", ap.height, f.height));
+    }
+    let p = b.to_site(ap.position);
+    let z = b.site_z(f.elevation + ap.height);
+    for (k, l) in scene.lines.iter().enumerate() {
+        let (a, c) = (
+            nalgebra::Point2::new(f64::from(l.a[0]), f64::from(l.a[1])),
+            nalgebra::Point2::new(f64::from(l.b[0]), f64::from(l.b[1])),
+        );
+        let ab = c - a;
+        let len = ab.norm();
+        let u = (p - a).dot(&ab) / len;
+        if !(0.0..=len).contains(&u) {
+            continue;
+        }
+        let dist = ((p - a) - ab * (u / len)).norm();
+        let slab = scene.wall_at(k, u, z);
+        if slab != NONE && dist < f64::from(scene.slab_types[slab as usize].thickness) / 2.0 {
+            return Err(format!("{who}: position ({:.2}, {:.2}) lies inside a wall", p.x, p.y));
+        }
+    }
+    let inside_some = scene
+        .buildings
+        .iter()
+        .filter_map(|e| e.bbox)
+        .any(|[x0, y0, x1, y1]| p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1);
+    let any_extent = scene.buildings.iter().any(|e| e.bbox.is_some());
+    if any_extent && !inside_some {
+        return Err(format!("{who}: position ({:.2}, {:.2}) lies outside every building", p.x, p.y));
+    }
+    Ok([p.x, p.y, z])
+}
+
+/// Estimated memory for the maps [bytes].
+fn memory_estimate(grids: &[Grid], aps: usize, per_ap: bool) -> u64 {
+    let cells: u64 = grids.iter().map(|g| g.len() as u64).sum();
+    let kept = if per_ap { aps as u64 + 1 } else { 2 };
+    // f32 results kept, plus f64 accumulators of the planes in flight on each thread.
+    cells * 4 * kept + cells * 8 * rayon::current_num_threads() as u64
+}
+
+fn available_memory() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("MemAvailable:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(8 << 30, |kib| kib * 1024)
+}
+
+/// Runs the simulation (nothing is written).
+pub fn simulate(
+    site: &Site,
+    aps: &AccessPoints,
+    options: &SimulateOptions,
+    backend: &dyn Backend,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Simulation, SimulateError> {
+    let g = &options.grid;
+    if !(g.cell.is_finite() && g.cell > 0.0) {
+        return Err(SimulateError::Options(format!("--cell {}: must be a positive length in metres", g.cell)));
+    }
+    if !(g.margin.is_finite() && g.margin >= 0.0 && g.rx_height.is_finite()) {
+        return Err(SimulateError::Options("--margin and --rx-height must be finite, the margin ≥ 0".into()));
+    }
+    if let Some([x0, y0, x1, y1]) = g.bounds
+        && !(x1 > x0 && y1 > y0 && [x0, y0, x1, y1].iter().all(|v| v.is_finite()))
+    {
+        return Err(SimulateError::Options(format!("--bounds {x0},{y0},{x1},{y1}: need xmin < xmax and ymin < ymax")));
+    }
+    if let Some(f) = options.frequency_ghz
+        && !(f.is_finite() && f > 0.0)
+    {
+        return Err(SimulateError::Options(format!("--frequency {f}: must be a positive frequency in GHz")));
+    }
+    let t0 = Instant::now();
+    let scene = Scene::build(site).map_err(|e| SimulateError::Options(e.to_string()))?;
+    let mut problems = Vec::new();
+    let mut transmitters = Vec::new();
+    let mut eirp = Vec::new();
+    let mut skipped = Vec::new();
+    for ap in &aps.0 {
+        let position = match place_ap(site, &scene, ap) {
+            Ok(p) => p,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let Some(radio) = ap.radios.iter().find(|r| r.band == options.band) else {
+            skipped.push(format!("AP \"{}\" has no radio in the {} band", ap.name, options.band));
+            continue;
+        };
+        let f_ghz = options.frequency_ghz.unwrap_or(radio.frequency_ghz());
+        transmitters.push(Transmitter { name: ap.name.clone(), position, f_ghz });
+        eirp.push(radio.tx_power_dbm + ap.antenna.gain_dbi());
+    }
+    if !problems.is_empty() {
+        return Err(SimulateError::Aps(problems));
+    }
+    if transmitters.is_empty() {
+        return Err(SimulateError::Aps(vec![format!("no AP has a radio in the {} band", options.band)]));
+    }
+    let grids = radiomap::grids(site, &scene, g);
+    if grids.is_empty() {
+        return Err(SimulateError::Options("the plan has no geometry to map; give --bounds".into()));
+    }
+    let needed = memory_estimate(&grids, transmitters.len(), options.per_ap);
+    let available = available_memory();
+    if needed > available / 10 * 8 {
+        return Err(SimulateError::TooLarge { needed_mib: needed >> 20, available_mib: available >> 20 });
+    }
+    let ap_names: Vec<String> = transmitters.iter().map(|t| t.name.clone()).collect();
+    let entries = radiomap::plane_entries(&grids, &ap_names, options.per_ap)?;
+    let t_scene = t0.elapsed().as_secs_f64();
+
+    let t1 = Instant::now();
+    let job = Job { scene: &scene, transmitters: &transmitters, grids: &grids, settings: options.settings };
+    let best = Mutex::new(grids.iter().map(|g| vec![f32::NEG_INFINITY; g.len()]).collect::<Vec<_>>());
+    let kept = Mutex::new(vec![Vec::new(); if options.per_ap { transmitters.len() } else { 0 }]);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    backend.run(&job, &|i, maps: Vec<Vec<f32>>| {
+        {
+            let mut best = best.lock().unwrap_or_else(|e| e.into_inner());
+            for (plane, map) in best.iter_mut().zip(&maps) {
+                for (b, &gain) in plane.iter_mut().zip(map) {
+                    *b = b.max((f64::from(gain) + eirp[i]) as f32);
+                }
+            }
+        }
+        if options.per_ap {
+            kept.lock().unwrap_or_else(|e| e.into_inner())[i] = maps;
+        }
+        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, transmitters.len());
+    })?;
+    let t_solve = t1.elapsed().as_secs_f64();
+
+    let frequencies: BTreeMap<String, f64> = transmitters.iter().map(|t| (t.name.clone(), t.f_ghz)).collect();
+    let first = transmitters[0].f_ghz;
+    let maps = MapsFile {
+        site: site.name.clone(),
+        frequency_ghz: transmitters.iter().all(|t| t.f_ghz == first).then_some(first),
+        frequencies_ghz: frequencies,
+        eirp_dbm: ap_names.iter().cloned().zip(eirp.iter().copied()).collect(),
+        backend: backend.name().to_string(),
+        adapter: backend.adapter(),
+        max_reflections: options.settings.max_reflections,
+        timings_s: [("scene".to_string(), t_scene), ("solve".to_string(), t_solve)].into_iter().collect(),
+        planes: entries,
+    };
+    Ok(Simulation {
+        maps,
+        rssi: best.into_inner().unwrap_or_else(|e| e.into_inner()),
+        gains: kept.into_inner().unwrap_or_else(|e| e.into_inner()),
+        ap_names,
+        skipped,
+    })
+}
+
+/// Writes a simulation into `dir` (files of the same names are replaced).
+pub fn write(dir: &Path, sim: &Simulation) -> Result<(), SimulateError> {
+    let names: Vec<String> = if sim.gains.is_empty() { Vec::new() } else { sim.ap_names.clone() };
+    radiomap::write_maps(dir, &sim.maps, &sim.rssi, &sim.gains, &names)?;
+    Ok(())
+}

@@ -1,0 +1,681 @@
+//! Exact 2D beam tracing from one transmitter over the wall lines.
+//!
+//! Walls are vertical, so a path's horizontal projection is a 2D polyline whose
+//! reflections happen on wall lines, and whatever the heights, its horizontal geometry is
+//! that of a 2D image path. A beam is a wedge of directions from an (image) source,
+//! starting beyond the line it last met. Expanding a beam splits its wedge at every wall
+//! endpoint it sees (and where walls cross), so that in each sub-wedge every ray meets
+//! the same first wall; the part of the sub-wedge before that wall is a [`Region`], whose
+//! points all share one sequence of interactions (transmissions and reflections, in
+//! order). The sub-wedge then goes on through the wall (same source) and, below the
+//! reflection limit, reflects off it (mirrored source).
+//!
+//! Sub-wedges share their boundary directions exactly and regions are half-open (a
+//! point on a boundary ray belongs to the wedge on its left; a point on a wall belongs
+//! to the region before it), so every point of the plane lies in exactly one region of
+//! each interaction sequence: no cell is missed or counted twice, whatever its size.
+//! There is no sampling: the only approximation is the power floor below which a beam
+//! and its descendants are dropped, on a strict upper bound (free space at the beam's
+//! nearest point times the transmissions that hold at every altitude).
+//!
+//! Chains are stored once, as a tree of [`Node`]s; each region points at its last node.
+//! Regions and nodes also carry what cheap upper bounds of their paths need: for each
+//! wall crossed, the largest |T|² of the pieces the beam's rays meet and the altitudes
+//! where those pieces have no gap; for each reflection, the most grazing horizontal
+//! incidence of the beam's rays.
+
+use nalgebra::{Matrix2, Point2, Vector2};
+
+type P = Point2<f64>;
+type V = Vector2<f64>;
+
+/// Directions closer than this are the same critical direction [rad].
+const ANGLE_EPS: f64 = 1e-12;
+/// Wall pieces shorter than this after clipping are ignored [m].
+const LENGTH_EPS: f64 = 1e-9;
+
+/// A 2D isometry p ↦ M p + t (M orthogonal): from a receiver's real frame to the
+/// transmitter's unfolded frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Iso {
+    /// Linear part.
+    pub m: Matrix2<f64>,
+    /// Translation [m].
+    pub t: V,
+}
+
+impl Iso {
+    /// The identity.
+    pub fn identity() -> Iso {
+        Iso { m: Matrix2::identity(), t: V::zeros() }
+    }
+
+    /// The mirror across the line n·p = c (unit n).
+    pub fn mirror(n: V, c: f64) -> Iso {
+        Iso { m: Matrix2::identity() - 2.0 * n * n.transpose(), t: 2.0 * c * n }
+    }
+
+    /// Applies to a point.
+    #[inline]
+    pub fn apply(&self, p: &P) -> P {
+        P::from(self.m * p.coords + self.t)
+    }
+
+    /// `self ∘ other`: first `other`, then `self`.
+    pub fn then_after(&self, other: &Iso) -> Iso {
+        Iso { m: self.m * other.m, t: self.m * other.t + self.t }
+    }
+}
+
+/// A line n·p = c with unit normal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HalfPlane {
+    /// Unit normal.
+    pub n: V,
+    /// Offset [m].
+    pub c: f64,
+}
+
+impl HalfPlane {
+    /// Signed distance of `p` from the line [m].
+    #[inline]
+    pub fn side(&self, p: &P) -> f64 {
+        self.n.dot(&p.coords) - self.c
+    }
+
+    fn flipped(self) -> HalfPlane {
+        HalfPlane { n: -self.n, c: -self.c }
+    }
+
+    /// Oriented so that `p` lies on its negative side.
+    fn facing_away_from(self, p: &P) -> HalfPlane {
+        if self.side(p) > 0.0 { self.flipped() } else { self }
+    }
+}
+
+/// One interaction of a path with a wall line, in the transmitter's unfolded frame;
+/// nodes form a tree (each beam's chain is its parent's plus one node).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Node {
+    /// Wall line index in the scene.
+    pub line: u32,
+    /// Reflection (else transmission).
+    pub reflect: bool,
+    /// The line's start point, unfolded [m].
+    pub origin: P,
+    /// Unit direction along the line (u grows along it), unfolded.
+    pub dir: V,
+    /// Unit normal, unfolded.
+    pub normal: V,
+    /// normal · (origin − transmitter) [m]: a path of unfolded horizontal direction d
+    /// meets the line at the fraction `offset / (normal · d)` of its length.
+    pub offset: f64,
+    /// dir · (transmitter − origin) [m]: where along the line the transmitter projects.
+    pub u_tx: f64,
+    /// Previous node of the chain, or [`NO_NODE`].
+    pub parent: u32,
+    /// Transmissions: the largest |T|² of the wall pieces the beam's rays cross there,
+    /// valid for paths whose altitude stays within `cover` [1].
+    pub max_t: f64,
+    /// Transmissions: altitudes [m] where those pieces have no gap.
+    pub cover: (f64, f64),
+    /// The scene spans the beam's rays meet there: indices [first, last] into
+    /// [`crate::scene::Scene::spans`].
+    pub spans: (u32, u32),
+}
+
+/// No node: the chain is empty.
+pub const NO_NODE: u32 = u32::MAX;
+
+/// The first reflections of a region, for cheap bounds: the line and the smallest
+/// horizontal cosine of incidence of the region's rays on it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ReflectionBound {
+    /// Wall line.
+    pub line: u32,
+    /// Least |cos| of the horizontal incidence angle over the region's rays [1].
+    pub cos_min: f64,
+}
+
+/// How many reflections per region carry a [`ReflectionBound`].
+pub const BOUNDED_REFLECTIONS: usize = 4;
+
+/// Per wall line span: its extent along the line and what a transmission through it
+/// can let through.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpanBound {
+    /// Start along the line [m].
+    pub u0: f64,
+    /// End along the line [m].
+    pub u1: f64,
+    /// Largest |T|² of its layers over angles and polarisations [1].
+    pub max_t: f64,
+    /// Altitudes [m] its layers cover without gap (empty when it has none).
+    pub cover: (f64, f64),
+    /// Its index in [`crate::scene::Scene::spans`].
+    pub index: u32,
+}
+
+/// A convex region of the receiver plane where every point is reached by the same
+/// sequence of interactions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    /// The (image) source the region's rays leave from, real frame [m].
+    pub apex: P,
+    /// Right edge direction of the wedge (points with cross(right, p − apex) ≥ 0).
+    pub right: V,
+    /// Left edge direction (points with cross(left, p − apex) < 0).
+    pub left: V,
+    /// Points must lie strictly on the positive side of this line (the wall the beam
+    /// left from), if any.
+    pub start: Option<HalfPlane>,
+    /// Points must lie on the non-positive side of this line (the next wall), if any.
+    pub end: Option<HalfPlane>,
+    /// Real receiver frame → transmitter's unfolded frame.
+    pub to_unfolded: Iso,
+    /// Last node of the chain ([`NO_NODE`] for none).
+    pub last: u32,
+    /// Number of nodes in the chain.
+    pub len: u32,
+    /// Number of reflections in the chain.
+    pub reflections: u32,
+    /// Product of the transmissions' `max_t` [1], valid for altitudes within `t_cover`.
+    pub t_product: f64,
+    /// Altitudes [m] every transmission's `cover` holds.
+    pub t_cover: (f64, f64),
+    /// The first reflections (up to [`BOUNDED_REFLECTIONS`]).
+    pub reflection_bounds: [ReflectionBound; BOUNDED_REFLECTIONS],
+    /// Lower bound of the unfolded horizontal distance from the transmitter to any
+    /// point of the region [m].
+    pub min_distance: f64,
+    /// Whether the apex itself belongs to the region (the transmitter's own position
+    /// belongs to exactly one region).
+    pub holds_apex: bool,
+}
+
+impl Region {
+    /// Whether the point `p` (real frame) lies in the region.
+    #[inline]
+    pub fn contains(&self, p: &P) -> bool {
+        let d = p - self.apex;
+        if d.x == 0.0 && d.y == 0.0 {
+            return self.holds_apex;
+        }
+        cross(&self.right, &d) >= 0.0
+            && cross(&self.left, &d) < 0.0
+            && self.start.is_none_or(|s| s.side(p) > 0.0)
+            && self.end.is_none_or(|e| e.side(p) <= 0.0)
+    }
+}
+
+/// All regions of one transmitter, in a fixed (depth-first) order.
+#[derive(Debug, Clone, Default)]
+pub struct BeamSet {
+    /// Transmitter position [m].
+    pub tx: P,
+    /// Regions.
+    pub regions: Vec<Region>,
+    /// The interaction tree the regions' chains point into.
+    pub nodes: Vec<Node>,
+}
+
+impl BeamSet {
+    /// The chain of `region` in path order, as node indices, into `out` (cleared first).
+    pub fn chain(&self, region: &Region, out: &mut Vec<u32>) {
+        out.clear();
+        let mut n = region.last;
+        while n != NO_NODE {
+            out.push(n);
+            n = self.nodes[n as usize].parent;
+        }
+        out.reverse();
+    }
+
+    /// Upper bound of the product of a region's transmission coefficients for a path
+    /// whose altitude stays within [z_lo, z_hi] [m].
+    pub fn transmission_bound(&self, region: &Region, z_lo: f64, z_hi: f64) -> f64 {
+        if region.t_cover.0 <= z_lo && z_hi <= region.t_cover.1 {
+            return region.t_product;
+        }
+        let mut bound = 1.0;
+        let mut n = region.last;
+        while n != NO_NODE {
+            let node = &self.nodes[n as usize];
+            if !node.reflect && node.cover.0 <= z_lo && z_hi <= node.cover.1 {
+                bound *= node.max_t;
+            }
+            n = node.parent;
+        }
+        bound
+    }
+}
+
+/// What the tracer needs of a scene's walls.
+pub struct Walls<'a> {
+    /// Wall line endpoints [m].
+    pub lines: &'a [([f64; 2], [f64; 2])],
+    /// Per line: its spans with their transmission bounds, in order along the line.
+    pub spans: &'a [Vec<SpanBound>],
+    /// The scene's line hierarchy.
+    pub bvh: &'a crate::scene::Bvh,
+}
+
+/// Tracer settings.
+#[derive(Debug, Clone, Copy)]
+pub struct TraceLimits {
+    /// Most reflections per path.
+    pub max_reflections: u32,
+    /// Regions whose bound (coefficients × free-space gain at their nearest point) falls
+    /// below this are dropped with their descendants [1].
+    pub power_floor: f64,
+    /// Wavelength [m], for the free-space part of the bound.
+    pub wavelength: f64,
+    /// Refuse to trace more regions than this (memory guard).
+    pub max_regions: usize,
+    /// Lowest and highest altitude any path can reach [m] (for the floor bound).
+    pub z_range: (f64, f64),
+}
+
+/// Why tracing stopped.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TraceError {
+    /// Too many regions for the memory guard.
+    #[error("more than {0} beam regions for one access point; raise the power floor or lower --max-reflections")]
+    TooManyRegions(usize),
+}
+
+#[inline]
+fn cross(a: &V, b: &V) -> f64 {
+    a.x * b.y - a.y * b.x
+}
+
+/// A beam waiting to be expanded.
+#[derive(Clone)]
+struct Beam {
+    apex: P,
+    right: V,
+    left: V,
+    start: Option<(usize, HalfPlane)>,
+    to_unfolded: Iso,
+    last: u32,
+    len: u32,
+    reflections: u32,
+    t_product: f64,
+    t_cover: (f64, f64),
+    /// Product of transmission bounds that hold at every altitude paths can reach.
+    strict: f64,
+    reflection_bounds: [ReflectionBound; BOUNDED_REFLECTIONS],
+    min_distance: f64,
+    holds_apex: bool,
+}
+
+/// The transmission bound of the pieces of `spans` within [u0, u1], and the range of
+/// span indices they cover.
+fn piece_bound(spans: &[SpanBound], u0: f64, u1: f64) -> (f64, (f64, f64), (u32, u32)) {
+    let mut max_t = 0.0f64;
+    let mut cover = (f64::NEG_INFINITY, f64::INFINITY);
+    let mut range = (u32::MAX, 0);
+    for s in spans.iter().filter(|s| s.u1 > u0 - 1e-6 && s.u0 < u1 + 1e-6) {
+        max_t = max_t.max(s.max_t);
+        cover = (cover.0.max(s.cover.0), cover.1.min(s.cover.1));
+        range = (range.0.min(s.index), range.1.max(s.index));
+    }
+    if range.0 > range.1 {
+        // Rounding left no span: allow the whole line.
+        range = (spans.first().map_or(0, |s| s.index), spans.last().map_or(0, |s| s.index));
+        max_t = 1.0;
+        cover = (f64::INFINITY, f64::NEG_INFINITY);
+    }
+    (max_t, cover, range)
+}
+
+/// A wall clipped to a beam: its line, direction interval and line equation.
+struct Candidate {
+    line: usize,
+    phi0: f64,
+    phi1: f64,
+    a: P,
+    b: P,
+    plane: HalfPlane,
+}
+
+fn line_plane(a: &P, b: &P) -> HalfPlane {
+    let d = (b - a).normalize();
+    let n = V::new(-d.y, d.x);
+    HalfPlane { n, c: n.dot(&a.coords) }
+}
+
+/// Clips the segment [a, b] to {p : f(p) ≥ 0} for every half-plane f given as (n, c)
+/// with f(p) = n·p − c; returns the parameter interval kept.
+fn clip(a: &P, b: &P, planes: &[HalfPlane]) -> Option<(f64, f64)> {
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for h in planes {
+        let fa = h.side(a);
+        let fb = h.side(b);
+        if fa < 0.0 && fb < 0.0 {
+            return None;
+        }
+        if fa < 0.0 {
+            t0 = t0.max(fa / (fa - fb));
+        } else if fb < 0.0 {
+            t1 = t1.min(fa / (fa - fb));
+        }
+    }
+    (t0 <= t1).then_some((t0, t1))
+}
+
+/// Traces every region of the transmitter at `tx` [m].
+pub fn trace(tx: P, walls: &Walls, limits: &TraceLimits) -> Result<BeamSet, TraceError> {
+    let mut set = BeamSet { tx, regions: Vec::new(), nodes: Vec::new() };
+    let axes = [V::new(1.0, 0.0), V::new(0.0, 1.0), V::new(-1.0, 0.0), V::new(0.0, -1.0)];
+    // Depth-first with an explicit stack; initial quadrants pushed in reverse so that
+    // regions come out quadrant by quadrant.
+    let mut stack: Vec<Beam> = (0..4)
+        .rev()
+        .map(|k| Beam {
+            apex: tx,
+            right: axes[k],
+            left: axes[(k + 1) % 4],
+            start: None,
+            to_unfolded: Iso::identity(),
+            last: NO_NODE,
+            len: 0,
+            reflections: 0,
+            t_product: 1.0,
+            t_cover: (f64::NEG_INFINITY, f64::INFINITY),
+            strict: 1.0,
+            reflection_bounds: [ReflectionBound::default(); BOUNDED_REFLECTIONS],
+            min_distance: 0.0,
+            holds_apex: k == 0,
+        })
+        .collect();
+    let free_space = |d: f64| {
+        let x = limits.wavelength / (4.0 * std::f64::consts::PI * d.max(1e-3));
+        x * x
+    };
+    while let Some(beam) = stack.pop() {
+        if beam.strict * free_space(beam.min_distance) < limits.power_floor {
+            continue;
+        }
+        let subs = split(&beam, walls);
+        // Children are pushed after the regions so that the traversal stays depth-first
+        // in a fixed order; reversed so that the first sub-wedge is expanded first.
+        let mut children = Vec::new();
+        for (k, sub) in subs.iter().enumerate() {
+            let (right, left) = (sub.right, sub.left);
+            let end = sub.hit.map(|hit| {
+                let (a, b) = walls.lines[hit.line];
+                line_plane(&P::new(a[0], a[1]), &P::new(b[0], b[1])).facing_away_from(&beam.apex)
+            });
+            set.regions.push(Region {
+                apex: beam.apex,
+                right,
+                left,
+                start: beam.start.map(|s| s.1),
+                end,
+                to_unfolded: beam.to_unfolded,
+                last: beam.last,
+                len: beam.len,
+                reflections: beam.reflections,
+                t_product: beam.t_product,
+                t_cover: beam.t_cover,
+                reflection_bounds: beam.reflection_bounds,
+                min_distance: beam.min_distance,
+                holds_apex: beam.holds_apex && k == 0,
+            });
+            if set.regions.len() > limits.max_regions {
+                return Err(TraceError::TooManyRegions(limits.max_regions));
+            }
+            let (Some(hit), Some(end)) = (sub.hit, end) else { continue };
+            let line = hit.line;
+            let (a, b) = walls.lines[line];
+            let (a, b) = (P::new(a[0], a[1]), P::new(b[0], b[1]));
+            let (max_t, cover, spans) = piece_bound(&walls.spans[line], hit.u0, hit.u1);
+            let mut node = |reflect: bool, max_t: f64, cover: (f64, f64)| {
+                let (ua, ub) = (beam.to_unfolded.apply(&a), beam.to_unfolded.apply(&b));
+                let dir = (ub - ua).normalize();
+                let normal = V::new(-dir.y, dir.x);
+                set.nodes.push(Node {
+                    line: line as u32,
+                    reflect,
+                    origin: ua,
+                    dir,
+                    normal,
+                    offset: normal.dot(&(ua - tx)),
+                    u_tx: dir.dot(&(tx - ua)),
+                    parent: beam.last,
+                    max_t,
+                    cover,
+                    spans,
+                });
+                (set.nodes.len() - 1) as u32
+            };
+            let strict = if cover.0 <= limits.z_range.0 && limits.z_range.1 <= cover.1 { max_t } else { 1.0 };
+            let t_node = node(false, max_t, cover);
+            children.push(Beam {
+                // Beyond the wall: its positive side, the apex being on the negative one.
+                start: Some((line, end)),
+                last: t_node,
+                len: beam.len + 1,
+                t_product: beam.t_product * max_t,
+                t_cover: (beam.t_cover.0.max(cover.0), beam.t_cover.1.min(cover.1)),
+                strict: beam.strict * strict,
+                min_distance: hit.distance,
+                holds_apex: false,
+                right,
+                left,
+                ..beam.clone()
+            });
+            if beam.reflections < limits.max_reflections {
+                let mirror = Iso::mirror(end.n, end.c);
+                let r_node = node(true, 1.0, (f64::NEG_INFINITY, f64::INFINITY));
+                let mut reflection_bounds = beam.reflection_bounds;
+                if let Some(slot) = reflection_bounds.get_mut(beam.reflections as usize) {
+                    // The most grazing ray of the sub-wedge is along one of its edges.
+                    *slot = ReflectionBound {
+                        line: line as u32,
+                        cos_min: end.n.dot(&right).abs().min(end.n.dot(&left).abs()),
+                    };
+                }
+                children.push(Beam {
+                    apex: mirror.apply(&beam.apex),
+                    // A mirror reverses orientation: the wedge's edges swap.
+                    right: mirror.m * left,
+                    left: mirror.m * right,
+                    // The reflected beam lies on the apex's side of the wall.
+                    start: Some((line, end.flipped())),
+                    to_unfolded: beam.to_unfolded.then_after(&mirror),
+                    last: r_node,
+                    len: beam.len + 1,
+                    reflections: beam.reflections + 1,
+                    reflection_bounds,
+                    min_distance: hit.distance,
+                    holds_apex: false,
+                    ..beam.clone()
+                });
+            }
+        }
+        stack.extend(children.into_iter().rev());
+    }
+    Ok(set)
+}
+
+/// The first wall the rays of a sub-wedge meet.
+#[derive(Clone, Copy)]
+struct Hit {
+    line: usize,
+    /// Shortest distance from the apex to the piece met [m].
+    distance: f64,
+    /// The piece met, along the line from its start [m].
+    u0: f64,
+    u1: f64,
+}
+
+/// One sub-wedge of a beam: its edges and the first wall its rays meet.
+struct Sub {
+    right: V,
+    left: V,
+    hit: Option<Hit>,
+}
+
+fn rotate(v: &V, phi: f64) -> V {
+    let (s, c) = phi.sin_cos();
+    V::new(c * v.x - s * v.y, s * v.x + c * v.y)
+}
+
+fn split(beam: &Beam, walls: &Walls) -> Vec<Sub> {
+    let s = beam.apex;
+    let width = cross(&beam.right, &beam.left).atan2(beam.right.dot(&beam.left));
+    let angle = |p: &P| {
+        let d = p - s;
+        cross(&beam.right, &d).atan2(beam.right.dot(&d)).clamp(0.0, width)
+    };
+    let mut planes = vec![
+        HalfPlane { n: V::new(-beam.right.y, beam.right.x), c: 0.0 },
+        HalfPlane { n: V::new(beam.left.y, -beam.left.x), c: 0.0 },
+    ];
+    for h in planes.iter_mut() {
+        h.c = h.n.dot(&s.coords);
+    }
+    if let Some((_, start)) = beam.start {
+        planes.push(start);
+    }
+    let start_line = beam.start.map(|(l, _)| l);
+    let mut candidates = Vec::new();
+    walls.bvh.query(
+        |lo, hi| {
+            let corners = [P::new(lo[0], lo[1]), P::new(hi[0], lo[1]), P::new(hi[0], hi[1]), P::new(lo[0], hi[1])];
+            planes.iter().any(|h| corners.iter().all(|c| h.side(c) < 0.0))
+        },
+        |line| {
+            if Some(line) == start_line {
+                return;
+            }
+            let (a, b) = walls.lines[line];
+            let (a, b) = (P::new(a[0], a[1]), P::new(b[0], b[1]));
+            let plane = line_plane(&a, &b);
+            if plane.side(&s).abs() < LENGTH_EPS {
+                return; // rays from the apex graze this line
+            }
+            let Some((t0, t1)) = clip(&a, &b, &planes) else { return };
+            let (ca, cb) = (a + (b - a) * t0, a + (b - a) * t1);
+            if (cb - ca).norm() < LENGTH_EPS {
+                return;
+            }
+            let (pa, pb) = (angle(&ca), angle(&cb));
+            candidates.push(Candidate { line, phi0: pa.min(pb), phi1: pa.max(pb), a: ca, b: cb, plane });
+        },
+    );
+    candidates.sort_by_key(|c| c.line);
+
+    let mut critical: Vec<f64> = vec![0.0, width];
+    for c in &candidates {
+        critical.extend([c.phi0, c.phi1].into_iter().filter(|&p| p > 0.0 && p < width));
+    }
+    critical.sort_by(f64::total_cmp);
+    critical.dedup_by(|a, b| *a - *b <= ANGLE_EPS);
+    if let Some(last) = critical.last_mut() {
+        *last = width;
+    }
+
+    // First wall along the ray at angle phi, with its distance.
+    let first_hit = |phi: f64| -> Option<(usize, f64)> {
+        let v = rotate(&beam.right, phi);
+        let mut best: Option<(usize, f64)> = None;
+        for (k, c) in candidates.iter().enumerate() {
+            if phi < c.phi0 || phi > c.phi1 {
+                continue;
+            }
+            let den = c.plane.n.dot(&v);
+            if den == 0.0 {
+                continue;
+            }
+            let t = (c.plane.c - c.plane.n.dot(&s.coords)) / den;
+            if t > 0.0 && best.is_none_or(|(_, bt)| t < bt) {
+                best = Some((k, t));
+            }
+        }
+        best
+    };
+
+    // Elementary intervals, refined where the nearest wall crosses another one.
+    let mut cuts = critical;
+    let mut intervals: Vec<(f64, f64, Option<usize>)> = Vec::new();
+    let mut i = 0;
+    while i + 1 < cuts.len() {
+        let (p0, p1) = (cuts[i], cuts[i + 1]);
+        let hit = first_hit(0.5 * (p0 + p1)).map(|(k, _)| k);
+        if let Some(k) = hit {
+            let h = &candidates[k];
+            let crossing = candidates.iter().enumerate().find_map(|(j, c)| {
+                if j == k || c.phi1 <= p0 || c.phi0 >= p1 {
+                    return None;
+                }
+                segment_intersection(&h.a, &h.b, &c.a, &c.b)
+                    .map(|x| angle(&x))
+                    .filter(|&phi| phi > p0 + ANGLE_EPS && phi < p1 - ANGLE_EPS)
+            });
+            if let Some(phi) = crossing {
+                cuts.insert(i + 1, phi);
+                continue;
+            }
+        }
+        intervals.push((p0, p1, hit));
+        i += 1;
+    }
+
+    // Merge neighbours with the same first wall; edges computed once per cut.
+    let mut subs: Vec<Sub> = Vec::new();
+    let mut k = 0;
+    while k < intervals.len() {
+        let mut m = k + 1;
+        while m < intervals.len() && intervals[m].2 == intervals[k].2 {
+            m += 1;
+        }
+        let p1 = intervals[m - 1].1;
+        let right = subs.last().map_or(beam.right, |prev| prev.left);
+        let left = if m == intervals.len() { beam.left } else { rotate(&beam.right, p1) };
+        let hit = intervals[k].2.map(|ci| {
+            let c = &candidates[ci];
+            // Nearest point of the wall piece seen within [p0, p1].
+            let clipped = clip(
+                &c.a,
+                &c.b,
+                &[
+                    HalfPlane { n: V::new(-right.y, right.x), c: V::new(-right.y, right.x).dot(&s.coords) },
+                    HalfPlane { n: V::new(left.y, -left.x), c: V::new(left.y, -left.x).dot(&s.coords) },
+                ],
+            );
+            let (qa, qb) = clipped.map_or((c.a, c.b), |(t0, t1)| (c.a + (c.b - c.a) * t0, c.a + (c.b - c.a) * t1));
+            let (la, lb) = walls.lines[c.line];
+            let (la, lb) = (P::new(la[0], la[1]), P::new(lb[0], lb[1]));
+            let dir = (lb - la).normalize();
+            let (u0, u1) = ((qa - la).dot(&dir), (qb - la).dot(&dir));
+            Hit { line: c.line, distance: segment_distance(&s, &qa, &qb), u0: u0.min(u1), u1: u0.max(u1) }
+        });
+        subs.push(Sub { right, left, hit });
+        k = m;
+    }
+    subs
+}
+
+/// Intersection point of two closed segments that cross properly, if any.
+fn segment_intersection(a: &P, b: &P, c: &P, d: &P) -> Option<P> {
+    let r = b - a;
+    let q = d - c;
+    let den = cross(&r, &q);
+    if den.abs() < 1e-15 {
+        return None;
+    }
+    let t = cross(&(c - a), &q) / den;
+    let u = cross(&(c - a), &r) / den;
+    (t > 0.0 && t < 1.0 && u > 0.0 && u < 1.0).then(|| a + r * t)
+}
+
+/// Distance from `p` to the segment [a, b] [m].
+fn segment_distance(p: &P, a: &P, b: &P) -> f64 {
+    let ab = b - a;
+    let len2 = ab.norm_squared();
+    let t = if len2 > 0.0 { ((p - a).dot(&ab) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    (p - (a + ab * t)).norm()
+}

@@ -1,0 +1,325 @@
+//! The CPU backend: beam tracing per transmitter, then every receiver cell evaluated
+//! against the regions that contain it, in parallel with rayon over transmitters and
+//! bands of grid rows. Each cell is summed by one task in a fixed order (regions in
+//! tracing order, then vertical paths), so results do not depend on the thread count.
+
+use super::beams::{self, BeamSet, HalfPlane, Region, SpanBound, TraceLimits, Walls};
+use super::path::PathContext;
+use super::vertical::{VerticalPath, vertical_paths};
+use super::{Backend, Job, SolverError, TxMaps};
+use crate::materials::SPEED_OF_LIGHT;
+use crate::radiomap::Grid;
+use crate::scene::Scene;
+use crate::scene::tables::CoefficientTable;
+use nalgebra::{Point2, Vector2};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+type P = Point2<f64>;
+
+/// Grid rows per parallel task.
+const BAND_ROWS: usize = 8;
+
+/// The rayon backend.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuBackend;
+
+/// Per frequency: tables and the bounds the tracer and the evaluation need.
+struct Prepared {
+    table: CoefficientTable,
+    spans: Vec<Vec<SpanBound>>,
+    line_reflection_max: Vec<Vec<f32>>,
+    plane_reflection_max: Vec<Vec<f32>>,
+    plane_max_t: Vec<f64>,
+    plane_max_r: Vec<f64>,
+}
+
+/// Largest |R|² of a table sample.
+fn reflection_power(v: &[f32; 8]) -> f32 {
+    (v[0] * v[0] + v[1] * v[1]).max(v[2] * v[2] + v[3] * v[3])
+}
+
+fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Prepared, SolverError> {
+    let table = CoefficientTable::build(scene, f_ghz, intervals)?;
+    let samples = |st: u32| &table.values[st as usize * (intervals + 1)..(st as usize + 1) * (intervals + 1)];
+    let mut spans = Vec::with_capacity(scene.lines.len());
+    let mut line_reflection_max = Vec::with_capacity(scene.lines.len());
+    for l in &scene.lines {
+        let mut bounds = Vec::new();
+        let mut refl = vec![0f32; intervals + 1];
+        for (k, s) in scene.spans[l.span_start as usize..(l.span_start + l.span_count) as usize].iter().enumerate() {
+            let layers = &scene.layers[s.layer_start as usize..(s.layer_start + s.layer_count) as usize];
+            let contiguous = !layers.is_empty() && layers.windows(2).all(|w| w[1].z0 <= w[0].z1);
+            let cover = if contiguous {
+                (f64::from(layers[0].z0), f64::from(layers[layers.len() - 1].z1))
+            } else {
+                (f64::INFINITY, f64::NEG_INFINITY)
+            };
+            let max_t =
+                layers.iter().map(|x| f64::from(table.max_transmission[x.slab_type as usize])).fold(0.0, f64::max);
+            let index = l.span_start + k as u32;
+            bounds.push(SpanBound { u0: f64::from(s.u0), u1: f64::from(s.u1), max_t, cover, index });
+            for x in layers {
+                for (r, v) in refl.iter_mut().zip(samples(x.slab_type)) {
+                    *r = r.max(reflection_power(v));
+                }
+            }
+        }
+        // Suffix maximum: the largest |R|² at any cosine from sample i up.
+        for i in (0..intervals).rev() {
+            refl[i] = refl[i].max(refl[i + 1]);
+        }
+        spans.push(bounds);
+        line_reflection_max.push(refl);
+    }
+    let (mut plane_max_t, mut plane_max_r, mut plane_reflection_max) = (Vec::new(), Vec::new(), Vec::new());
+    for k in 0..scene.planes.len() {
+        let (mut mt, mut mr) = (0f64, 0f64);
+        let mut refl = vec![0f32; intervals + 1];
+        for p in scene.plane_polygons(k) {
+            mt = mt.max(f64::from(table.max_transmission[p.slab_type as usize]));
+            mr = mr.max(f64::from(table.max_reflection[p.slab_type as usize]));
+            for (r, v) in refl.iter_mut().zip(samples(p.slab_type)) {
+                *r = r.max(reflection_power(v));
+            }
+        }
+        plane_max_t.push(mt);
+        plane_max_r.push(mr);
+        plane_reflection_max.push(refl);
+    }
+    Ok(Prepared { table, spans, line_reflection_max, plane_reflection_max, plane_max_t, plane_max_r })
+}
+
+/// Clips a convex polygon to {p : n·p − c ≥ 0}.
+fn clip_polygon(poly: &[P], n: Vector2<f64>, c: f64) -> Vec<P> {
+    let mut out = Vec::with_capacity(poly.len() + 1);
+    for i in 0..poly.len() {
+        let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
+        let (fa, fb) = (n.dot(&a.coords) - c, n.dot(&b.coords) - c);
+        if fa >= 0.0 {
+            out.push(a);
+        }
+        if (fa >= 0.0) != (fb >= 0.0) {
+            out.push(a + (b - a) * (fa / (fa - fb)));
+        }
+    }
+    out
+}
+
+/// The region as half-planes {n·p − c ≥ 0} (closed versions of its tests).
+fn region_planes(r: &Region) -> Vec<(Vector2<f64>, f64)> {
+    let mut out = Vec::with_capacity(4);
+    let nr = Vector2::new(-r.right.y, r.right.x);
+    out.push((nr, nr.dot(&r.apex.coords)));
+    let nl = Vector2::new(r.left.y, -r.left.x);
+    out.push((nl, nl.dot(&r.apex.coords)));
+    if let Some(HalfPlane { n, c }) = r.start {
+        out.push((n, c));
+    }
+    if let Some(HalfPlane { n, c }) = r.end {
+        out.push((-n, -c));
+    }
+    out
+}
+
+/// Cell rows [iy] and the columns of each row [ix] whose centres may lie in `region`
+/// (a conservative scan of its polygon clipped to the band).
+fn rows_of(region: &Region, grid: &Grid, rows: &std::ops::Range<usize>) -> Vec<(usize, usize, usize)> {
+    let eps = 1e-9 * grid.cell;
+    let y0 = grid.ymin + rows.start as f64 * grid.cell - eps;
+    let y1 = grid.ymin + rows.end as f64 * grid.cell + eps;
+    let x0 = grid.xmin - eps;
+    let x1 = grid.xmin + grid.nx as f64 * grid.cell + eps;
+    let mut poly = vec![P::new(x0, y0), P::new(x1, y0), P::new(x1, y1), P::new(x0, y1)];
+    for (n, c) in region_planes(region) {
+        poly = clip_polygon(&poly, n, c);
+        if poly.len() < 3 {
+            return Vec::new();
+        }
+    }
+    let mut out = Vec::new();
+    for iy in rows.clone() {
+        let yc = grid.ymin + (iy as f64 + 0.5) * grid.cell;
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for i in 0..poly.len() {
+            let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
+            if (a.y - yc) * (b.y - yc) <= 0.0 {
+                let (xa, xb) = if a.y == b.y {
+                    (a.x.min(b.x), a.x.max(b.x))
+                } else {
+                    let x = a.x + (b.x - a.x) * (yc - a.y) / (b.y - a.y);
+                    (x, x)
+                };
+                lo = lo.min(xa);
+                hi = hi.max(xb);
+            }
+        }
+        if lo > hi {
+            continue;
+        }
+        let first = (((lo - grid.xmin) / grid.cell - 0.5).ceil() - 1.0).max(0.0) as usize;
+        let last = (((hi - grid.xmin) / grid.cell - 0.5).floor() + 1.0).min(grid.nx as f64 - 1.0);
+        if last >= first as f64 {
+            out.push((iy, first, last as usize));
+        }
+    }
+    out
+}
+
+/// Adds every path of every region into the rows `rows` of `grid`.
+///
+/// Regions without reflection go first (every cell has exactly one, the direct path
+/// through walls, with each of its vertical paths); the cell's running total then sets a
+/// cutoff, `relative_cutoff` times it, below which a path of the other regions is not
+/// worth evaluating. A region is skipped for a vertical path when a bound of its paths
+/// over the whole region is below the cutoff of its weakest cell; a path, when its
+/// bound at the cell is. Every dropped path is below `relative_cutoff` times the final
+/// total of its cell.
+#[allow(clippy::too_many_arguments)]
+fn evaluate_band(
+    ctx: &PathContext,
+    set: &BeamSet,
+    grid: &Grid,
+    verticals: &[VerticalPath],
+    max_reflections: u32,
+    relative_cutoff: f64,
+    rows: std::ops::Range<usize>,
+) -> Vec<f64> {
+    let mut acc = vec![0f64; rows.len() * grid.nx];
+    let mut chain = Vec::new();
+    let fs = ctx.wavelength / (4.0 * std::f64::consts::PI);
+    let mut kept: Vec<(&VerticalPath, f64)> = Vec::new();
+    for pass in 0..2 {
+        for region in set.regions.iter().filter(|r| (r.reflections == 0) == (pass == 0)) {
+            let spans = rows_of(region, grid, &rows);
+            if spans.is_empty() {
+                continue;
+            }
+            let weakest = if pass == 0 {
+                0.0
+            } else {
+                spans
+                    .iter()
+                    .flat_map(|&(iy, a, b)| {
+                        acc[(iy - rows.start) * grid.nx + a..=(iy - rows.start) * grid.nx + b].iter()
+                    })
+                    .fold(f64::INFINITY, |m, &g| m.min(g))
+                    * relative_cutoff
+            };
+            kept.clear();
+            for v in verticals.iter().filter(|v| v.reflections + region.reflections <= max_reflections) {
+                let t_bound = set.transmission_bound(region, v.z_lo, v.z_hi);
+                if pass == 1 {
+                    let l = region.min_distance;
+                    let d2 = l * l + v.travel * v.travel;
+                    let horizontal = if d2 > 0.0 { l / d2.sqrt() } else { 1.0 };
+                    let bound = fs * fs / d2.max(1e-6) * t_bound * ctx.reflection_bound(region, v, horizontal, 0.0);
+                    if bound < weakest {
+                        continue;
+                    }
+                }
+                kept.push((v, t_bound));
+            }
+            if kept.is_empty() {
+                continue;
+            }
+            set.chain(region, &mut chain);
+            for (iy, first, last) in spans {
+                let row = (iy - rows.start) * grid.nx;
+                for ix in first..=last {
+                    let (x, y) = grid.centre(ix, iy);
+                    let p = P::new(x, y);
+                    if !region.contains(&p) {
+                        continue;
+                    }
+                    let cutoff = acc[row + ix] * relative_cutoff;
+                    let mut g = 0.0;
+                    for &(v, t_bound) in &kept {
+                        g += ctx.path_gain(set, region, &chain, v, &p, cutoff, t_bound);
+                    }
+                    acc[row + ix] += g;
+                }
+            }
+        }
+    }
+    acc
+}
+
+fn to_db(g: f64) -> f32 {
+    if g > 0.0 { (10.0 * g.log10()) as f32 } else { f32::NEG_INFINITY }
+}
+
+impl Backend for CpuBackend {
+    fn name(&self) -> &'static str {
+        "cpu"
+    }
+
+    fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<(), SolverError> {
+        let scene = job.scene;
+        let s = &job.settings;
+        let mut prepared: BTreeMap<u64, Prepared> = BTreeMap::new();
+        for tx in job.transmitters {
+            if let std::collections::btree_map::Entry::Vacant(e) = prepared.entry(tx.f_ghz.to_bits()) {
+                e.insert(prepare(scene, tx.f_ghz, s.table_intervals)?);
+            }
+        }
+        let lines: Vec<([f64; 2], [f64; 2])> =
+            scene.lines.iter().map(|l| (l.a.map(f64::from), l.b.map(f64::from))).collect();
+        let altitudes = scene.plane_altitudes();
+        let z_range = altitudes
+            .iter()
+            .copied()
+            .chain(job.transmitters.iter().map(|t| t.position[2]))
+            .chain(job.grids.iter().map(|g| g.z))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), z| (lo.min(z), hi.max(z)));
+        let floor = 10f64.powf(s.power_floor_db / 10.0);
+        let relative = 10f64.powf(s.relative_cutoff_db / 10.0);
+        job.transmitters.par_iter().enumerate().try_for_each(|(i, tx)| {
+            let prep = &prepared[&tx.f_ghz.to_bits()];
+            let wavelength = SPEED_OF_LIGHT / (tx.f_ghz * 1e9);
+            let walls = Walls { lines: &lines, spans: &prep.spans, bvh: &scene.bvh };
+            let limits = TraceLimits {
+                max_reflections: s.max_reflections,
+                power_floor: floor,
+                wavelength,
+                max_regions: s.max_regions,
+                z_range,
+            };
+            let set = beams::trace(P::new(tx.position[0], tx.position[1]), &walls, &limits)
+                .map_err(|source| SolverError::Trace { name: tx.name.clone(), source })?;
+            let ctx = PathContext {
+                scene,
+                table: &prep.table,
+                wavelength,
+                floor,
+                line_reflection_max: &prep.line_reflection_max,
+                plane_reflection_max: &prep.plane_reflection_max,
+            };
+            let maps: TxMaps = job
+                .grids
+                .iter()
+                .map(|grid| {
+                    let verticals = vertical_paths(
+                        &altitudes,
+                        &prep.plane_max_t,
+                        &prep.plane_max_r,
+                        tx.position[2],
+                        grid.z,
+                        s.max_reflections,
+                        floor,
+                        wavelength,
+                    );
+                    let bands: Vec<std::ops::Range<usize>> =
+                        (0..grid.ny).step_by(BAND_ROWS).map(|r| r..(r + BAND_ROWS).min(grid.ny)).collect();
+                    bands
+                        .into_par_iter()
+                        .map(|rows| evaluate_band(&ctx, &set, grid, &verticals, s.max_reflections, relative, rows))
+                        .flat_map_iter(|band| band.into_iter().map(to_db))
+                        .collect()
+                })
+                .collect();
+            sink(i, maps);
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,345 @@
+//! The CPU propagation engine against closed forms (Friis, one slab, one reflection, the
+//! image method in a rectangular room, a slab between floors), against Sionna RT 2.2
+//! reference values, and for convergence, ablation and determinism.
+
+use nalgebra::{Complex, Vector3};
+use std::path::Path;
+use wifiplan::band::Band;
+use wifiplan::materials::{Material, SPEED_OF_LIGHT};
+use wifiplan::plan::{self, Site};
+use wifiplan::radio::{AccessPoint, AccessPoints, Antenna, Radio};
+use wifiplan::radiomap::GridSpec;
+use wifiplan::simulate::{self, SimulateOptions, Simulation};
+use wifiplan::solver::{CpuBackend, Settings};
+
+const F_GHZ: f64 = 5.5;
+
+fn site(path: &str) -> Site {
+    plan::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn ap(name: &str, building: &str, floor: &str, x: f64, y: f64, height: f64) -> AccessPoint {
+    AccessPoint {
+        name: name.into(),
+        building: building.into(),
+        floor: floor.into(),
+        position: (x, y),
+        height,
+        radios: vec![Radio { band: Band::G5, channel: None, width_mhz: 20, tx_power_dbm: 0.0 }],
+        antenna: Antenna::Isotropic { gain_dbi: 0.0 },
+    }
+}
+
+fn options(cell: f64, rx_height: f64, max_reflections: u32) -> SimulateOptions {
+    SimulateOptions {
+        band: Band::G5,
+        frequency_ghz: Some(F_GHZ),
+        grid: GridSpec { cell, rx_height, margin: 0.0, bounds: None },
+        settings: Settings { max_reflections, ..Settings::default() },
+        per_ap: true,
+    }
+}
+
+fn run(site: &Site, aps: Vec<AccessPoint>, options: &SimulateOptions) -> Simulation {
+    simulate::simulate(site, &AccessPoints(aps), options, &CpuBackend, &|_, _| {}).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn wavelength() -> f64 {
+    SPEED_OF_LIGHT / (F_GHZ * 1e9)
+}
+
+/// Free-space path gain at distance `d` [m], in dB.
+fn friis_db(d: f64) -> f64 {
+    20.0 * (wavelength() / (4.0 * std::f64::consts::PI * d)).log10()
+}
+
+/// The cells of plane `k` as (x, y, gain dB) of AP `a`.
+fn cells(sim: &Simulation, a: usize, k: usize) -> Vec<(f64, f64, f64)> {
+    let p = &sim.maps.planes[k];
+    let g = &sim.gains[a][k];
+    let mut out = Vec::new();
+    for iy in 0..p.ny {
+        for ix in 0..p.nx {
+            let x = p.xmin + (ix as f64 + 0.5) * p.cell_size;
+            let y = p.ymin + (iy as f64 + 0.5) * p.cell_size;
+            out.push((x, y, f64::from(g[iy * p.nx + ix])));
+        }
+    }
+    out
+}
+
+fn slab(name: &str, thickness: f64, cos: f64) -> wifiplan::materials::SlabCoefficients {
+    Material::itu(name).unwrap().slab_coefficients(F_GHZ, thickness, cos).unwrap().unwrap()
+}
+
+fn db(x: f64) -> f64 {
+    10.0 * x.log10()
+}
+
+#[test]
+fn free_space_follows_friis_within_0_1_db() {
+    let s = site("floorplans/free_space.ron");
+    let sim = run(&s, vec![ap("a", "F", "0", 10.0, 10.0, 2.0)], &options(0.25, 1.0, 3));
+    let mut checked = 0;
+    for (x, y, g) in cells(&sim, 0, 0) {
+        let d = ((x - 10.0).powi(2) + (y - 10.0).powi(2) + 1.0).sqrt();
+        if d >= 1.0 {
+            assert!((g - friis_db(d)).abs() <= 0.1, "({x}, {y}): {g} dB, Friis {} dB", friis_db(d));
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6400);
+}
+
+#[test]
+fn behind_one_wall_free_space_times_the_slab_te_transmission_within_0_2_db() {
+    // AP and receivers at the same height: horizontal paths, all TE on the vertical wall.
+    let s = site("floorplans/single_wall.ron");
+    let sim = run(&s, vec![ap("a", "W", "0", 5.0, 10.0, 1.5)], &options(0.25, 1.5, 3));
+    let mut angles = Vec::new();
+    for (x, y, g) in cells(&sim, 0, 0).into_iter().filter(|c| c.0 > 10.5) {
+        let d = (x - 5.0).hypot(y - 10.0);
+        let cos = (x - 5.0) / d;
+        // Only rays that cross the wall (y within 0..20 at x = 10).
+        let y_cross = 10.0 + (y - 10.0) * 5.0 / (x - 5.0);
+        if !(0.5..19.5).contains(&y_cross) {
+            continue;
+        }
+        let expected = friis_db(d) + db(slab("concrete", 0.2, cos).t_te.norm_sqr());
+        assert!(
+            (g - expected).abs() <= 0.2,
+            "({x}, {y}) at {:.0}°: {g} dB, expected {expected} dB",
+            cos.acos().to_degrees()
+        );
+        angles.push(cos.acos().to_degrees());
+    }
+    let widest = angles.iter().cloned().fold(0.0, f64::max);
+    assert!(angles.len() > 1000 && widest > 60.0, "{} cells up to {widest}°", angles.len());
+}
+
+#[test]
+fn through_one_wall_at_an_elevation_the_field_splits_into_te_and_tm() {
+    // AP 1.5 m above the receivers: the V field meets the wall partly as TM; the received
+    // amplitude is T_TE cos²ψ + T_TM sin²ψ with ψ between e_θ and the TE direction.
+    let s = site("floorplans/single_wall.ron");
+    let sim = run(&s, vec![ap("a", "W", "0", 7.0, 10.0, 2.5)], &options(0.5, 1.0, 0));
+    let mut checked = 0;
+    for (x, y, g) in cells(&sim, 0, 0).into_iter().filter(|c| c.0 > 10.5 && (c.1 - 10.0).abs() < 6.0) {
+        let k = Vector3::new(x - 7.0, y - 10.0, -1.5).normalize();
+        let n = Vector3::new(1.0, 0.0, 0.0);
+        let te = k.cross(&n).normalize();
+        let theta = Vector3::new(-k.z * k.x, -k.z * k.y, 1.0 - k.z * k.z).normalize();
+        let c2 = te.dot(&theta).powi(2);
+        let t = slab("concrete", 0.2, k.dot(&n));
+        let amplitude: Complex<f64> = t.t_te * c2 + t.t_tm * (1.0 - c2);
+        let d = ((x - 7.0).powi(2) + (y - 10.0).powi(2) + 2.25).sqrt();
+        let expected = friis_db(d) + db(amplitude.norm_sqr());
+        assert!((g - expected).abs() <= 0.2, "({x}, {y}): {g} dB, expected {expected} dB");
+        checked += 1;
+    }
+    assert!(checked > 100);
+}
+
+#[test]
+fn before_one_long_wall_direct_plus_one_reflection_within_0_2_db() {
+    let s = site("floorplans/single_wall.ron");
+    let sim = run(&s, vec![ap("a", "W", "0", 5.0, 10.0, 1.5)], &options(0.25, 1.5, 3));
+    let mut checked = 0;
+    for (x, y, g) in cells(&sim, 0, 0).into_iter().filter(|c| c.0 < 9.5) {
+        let d1 = (x - 5.0).hypot(y - 10.0);
+        if d1 < 1.0 {
+            continue;
+        }
+        // Image source at (15, 10); the reflection point must lie on the wall.
+        let d2 = (x - 15.0).hypot(y - 10.0);
+        let y_hit = 10.0 + (y - 10.0) * 5.0 / (15.0 - x);
+        if !(0.5..19.5).contains(&y_hit) {
+            continue;
+        }
+        let cos = (15.0 - x) / d2;
+        let direct = (wavelength() / (4.0 * std::f64::consts::PI * d1)).powi(2);
+        let reflected =
+            (wavelength() / (4.0 * std::f64::consts::PI * d2)).powi(2) * slab("concrete", 0.2, cos).r_te.norm_sqr();
+        let expected = db(direct + reflected);
+        assert!((g - expected).abs() <= 0.2, "({x}, {y}): {g} dB, expected {expected} dB");
+        checked += 1;
+    }
+    assert!(checked > 1000, "{checked}");
+}
+
+#[test]
+fn empty_room_matches_the_image_method_to_order_3_within_0_3_db() {
+    // 10 × 8 m, concrete 0.2 m; AP and receivers at 1.5 m: every path is horizontal (TE).
+    // Images of (x0, y0) in [0, W]: 2kW + x0 after |2k| reflections, 2kW − x0 after |2k − 1|.
+    let (w, h, x0, y0) = (10.0, 8.0, 5.0, 4.0);
+    let s = site("floorplans/empty_room.ron");
+    let sim = run(&s, vec![ap("a", "R", "0", x0, y0, 1.5)], &options(0.25, 1.5, 3));
+    let images = |len: f64, p: f64| -> Vec<(f64, u32)> {
+        (-2i32..=2)
+            .flat_map(|k| {
+                let k2 = 2.0 * f64::from(k) * len;
+                [(k2 + p, (2 * k).unsigned_abs()), (k2 - p, (2 * k - 1).unsigned_abs())]
+            })
+            .collect()
+    };
+    let mut worst: f64 = 0.0;
+    for (x, y, g) in cells(&sim, 0, 0).into_iter().filter(|c| c.0 > 0.0 && c.0 < w && c.1 > 0.0 && c.1 < h) {
+        let mut total = 0.0;
+        for &(ix, nx) in &images(w, x0) {
+            for &(iy, ny) in &images(h, y0) {
+                if nx + ny > 3 {
+                    continue;
+                }
+                let (dx, dy) = (x - ix, y - iy);
+                let d = dx.hypot(dy);
+                if d == 0.0 {
+                    continue;
+                }
+                let rx = slab("concrete", 0.2, dx.abs() / d).r_te.norm_sqr();
+                let ry = slab("concrete", 0.2, dy.abs() / d).r_te.norm_sqr();
+                total +=
+                    (wavelength() / (4.0 * std::f64::consts::PI * d)).powi(2) * rx.powi(nx as i32) * ry.powi(ny as i32);
+            }
+        }
+        worst = worst.max((g - db(total)).abs());
+        assert!((g - db(total)).abs() <= 0.3, "({x}, {y}): {g} dB, image method {} dB", db(total));
+    }
+    println!("empty room: worst difference {worst:.4} dB");
+}
+
+#[test]
+fn through_a_slab_upstairs_free_space_times_the_slab_tm_transmission_within_0_3_db() {
+    let s = site("tests/data/two_floors.ron");
+    let sim = run(&s, vec![ap("a", "T", "0", 10.0, 10.0, 2.0)], &options(0.5, 1.0, 3));
+    let upstairs = sim.maps.planes.iter().position(|p| p.floor == "1").unwrap();
+    let mut checked = 0;
+    for (x, y, g) in cells(&sim, 0, upstairs) {
+        let r = (x - 10.0).hypot(y - 10.0);
+        let d = (r * r + 4.0).sqrt();
+        // V polarisation meets a horizontal slab as TM; the angle is from the vertical.
+        let expected = friis_db(d) + db(slab("concrete", 0.2, 2.0 / d).t_tm.norm_sqr());
+        assert!((g - expected).abs() <= 0.3, "({x}, {y}): {g} dB, expected {expected} dB");
+        checked += 1;
+    }
+    assert_eq!(checked, 1600);
+}
+
+/// Best-server comparison against a stored Sionna reference: (mean Δ, mean |Δ|, p90 |Δ|).
+fn against_sionna(scene: &str, max_reflections: Option<u32>) -> (f64, f64, f64, usize) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sionna");
+    let site = plan::load(&dir.join(format!("{scene}.site.ron"))).unwrap();
+    let aps = AccessPoints::load(&dir.join(format!("{scene}.aps.ron"))).unwrap();
+    let args: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{scene}.simulate.json"))).unwrap()).unwrap();
+    let grid = &args["grid"];
+    let (xmin, ymin, cell) =
+        (grid["xmin"].as_f64().unwrap(), grid["ymin"].as_f64().unwrap(), grid["cell_size"].as_f64().unwrap());
+    let (nx, ny) = (grid["nx"].as_u64().unwrap() as f64, grid["ny"].as_u64().unwrap() as f64);
+    let opts = SimulateOptions {
+        band: Band::G5,
+        frequency_ghz: args["frequency_ghz"].as_f64(),
+        grid: GridSpec {
+            cell,
+            rx_height: grid["rx_height_above_floor"].as_f64().unwrap(),
+            margin: 0.0,
+            bounds: Some([xmin, ymin, xmin + nx * cell, ymin + ny * cell]),
+        },
+        settings: Settings { max_reflections: max_reflections.unwrap_or(3), ..Settings::default() },
+        per_ap: true,
+    };
+    let sim = simulate::simulate(&site, &aps, &opts, &CpuBackend, &|_, _| {}).unwrap();
+    let k = sim.maps.planes.iter().position(|p| p.floor == args["grid_floor"].as_str().unwrap()).unwrap();
+    let nx = sim.maps.planes[k].nx;
+    let csv = std::fs::read_to_string(dir.join(format!("{scene}.reference.csv"))).unwrap();
+    let mut deltas = Vec::new();
+    for line in csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (ix, iy): (usize, usize) = (f[0].parse().unwrap(), f[1].parse().unwrap());
+        let reference: f64 = f[f.len() - 1].parse().unwrap();
+        let ours = sim.gains.iter().map(|g| f64::from(g[k][iy * nx + ix])).fold(f64::NEG_INFINITY, f64::max);
+        assert!(ours.is_finite(), "{scene}: cell ({ix}, {iy}) gets nothing");
+        deltas.push(ours - reference);
+    }
+    let n = deltas.len();
+    let mean = deltas.iter().sum::<f64>() / n as f64;
+    let mut abs: Vec<f64> = deltas.iter().map(|d| d.abs()).collect();
+    abs.sort_by(f64::total_cmp);
+    (mean, abs.iter().sum::<f64>() / n as f64, abs[(n * 9) / 10], n)
+}
+
+#[test]
+fn matches_sionna_rt_on_its_four_scenes() {
+    for scene in ["free_space", "single_room", "school_corridor", "school_corridor_slabs"] {
+        let (mean, mean_abs, p90, n) = against_sionna(scene, None);
+        println!("{scene}: {n} cells, mean Δ {mean:+.3} dB, mean |Δ| {mean_abs:.3} dB, p90 |Δ| {p90:.3} dB");
+        assert!(n >= 290, "{scene}: {n} reference cells");
+        assert!(
+            mean.abs() <= 0.5 && mean_abs <= 1.0 && p90 <= 2.5,
+            "{scene}: mean {mean} mean|Δ| {mean_abs} p90 {p90}"
+        );
+    }
+}
+
+#[test]
+fn without_reflections_the_sionna_comparison_is_measurably_worse() {
+    for scene in ["school_corridor", "school_corridor_slabs"] {
+        let with = against_sionna(scene, Some(3));
+        let without = against_sionna(scene, Some(0));
+        println!("{scene}: mean |Δ| {:.3} dB with 3 reflections, {:.3} dB with none", with.1, without.1);
+        assert!(without.1 > with.1 + 0.5, "{scene}: {without:?} vs {with:?}");
+        assert!(without.0 < -0.5, "without reflections the map is too low: {without:?}");
+    }
+}
+
+/// Three APs of the demo: ground floor, top floor, gym.
+fn demo_aps() -> Vec<AccessPoint> {
+    vec![
+        ap("A1", "A", "RDC", 24.0, 3.5, 3.0),
+        ap("A2", "A", "R+2", 40.0, 12.5, 3.0),
+        ap("G", "B", "RDC", 12.0, 10.0, 6.5),
+    ]
+}
+
+fn max_difference(a: &Simulation, b: &Simulation) -> f64 {
+    let mut worst: f64 = 0.0;
+    for (ga, gb) in a.gains.iter().zip(&b.gains) {
+        for (pa, pb) in ga.iter().zip(gb) {
+            for (&x, &y) in pa.iter().zip(pb) {
+                if x.is_finite() || y.is_finite() {
+                    worst = worst.max((f64::from(x) - f64::from(y)).abs());
+                }
+            }
+        }
+    }
+    worst
+}
+
+#[test]
+fn refining_the_tables_and_the_cutoff_moves_no_cell_of_the_demo_by_0_1_db() {
+    let s = site("floorplans/lycee-demo.ron");
+    let base = options(0.5, 1.0, 3);
+    let reference = run(&s, demo_aps(), &base);
+    let mut finer = base.clone();
+    finer.settings.table_intervals *= 2;
+    let d_table = max_difference(&reference, &run(&s, demo_aps(), &finer));
+    let mut deeper = base.clone();
+    deeper.settings.relative_cutoff_db = -60.0;
+    let d_cutoff = max_difference(&reference, &run(&s, demo_aps(), &deeper));
+    println!(
+        "demo: table 2048 → 4096 intervals moves cells by ≤ {d_table:.4} dB; cutoff −40 → −60 dB by ≤ {d_cutoff:.4} dB"
+    );
+    assert!(d_table < 0.1 && d_cutoff < 0.1, "{d_table} {d_cutoff}");
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes_whatever_the_thread_count() {
+    let s = site("floorplans/lycee-demo.ron");
+    let opts = options(0.5, 1.0, 2);
+    let in_pool = |threads: usize| {
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| run(&s, demo_aps(), &opts))
+    };
+    let (one, two) = (in_pool(1), in_pool(3));
+    let bits = |sim: &Simulation| -> Vec<u32> { sim.gains.iter().flatten().flatten().map(|v| v.to_bits()).collect() };
+    assert_eq!(bits(&one), bits(&two));
+    assert_eq!(one.rssi, two.rssi);
+}
