@@ -8,6 +8,7 @@ pub mod atomic;
 pub mod band;
 pub mod geometry;
 pub mod materials;
+pub mod placement;
 pub mod plan;
 pub mod radio;
 pub mod radiomap;

@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wifiplan::band::Band;
+use wifiplan::placement::{self, Requirements};
 use wifiplan::plan::{self, Summary};
 use wifiplan::radio::AccessPoints;
 use wifiplan::radiomap::GridSpec;
@@ -28,6 +29,9 @@ enum Command {
     /// Simulate the radio maps of a plan's access points: best-server RSSI per floor, and
     /// each AP's path gain with --per-ap (NumPy .npy files indexed by radiomap.json).
     Simulate(SimulateArgs),
+    /// Place the fewest APs that meet the coverage and capacity requirements, with a
+    /// channel and power plan and cable runs: writes aps.ron and placement.json.
+    Place(PlaceArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -73,6 +77,46 @@ struct SimulateArgs {
     /// Also write each AP's path gain grid.
     #[arg(long)]
     per_ap: bool,
+    /// Solver backend.
+    #[arg(long, value_enum, default_value = "auto")]
+    backend: BackendChoice,
+}
+
+#[derive(Args)]
+#[command(allow_negative_numbers = true, args_override_self = true)]
+struct PlaceArgs {
+    /// Floor plan (RON).
+    plan: PathBuf,
+    /// Output folder (created; aps.ron and placement.json are replaced).
+    #[arg(long)]
+    out: PathBuf,
+    /// Requirements file (RON, `Requirements(...)`); the flags below override it.
+    #[arg(long, value_name = "REQ.ron")]
+    requirements: Option<PathBuf>,
+    /// Best-server RSSI in teaching rooms and offices [dBm].
+    #[arg(long, value_name = "DBM")]
+    target_rssi: Option<f64>,
+    /// Second-strongest AP's RSSI there [dBm].
+    #[arg(long, value_name = "DBM")]
+    secondary_rssi: Option<f64>,
+    /// Best-server SNR there [dB].
+    #[arg(long, value_name = "DB")]
+    min_snr: Option<f64>,
+    /// RSSI in corridors, halls, canteen, gym, dormitories [dBm].
+    #[arg(long, value_name = "DBM")]
+    corridor_rssi: Option<f64>,
+    /// Active clients one radio serves at most.
+    #[arg(long, value_name = "N")]
+    clients_per_radio: Option<u32>,
+    /// Band planned: 2.4, 5 or 6.
+    #[arg(long, value_parser = parse_band)]
+    band: Option<Band>,
+    /// Allow the DFS channels (52–64, 100–140 without 120–128).
+    #[arg(long)]
+    dfs: bool,
+    /// Exit with 1 when a requirement is not met.
+    #[arg(long)]
+    strict: bool,
     /// Solver backend.
     #[arg(long, value_enum, default_value = "auto")]
     backend: BackendChoice,
@@ -194,11 +238,90 @@ fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+fn place(args: &PlaceArgs) -> Result<(), Failure> {
+    let site = plan::load(&args.plan)?;
+    let mut req: Requirements = match &args.requirements {
+        Some(path) => wifiplan::ronfile::read(path).map_err(|e| Failure::bad_input(vec![e.to_string()]))?,
+        None => Requirements::default(),
+    };
+    if let Some(v) = args.target_rssi {
+        req.primary_rssi_dbm = v;
+    }
+    if let Some(v) = args.secondary_rssi {
+        req.secondary_rssi_dbm = v;
+    }
+    if let Some(v) = args.min_snr {
+        req.min_snr_db = v;
+    }
+    if let Some(v) = args.corridor_rssi {
+        req.circulation_rssi_dbm = v;
+    }
+    if let Some(v) = args.clients_per_radio {
+        req.clients_per_radio = v;
+    }
+    if let Some(b) = args.band {
+        req.band = b;
+    }
+    req.dfs |= args.dfs;
+    let backend = match args.backend {
+        BackendChoice::Auto | BackendChoice::Cpu => CpuBackend,
+    };
+    let bar = ProgressBar::new(0).with_message("candidate positions");
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed})").unwrap_or(ProgressStyle::default_bar()),
+    );
+    let result = placement::place(&site, &req, &backend, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let placed = result.map_err(|e| {
+        let code = if e.is_bad_input() { 2 } else { 1 };
+        Failure { lines: vec![format!("{}: {e}", args.plan.display())], code }
+    })?;
+    placement::write(&args.out, &placed).map_err(|e| Failure { lines: vec![e.to_string()], code: 1 })?;
+    let r = &placed.report;
+    println!(
+        "placed {} APs ({} candidates); bounds: capacity {}, LP {}; gap {:.1} %",
+        r.ap_count,
+        r.candidates,
+        r.bounds.capacity,
+        r.bounds.lp.map_or("failed".to_string(), |v| format!("{v:.2}")),
+        r.bounds.gap_pct
+    );
+    println!(
+        "SINR p5 {:.1} dB, {} co-channel pairs (random channels: p5 {:.1} dB, {} pairs); cable {:.0} m, {} runs flagged",
+        r.sinr.plan_db[0],
+        r.sinr.plan_co_channel_pairs,
+        r.sinr.baseline_db[0],
+        r.sinr.baseline_co_channel_pairs,
+        r.cable_total_m,
+        r.cable_flagged
+    );
+    println!("wrote {} and {}", args.out.join("aps.ron").display(), args.out.join("placement.json").display());
+    if !r.failing_rooms.is_empty() {
+        for f in &r.failing_rooms {
+            eprintln!(
+                "warning: building \"{}\" / floor \"{}\" / room \"{}\": {} requirement not met ({:.1} of {:.1}; best RSSI {:.1} dBm)",
+                f.building, f.floor, f.room, f.requirement, f.achieved, f.needed, f.best_rssi_dbm
+            );
+        }
+        if args.strict {
+            return Err(Failure {
+                lines: vec![format!("{} rooms miss a requirement (--strict)", r.failing_rooms.len())],
+                code: 1,
+            });
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => check(args),
         Command::Simulate(args) => simulate(args),
+        Command::Place(args) => place(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -206,7 +206,8 @@ pub fn simulate(
     let t_scene = t0.elapsed().as_secs_f64();
 
     let t1 = Instant::now();
-    let job = Job { scene: &scene, transmitters: &transmitters, grids: &grids, settings: options.settings };
+    let job =
+        Job { scene: &scene, transmitters: &transmitters, grids: &grids, masks: None, settings: options.settings };
     let best = Mutex::new(grids.iter().map(|g| vec![f32::NEG_INFINITY; g.len()]).collect::<Vec<_>>());
     let kept = Mutex::new(vec![Vec::new(); if options.per_ap { transmitters.len() } else { 0 }]);
     let done = std::sync::atomic::AtomicUsize::new(0);

@@ -15,6 +15,31 @@ pub fn polygon_area(vertices: &[P2]) -> f64 {
         / 2.0
 }
 
+/// Whether the point (x, y) lies inside the polygon (crossing number; half-open, so that
+/// a point on an edge shared by two polygons belongs to exactly one of them).
+pub fn point_in_polygon(vertices: &[P2], x: f64, y: f64) -> bool {
+    let n = vertices.len();
+    let mut inside = false;
+    let mut j = n.wrapping_sub(1);
+    for i in 0..n {
+        let (a, b) = (&vertices[i], &vertices[j]);
+        if (a.y > y) != (b.y > y) && x < (b.x - a.x) * (y - a.y) / (b.y - a.y) + a.x {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+/// Distance from (x, y) to the segment [a, b] [m].
+pub fn segment_distance(a: &P2, b: &P2, x: f64, y: f64) -> f64 {
+    let p = P2::new(x, y);
+    let ab = b - a;
+    let len2 = ab.norm_squared();
+    let t = if len2 > 0.0 { ((p - a).dot(&ab) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    (p - (a + ab * t)).norm()
+}
+
 /// The first pair of edges (i, j), i < j, that touch although they are not neighbours,
 /// or a repeated vertex, making the outline not simple. Edge i runs from vertex i to
 /// vertex i + 1 (the last edge closes the outline). `None` for a simple polygon.
@@ -52,6 +77,16 @@ mod tests {
 
     fn poly(pts: &[(f64, f64)]) -> Vec<P2> {
         pts.iter().map(|&(x, y)| P2::new(x, y)).collect()
+    }
+
+    #[test]
+    fn points_inside_and_on_shared_edges() {
+        let left = poly(&[(0., 0.), (4., 0.), (4., 4.), (0., 4.)]);
+        let right = poly(&[(4., 0.), (8., 0.), (8., 4.), (4., 4.)]);
+        assert!(point_in_polygon(&left, 1.0, 1.0) && !point_in_polygon(&left, 5.0, 1.0));
+        assert_eq!(point_in_polygon(&left, 4.0, 2.0) as u8 + point_in_polygon(&right, 4.0, 2.0) as u8, 1);
+        assert_eq!(segment_distance(&P2::new(0., 0.), &P2::new(4., 0.), 2.0, 3.0), 3.0);
+        assert_eq!(segment_distance(&P2::new(0., 0.), &P2::new(4., 0.), 7.0, 4.0), 5.0);
     }
 
     #[test]

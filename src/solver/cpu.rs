@@ -122,23 +122,37 @@ fn region_planes(r: &Region) -> Vec<(Vector2<f64>, f64)> {
     out
 }
 
-/// Cell rows [iy] and the columns of each row [ix] whose centres may lie in `region`
-/// (a conservative scan of its polygon clipped to the band).
-fn rows_of(region: &Region, grid: &Grid, rows: &std::ops::Range<usize>) -> Vec<(usize, usize, usize)> {
+/// A region clipped to a grid: its polygon and the rows [lo, hi) its cell centres may
+/// occupy.
+struct Shape {
+    poly: Vec<P>,
+    rows: std::ops::Range<usize>,
+}
+
+/// The shape of `region` on `grid`, or `None` when it misses the grid.
+fn shape_of(region: &Region, grid: &Grid) -> Option<Shape> {
     let eps = 1e-9 * grid.cell;
-    let y0 = grid.ymin + rows.start as f64 * grid.cell - eps;
-    let y1 = grid.ymin + rows.end as f64 * grid.cell + eps;
-    let x0 = grid.xmin - eps;
-    let x1 = grid.xmin + grid.nx as f64 * grid.cell + eps;
+    let (x0, y0) = (grid.xmin - eps, grid.ymin - eps);
+    let (x1, y1) = (grid.xmin + grid.nx as f64 * grid.cell + eps, grid.ymin + grid.ny as f64 * grid.cell + eps);
     let mut poly = vec![P::new(x0, y0), P::new(x1, y0), P::new(x1, y1), P::new(x0, y1)];
     for (n, c) in region_planes(region) {
         poly = clip_polygon(&poly, n, c);
         if poly.len() < 3 {
-            return Vec::new();
+            return None;
         }
     }
+    let (lo, hi) = poly.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.y), b.max(p.y)));
+    let first = (((lo - grid.ymin) / grid.cell - 0.5).ceil() - 1.0).max(0.0) as usize;
+    let last = ((((hi - grid.ymin) / grid.cell - 0.5).floor() + 2.0).max(0.0) as usize).min(grid.ny);
+    (first < last).then_some(Shape { poly, rows: first..last })
+}
+
+/// Cell rows [iy] of `rows` and the columns [ix] of each whose centres may lie in the
+/// shape (a conservative scan of its polygon).
+fn rows_of(shape: &Shape, grid: &Grid, rows: &std::ops::Range<usize>) -> Vec<(usize, usize, usize)> {
+    let poly = &shape.poly;
     let mut out = Vec::new();
-    for iy in rows.clone() {
+    for iy in rows.start.max(shape.rows.start)..rows.end.min(shape.rows.end) {
         let yc = grid.ymin + (iy as f64 + 0.5) * grid.cell;
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for i in 0..poly.len() {
@@ -183,6 +197,8 @@ fn evaluate_band(
     verticals: &[VerticalPath],
     max_reflections: u32,
     relative_cutoff: f64,
+    mask: Option<&[bool]>,
+    shapes: &[Option<Shape>],
     rows: std::ops::Range<usize>,
 ) -> Vec<f64> {
     let mut acc = vec![0f64; rows.len() * grid.nx];
@@ -190,8 +206,15 @@ fn evaluate_band(
     let fs = ctx.wavelength / (4.0 * std::f64::consts::PI);
     let mut kept: Vec<(&VerticalPath, f64)> = Vec::new();
     for pass in 0..2 {
-        for region in set.regions.iter().filter(|r| (r.reflections == 0) == (pass == 0)) {
-            let spans = rows_of(region, grid, &rows);
+        for (region, shape) in set.regions.iter().zip(shapes) {
+            if (region.reflections == 0) != (pass == 0) {
+                continue;
+            }
+            let Some(shape) = shape else { continue };
+            if shape.rows.end <= rows.start || shape.rows.start >= rows.end {
+                continue;
+            }
+            let spans = rows_of(shape, grid, &rows);
             if spans.is_empty() {
                 continue;
             }
@@ -227,17 +250,20 @@ fn evaluate_band(
             for (iy, first, last) in spans {
                 let row = (iy - rows.start) * grid.nx;
                 for ix in first..=last {
+                    if mask.is_some_and(|m| !m[iy * grid.nx + ix]) {
+                        continue;
+                    }
                     let (x, y) = grid.centre(ix, iy);
                     let p = P::new(x, y);
                     if !region.contains(&p) {
                         continue;
                     }
-                    let cutoff = acc[row + ix] * relative_cutoff;
-                    let mut g = 0.0;
+                    // The cutoff follows the cell's running total, direct path first.
+                    let mut total = acc[row + ix];
                     for &(v, t_bound) in &kept {
-                        g += ctx.path_gain(set, region, &chain, v, &p, cutoff, t_bound);
+                        total += ctx.path_gain(set, region, &chain, v, &p, total * relative_cutoff, t_bound);
                     }
-                    acc[row + ix] += g;
+                    acc[row + ix] = total;
                 }
             }
         }
@@ -298,8 +324,10 @@ impl Backend for CpuBackend {
             let maps: TxMaps = job
                 .grids
                 .iter()
-                .map(|grid| {
-                    let verticals = vertical_paths(
+                .enumerate()
+                .map(|(k, grid)| {
+                    let mask = job.masks.map(|m| m[k].as_slice());
+                    let mut verticals = vertical_paths(
                         &altitudes,
                         &prep.plane_max_t,
                         &prep.plane_max_r,
@@ -309,11 +337,27 @@ impl Backend for CpuBackend {
                         floor,
                         wavelength,
                     );
+                    // Fewest reflections first, so that each cell's running total (and
+                    // with it the cutoff) starts from its direct path.
+                    verticals.sort_by(|a, b| a.reflections.cmp(&b.reflections).then(a.travel.total_cmp(&b.travel)));
+                    let shapes: Vec<Option<Shape>> = set.regions.par_iter().map(|r| shape_of(r, grid)).collect();
                     let bands: Vec<std::ops::Range<usize>> =
                         (0..grid.ny).step_by(BAND_ROWS).map(|r| r..(r + BAND_ROWS).min(grid.ny)).collect();
                     bands
                         .into_par_iter()
-                        .map(|rows| evaluate_band(&ctx, &set, grid, &verticals, s.max_reflections, relative, rows))
+                        .map(|rows| {
+                            evaluate_band(
+                                &ctx,
+                                &set,
+                                grid,
+                                &verticals,
+                                s.max_reflections,
+                                relative,
+                                mask,
+                                &shapes,
+                                rows,
+                            )
+                        })
                         .flat_map_iter(|band| band.into_iter().map(to_db))
                         .collect()
                 })

@@ -96,6 +96,9 @@ pub struct Job<'a> {
     pub transmitters: &'a [Transmitter],
     /// Receiver grids.
     pub grids: &'a [Grid],
+    /// Per grid, the cells to evaluate (row-major like the maps); every cell when `None`.
+    /// Cells left out come back as −∞.
+    pub masks: Option<&'a [Vec<bool>]>,
     /// Settings.
     pub settings: Settings,
 }

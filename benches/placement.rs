@@ -1,0 +1,21 @@
+//! Placement speed: the demo lycée end to end (candidates' radio maps, optimiser, bounds,
+//! channel and power plan) on the CPU backend.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::path::Path;
+use std::time::Duration;
+use wifiplan::placement::{Requirements, place};
+use wifiplan::plan;
+use wifiplan::solver::CpuBackend;
+
+fn placement(c: &mut Criterion) {
+    let site = plan::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("floorplans/lycee-demo.ron")).unwrap();
+    let req = Requirements::default();
+    let mut group = c.benchmark_group("placement");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(60));
+    group.bench_function("lycee-demo", |b| b.iter(|| place(&site, &req, &CpuBackend, &|_, _| {}).unwrap()));
+    group.finish();
+}
+
+criterion_group!(benches, placement);
+criterion_main!(benches);

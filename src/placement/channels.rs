@@ -1,0 +1,238 @@
+//! Channel and power plan: assigns each AP a channel of the ETSI plan and a transmit
+//! power within [minimum, the channel's EIRP limit], maximising the 5th-percentile SINR
+//! over the teaching rooms' cells (SINR counts the APs on overlapping channels) while
+//! every coverage requirement stays met; and the seeded random channel assignment it is
+//! compared with.
+
+use super::coverage::Model;
+use super::requirements::{Class, Requirements, is_teaching};
+use crate::radio::channels::{max_eirp_dbm, overlap, plan_channels};
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::{Rng, SeedableRng};
+
+/// Co-channel APs that hear each other above this interfere [dBm].
+pub const HEARING_DBM: f64 = -82.0;
+
+/// Powers the power plan tries [dBm] (each capped at the channel's EIRP limit).
+const POWER_STEPS: [f64; 8] = [8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 23.0];
+
+/// Channel and power per AP, with its SINR figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelPlan {
+    /// Channel of each AP (in the order of the APs given).
+    pub channels: Vec<u32>,
+    /// Transmit power of each AP [dBm].
+    pub powers: Vec<f64>,
+    /// SINR percentiles 5, 50, 95 over the teaching cells [dB].
+    pub sinr_db: [f64; 3],
+    /// Pairs of APs on overlapping channels that hear each other above −82 dBm.
+    pub co_channel_pairs: usize,
+}
+
+/// What SINR evaluation needs: per AP, its path gain at the teaching cells, and at its
+/// own nearest demand cell for the hearing test.
+pub struct Interference<'a> {
+    model: &'a Model<'a>,
+    aps: Vec<usize>,
+    /// Path gains at the teaching cells, `[cell * aps + ap]` [dB].
+    gains: Vec<f64>,
+    home: Vec<usize>,
+    noise_mw: f64,
+    band: crate::band::Band,
+    width: u32,
+}
+
+fn mw(dbm: f64) -> f64 {
+    10f64.powf(dbm / 10.0)
+}
+
+fn percentile(values: &mut [f64], q: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    values[((values.len() - 1) as f64 * q).round() as usize]
+}
+
+impl<'a> Interference<'a> {
+    /// Prepares the evaluation for the chosen candidates `aps`.
+    pub fn new(model: &'a Model<'a>, aps: &[usize], req: &Requirements) -> Interference<'a> {
+        let d = model.demand;
+        let teaching: Vec<usize> = (0..d.cells.len())
+            .filter(|&k| {
+                let room = &d.rooms[d.cells[k].room as usize];
+                room.class == Class::Primary && is_teaching(room.kind)
+            })
+            .collect();
+        let home = aps
+            .iter()
+            .map(|&c| {
+                let cand = &model.candidates[c];
+                let room = &d.rooms[cand.room];
+                let grid = &d.grids[room.grid];
+                room.cells
+                    .clone()
+                    .min_by(|&a, &b| {
+                        let dist = |k: usize| {
+                            let i = d.cells[k].index as usize;
+                            let (x, y) = grid.centre(i % grid.nx, i / grid.nx);
+                            (x - cand.site[0]).hypot(y - cand.site[1])
+                        };
+                        dist(a).total_cmp(&dist(b))
+                    })
+                    .unwrap_or(0)
+            })
+            .collect();
+        let gains = teaching.iter().flat_map(|&k| aps.iter().map(move |&c| f64::from(model.gains[c][k]))).collect();
+        Interference {
+            model,
+            aps: aps.to_vec(),
+            gains,
+            home,
+            noise_mw: mw(req.noise_dbm()),
+            band: req.band,
+            width: req.width_mhz,
+        }
+    }
+
+    /// SINR percentiles 5, 50, 95 over the teaching cells [dB] and the mean of log-SINR.
+    pub fn sinr(&self, channels: &[u32], powers: &[f64]) -> ([f64; 3], f64) {
+        let n = self.aps.len();
+        // Which channel pairs overlap, once per evaluation.
+        let clash: Vec<bool> =
+            (0..n * n).map(|i| overlap(self.band, channels[i / n], self.width, channels[i % n], self.width)).collect();
+        let mut values = Vec::with_capacity(self.gains.len() / n.max(1));
+        for row in self.gains.chunks_exact(n.max(1)) {
+            let mut s = 0;
+            for j in 1..n {
+                if row[j] + powers[j] > row[s] + powers[s] {
+                    s = j;
+                }
+            }
+            let interference: f64 =
+                (0..n).filter(|&j| j != s && clash[s * n + j]).map(|j| mw(row[j] + powers[j])).sum();
+            values.push(row[s] + powers[s] - 10.0 * (self.noise_mw + interference).log10());
+        }
+        let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+        ([percentile(&mut values, 0.05), percentile(&mut values, 0.5), percentile(&mut values, 0.95)], mean)
+    }
+
+    /// Pairs of APs on overlapping channels that hear each other above −82 dBm (either
+    /// way, at the other's nearest demand cell).
+    pub fn co_channel_pairs(&self, channels: &[u32], powers: &[f64]) -> usize {
+        let mut n = 0;
+        for a in 0..self.aps.len() {
+            for b in a + 1..self.aps.len() {
+                if !overlap(self.band, channels[a], self.width, channels[b], self.width) {
+                    continue;
+                }
+                let hears = |x: usize, y: usize| {
+                    f64::from(self.model.gains[self.aps[y]][self.home[x]]) + powers[y] >= HEARING_DBM
+                };
+                if hears(a, b) || hears(b, a) {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    fn plan(&self, channels: Vec<u32>, powers: Vec<f64>) -> ChannelPlan {
+        let (sinr_db, _) = self.sinr(&channels, &powers);
+        let co_channel_pairs = self.co_channel_pairs(&channels, &powers);
+        ChannelPlan { channels, powers, sinr_db, co_channel_pairs }
+    }
+}
+
+/// A stable 64-bit hash of a text (FNV-1a), to seed generators from names.
+pub fn stable_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+/// The baseline: channels drawn at random (seeded by `seed`), every AP at the design power.
+pub fn random_plan(inter: &Interference, req: &Requirements, seed: &str) -> ChannelPlan {
+    let list = plan_channels(req.band, req.width_mhz, req.dfs);
+    let mut rng = ChaCha8Rng::seed_from_u64(stable_hash(seed));
+    let channels = inter.aps.iter().map(|_| list[(rng.next_u64() % list.len() as u64) as usize]).collect();
+    inter.plan(channels, vec![req.design_tx_power_dbm; inter.aps.len()])
+}
+
+/// The plan: channels by local search on (p5 SINR, mean log-SINR) from a greedy start,
+/// then powers, one AP at a time, kept only while coverage stays met.
+pub fn channel_plan(inter: &Interference, req: &Requirements) -> ChannelPlan {
+    let list = plan_channels(req.band, req.width_mhz, req.dfs);
+    let n = inter.aps.len();
+    let mut powers = vec![req.design_tx_power_dbm; n];
+    // Greedy start: each AP takes the channel least coupled to those already assigned.
+    let mut channels: Vec<u32> = Vec::with_capacity(n);
+    for a in 0..n {
+        let coupling = |ch: u32| -> f64 {
+            (0..a)
+                .filter(|&b| overlap(req.band, channels[b], req.width_mhz, ch, req.width_mhz))
+                .map(|b| {
+                    mw(f64::from(inter.model.gains[inter.aps[b]][inter.home[a]]))
+                        + mw(f64::from(inter.model.gains[inter.aps[a]][inter.home[b]]))
+                })
+                .sum()
+        };
+        let best = list.iter().copied().min_by(|&x, &y| coupling(x).total_cmp(&coupling(y))).unwrap_or(list[0]);
+        channels.push(best);
+    }
+    let score = |ch: &[u32], pw: &[f64]| {
+        let (s, mean) = inter.sinr(ch, pw);
+        (s[0], mean)
+    };
+    let better = |a: (f64, f64), b: (f64, f64)| a.0 > b.0 + 1e-9 || (a.0 >= b.0 - 1e-9 && a.1 > b.1 + 1e-9);
+    let mut current = score(&channels, &powers);
+    for _ in 0..8 {
+        let mut changed = false;
+        for a in 0..n {
+            for &ch in &list {
+                if ch == channels[a] {
+                    continue;
+                }
+                let old = channels[a];
+                channels[a] = ch;
+                let s = score(&channels, &powers);
+                if better(s, current) {
+                    current = s;
+                    changed = true;
+                } else {
+                    channels[a] = old;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Powers: keep coverage (the model's deficit may not grow).
+    let coverage = |pw: &[f64]| {
+        inter.model.evaluate(&inter.aps.iter().copied().zip(pw.iter().copied()).collect::<Vec<_>>()).deficit
+    };
+    let target = coverage(&powers);
+    for _ in 0..2 {
+        let mut changed = false;
+        for a in 0..n {
+            let limit = max_eirp_dbm(req.band, channels[a]);
+            for &p in POWER_STEPS.iter().filter(|&&p| p >= req.min_tx_power_dbm && p <= limit) {
+                if p == powers[a] {
+                    continue;
+                }
+                let old = powers[a];
+                powers[a] = p;
+                let s = score(&channels, &powers);
+                if better(s, current) && coverage(&powers) <= target {
+                    current = s;
+                    changed = true;
+                } else {
+                    powers[a] = old;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    inter.plan(channels, powers)
+}

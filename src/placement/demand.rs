@@ -1,0 +1,133 @@
+//! Demand: the receiver grid of every building floor, the cells inside rooms that need
+//! coverage (the demand cells), and per room its class, capacity need and cells.
+
+use super::requirements::{Class, Requirements, class_of};
+use crate::geometry::{P2, point_in_polygon};
+use crate::plan::{RoomKind, Site};
+use crate::radiomap::Grid;
+use crate::scene::Scene;
+
+/// A room that needs coverage or capacity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomDemand {
+    /// Building index in the site.
+    pub building: usize,
+    /// Floor index in the building.
+    pub floor: usize,
+    /// Room name.
+    pub name: String,
+    /// Room kind.
+    pub kind: RoomKind,
+    /// Requirement class.
+    pub class: Class,
+    /// Occupants [1].
+    pub occupants: u32,
+    /// APs it needs inside it: ⌈occupants / clients per radio⌉.
+    pub capacity_need: u32,
+    /// Its cells in [`Demand::cells`].
+    pub cells: std::ops::Range<usize>,
+    /// Outline in the building's frame [m].
+    pub outline: Vec<(f64, f64)>,
+    /// Index of its grid in [`Demand::grids`].
+    pub grid: usize,
+}
+
+/// One cell to cover.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DemandCell {
+    /// Grid index.
+    pub grid: u32,
+    /// Cell index in the grid (row-major from the south).
+    pub index: u32,
+    /// Room index.
+    pub room: u32,
+}
+
+/// Every grid, demand cell and room of a site.
+#[derive(Debug, Clone)]
+pub struct Demand {
+    /// One grid per building floor (building footprint, no margin).
+    pub grids: Vec<Grid>,
+    /// (building, floor) of each grid.
+    pub grid_floors: Vec<(usize, usize)>,
+    /// Per grid, which cells are demand cells.
+    pub masks: Vec<Vec<bool>>,
+    /// Demand cells, grouped by room.
+    pub cells: Vec<DemandCell>,
+    /// Rooms that need coverage, in site order.
+    pub rooms: Vec<RoomDemand>,
+}
+
+impl Demand {
+    /// Grids and demand cells of a validated site.
+    pub fn of(site: &Site, scene: &Scene, req: &Requirements) -> Demand {
+        let mut d = Demand {
+            grids: Vec::new(),
+            grid_floors: Vec::new(),
+            masks: Vec::new(),
+            cells: Vec::new(),
+            rooms: Vec::new(),
+        };
+        for (bi, (b, extent)) in site.buildings.iter().zip(&scene.buildings).enumerate() {
+            let Some([x0, y0, x1, y1]) = extent.bbox else { continue };
+            for (fi, f) in b.floors.iter().enumerate() {
+                let cell = req.cell_m;
+                let nx = (((x1 - x0) / cell) - 1e-9).ceil().max(1.0) as usize;
+                let ny = (((y1 - y0) / cell) - 1e-9).ceil().max(1.0) as usize;
+                let grid = Grid {
+                    building: b.name.clone(),
+                    floor: f.name.clone(),
+                    xmin: x0,
+                    ymin: y0,
+                    cell,
+                    nx,
+                    ny,
+                    z: b.site_z(f.elevation + req.rx_height_m),
+                };
+                let gk = d.grids.len();
+                let mut mask = vec![false; grid.len()];
+                for r in &f.rooms {
+                    let Some(class) = class_of(r.kind) else { continue };
+                    let site_poly: Vec<P2> = r.outline.iter().map(|&p| b.to_site(p)).collect();
+                    let start = d.cells.len();
+                    let room = d.rooms.len() as u32;
+                    let (px0, px1) =
+                        site_poly.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, c), p| (a.min(p.x), c.max(p.x)));
+                    let (py0, py1) =
+                        site_poly.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, c), p| (a.min(p.y), c.max(p.y)));
+                    let ix0 = ((px0 - grid.xmin) / cell).floor().max(0.0) as usize;
+                    let iy0 = ((py0 - grid.ymin) / cell).floor().max(0.0) as usize;
+                    let ix1 = (((px1 - grid.xmin) / cell).ceil() as usize).min(grid.nx);
+                    let iy1 = (((py1 - grid.ymin) / cell).ceil() as usize).min(grid.ny);
+                    for iy in iy0..iy1 {
+                        for ix in ix0..ix1 {
+                            let (x, y) = grid.centre(ix, iy);
+                            let index = iy * grid.nx + ix;
+                            if !mask[index] && point_in_polygon(&site_poly, x, y) {
+                                mask[index] = true;
+                                d.cells.push(DemandCell { grid: gk as u32, index: index as u32, room });
+                            }
+                        }
+                    }
+                    let capacity_need = r.occupants.div_ceil(req.clients_per_radio);
+                    d.rooms.push(RoomDemand {
+                        building: bi,
+                        floor: fi,
+                        name: r.name.clone(),
+                        kind: r.kind,
+                        class,
+                        occupants: r.occupants,
+                        capacity_need,
+                        cells: start..d.cells.len(),
+                        outline: r.outline.clone(),
+                        grid: gk,
+                    });
+                }
+                d.grids.push(grid);
+                d.grid_floors.push((bi, fi));
+                d.masks.push(mask);
+            }
+        }
+        d
+    }
+}

@@ -1,0 +1,478 @@
+//! Automatic AP placement: candidates on a lattice in every room that needs coverage,
+//! their radio maps from a [`Backend`], the fewest APs that meet the requirements
+//! (greedy then local search), lower bounds (capacity and LP), a channel and power plan,
+//! and cable runs. Outputs `aps.ron` and `placement.json`.
+//!
+//! Candidates are evaluated at `max_reflections` (default 1) on a 0.5 m grid of the
+//! rooms that need coverage: fewer reflections only lower the RSSI (by ~1 dB on average
+//! against depth 3 on the demo lycée), so a plan that meets the requirements here meets
+//! them in a full simulation.
+
+mod bound;
+mod cabling;
+mod candidates;
+mod channels;
+mod coverage;
+mod demand;
+mod optimise;
+mod requirements;
+
+pub use cabling::{COPPER_LIMIT_M, CableRun, cable_run};
+pub use candidates::{Candidate, mounting_height};
+pub use channels::{ChannelPlan, stable_hash};
+pub use demand::{Demand, DemandCell, RoomDemand};
+pub use requirements::{Class, Requirements, Thresholds, class_of, is_teaching};
+
+use crate::atomic::write_atomic;
+use crate::plan::{RoomKind, Site};
+use crate::radio::{AccessPoint, AccessPoints, Antenna, Radio};
+use crate::scene::Scene;
+use crate::solver::{Backend, Job, Settings, SolverError, Transmitter};
+use coverage::Model;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Why a placement could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlaceError {
+    /// The requirements are not usable.
+    #[error("requirements: {}", .0.join("; "))]
+    Requirements(Vec<String>),
+    /// No room of the plan needs coverage.
+    #[error(
+        "no room of the plan needs coverage (teaching rooms, offices, corridors, halls, canteen, gym, dormitories)"
+    )]
+    NothingToCover,
+    /// The scene could not be built.
+    #[error("{0}")]
+    Scene(String),
+    /// The solver failed.
+    #[error(transparent)]
+    Solver(#[from] SolverError),
+    /// The outputs could not be written.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+impl PlaceError {
+    /// Whether this is bad input (exit 2) rather than a failure (exit 1).
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, PlaceError::Write { .. })
+    }
+}
+
+/// Lower bounds and the gap to them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bounds {
+    /// Σ ⌈occupants / clients per radio⌉ over the rooms.
+    pub capacity: u32,
+    /// LP relaxation optimum (with the capacity rows), `None` if the solver failed.
+    pub lp: Option<f64>,
+    /// Why the LP failed, if it did.
+    pub lp_error: Option<String>,
+    /// The larger bound, rounded up.
+    pub best: u32,
+    /// (APs − best) / best [%].
+    pub gap_pct: f64,
+}
+
+/// Coverage against one requirement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequirementCoverage {
+    /// Threshold [dBm].
+    pub threshold_dbm: f64,
+    /// Share of area required [%].
+    pub required_pct: f64,
+    /// Cells counted.
+    pub cells: usize,
+    /// Share of them reached [%].
+    pub covered_pct: f64,
+}
+
+/// Coverage of the rooms of one kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindCoverage {
+    /// Room kind.
+    pub kind: RoomKind,
+    /// Rooms.
+    pub rooms: usize,
+    /// Cells.
+    pub cells: usize,
+    /// Share at the primary (or circulation) threshold [%].
+    pub covered_pct: f64,
+    /// Share at the secondary threshold [%] (primary rooms).
+    pub secondary_pct: Option<f64>,
+}
+
+/// A room that does not meet a requirement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailingRoom {
+    /// Building.
+    pub building: String,
+    /// Floor.
+    pub floor: String,
+    /// Room.
+    pub room: String,
+    /// Kind.
+    pub kind: RoomKind,
+    /// Requirement missed: "primary", "secondary", "circulation" or "capacity".
+    pub requirement: String,
+    /// What it reaches (share of cells [%], or APs inside for capacity).
+    pub achieved: f64,
+    /// What it needs.
+    pub needed: f64,
+    /// Strongest RSSI anywhere in the room [dBm].
+    pub best_rssi_dbm: f64,
+}
+
+/// One placed AP in the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlacedAp {
+    /// Name.
+    pub name: String,
+    /// Building.
+    pub building: String,
+    /// Floor.
+    pub floor: String,
+    /// Room it hangs in.
+    pub room: String,
+    /// Position in the building frame [m].
+    pub position: (f64, f64),
+    /// Height above the floor [m].
+    pub height_m: f64,
+    /// Channel.
+    pub channel: u32,
+    /// Transmit power [dBm].
+    pub tx_power_dbm: f64,
+    /// Cable run to the closet.
+    pub cable: CableRun,
+}
+
+/// SINR of the plan and of the random baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SinrReport {
+    /// Channel width [MHz].
+    pub width_mhz: u32,
+    /// Percentiles 5, 50, 95 over the teaching rooms' cells [dB].
+    pub plan_db: [f64; 3],
+    /// Co-channel AP pairs hearing each other above −82 dBm.
+    pub plan_co_channel_pairs: usize,
+    /// The same for a seeded random channel assignment at the design power.
+    pub baseline_db: [f64; 3],
+    /// Its co-channel pairs.
+    pub baseline_co_channel_pairs: usize,
+    /// Seed text of the baseline.
+    pub baseline_seed: String,
+}
+
+/// Everything `placement.json` holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlacementReport {
+    /// Site name.
+    pub site: String,
+    /// UAI.
+    pub uai: Option<String>,
+    /// Number of APs.
+    pub ap_count: usize,
+    /// Requirements used.
+    pub requirements: Requirements,
+    /// Thresholds they give.
+    pub thresholds: Thresholds,
+    /// Candidates evaluated.
+    pub candidates: usize,
+    /// Lower bounds.
+    pub bounds: Bounds,
+    /// Coverage per requirement, as evaluated by the optimiser's model.
+    pub coverage: BTreeMap<String, RequirementCoverage>,
+    /// Coverage per room kind.
+    pub coverage_by_kind: Vec<KindCoverage>,
+    /// Rooms that miss a requirement.
+    pub failing_rooms: Vec<FailingRoom>,
+    /// SINR figures.
+    pub sinr: SinrReport,
+    /// The APs.
+    pub aps: Vec<PlacedAp>,
+    /// Total estimated cable [m].
+    pub cable_total_m: f64,
+    /// APs whose run exceeds 90 m of copper or has no closet.
+    pub cable_flagged: usize,
+    /// Wall-clock time per stage [s].
+    pub runtime_s: BTreeMap<String, f64>,
+}
+
+/// A placement: the APs and the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// APs with channels and powers, for `aps.ron`.
+    pub aps: AccessPoints,
+    /// The report.
+    pub report: PlacementReport,
+}
+
+fn pct(part: usize, whole: usize) -> f64 {
+    if whole == 0 { 100.0 } else { 100.0 * part as f64 / whole as f64 }
+}
+
+/// Places APs on a validated site.
+pub fn place(
+    site: &Site,
+    req: &Requirements,
+    backend: &dyn Backend,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Placement, PlaceError> {
+    let problems = req.problems();
+    if !problems.is_empty() {
+        return Err(PlaceError::Requirements(problems));
+    }
+    let t0 = Instant::now();
+    let mut runtime = BTreeMap::new();
+    let scene = Scene::build(site).map_err(|e| PlaceError::Scene(e.to_string()))?;
+    let demand = Demand::of(site, &scene, req);
+    if demand.rooms.is_empty() || demand.cells.is_empty() {
+        return Err(PlaceError::NothingToCover);
+    }
+    let cands = candidates::candidates(site, &demand, req);
+    let f_ghz = req.band.centre_ghz();
+    let transmitters: Vec<Transmitter> = cands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Transmitter { name: format!("candidate {i}"), position: c.site, f_ghz })
+        .collect();
+    let job = Job {
+        scene: &scene,
+        transmitters: &transmitters,
+        grids: &demand.grids,
+        masks: Some(&demand.masks),
+        settings: Settings { max_reflections: req.max_reflections, ..Settings::default() },
+    };
+    let gains = Mutex::new(vec![Vec::new(); cands.len()]);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    backend.run(&job, &|i, maps| {
+        let compact: Vec<f32> = demand.cells.iter().map(|c| maps[c.grid as usize][c.index as usize]).collect();
+        gains.lock().unwrap_or_else(|e| e.into_inner())[i] = compact;
+        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, cands.len());
+    })?;
+    let gains = gains.into_inner().unwrap_or_else(|e| e.into_inner());
+    runtime.insert("candidate_maps".to_string(), t0.elapsed().as_secs_f64());
+
+    let t1 = Instant::now();
+    let model = Model::new(&demand, &cands, &gains, req);
+    let power = req.design_tx_power_dbm;
+    let chosen = optimise::improve(&model, optimise::greedy(&model, power), power);
+    runtime.insert("optimise".to_string(), t1.elapsed().as_secs_f64());
+
+    let t2 = Instant::now();
+    let capacity = bound::capacity_bound(&model);
+    let lp = bound::lp_bound(&model, power);
+    let best = capacity.max(lp.as_ref().map_or(0, |v| (v - 1e-6).ceil().max(0.0) as u32));
+    let bounds = Bounds {
+        capacity,
+        lp: lp.as_ref().ok().copied(),
+        lp_error: lp.err(),
+        best,
+        gap_pct: if best == 0 { 0.0 } else { 100.0 * (chosen.len() as f64 - f64::from(best)) / f64::from(best) },
+    };
+    runtime.insert("bounds".to_string(), t2.elapsed().as_secs_f64());
+
+    let t3 = Instant::now();
+    let inter = channels::Interference::new(&model, &chosen, req);
+    let plan = channels::channel_plan(&inter, req);
+    let seed = site.uai.clone().unwrap_or_else(|| site.name.clone());
+    let baseline = channels::random_plan(&inter, req, &seed);
+    runtime.insert("channels".to_string(), t3.elapsed().as_secs_f64());
+
+    let eval = model.evaluate(&chosen.iter().copied().zip(plan.powers.iter().copied()).collect::<Vec<_>>());
+    let (coverage, coverage_by_kind, failing_rooms) = coverage_report(site, req, &model, &eval);
+
+    // APs, named after their rooms.
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut per_room: BTreeMap<usize, usize> = BTreeMap::new();
+    for &c in &chosen {
+        *per_room.entry(cands[c].room).or_default() += 1;
+    }
+    let mut seen_in_room: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut aps = Vec::new();
+    let mut placed = Vec::new();
+    for (i, &c) in chosen.iter().enumerate() {
+        let cand = &cands[c];
+        let room = &demand.rooms[cand.room];
+        let b = &site.buildings[room.building];
+        let f = &b.floors[room.floor];
+        let k = seen_in_room.entry(cand.room).or_default();
+        *k += 1;
+        let mut name = if per_room[&cand.room] > 1 { format!("{}-{}", room.name, k) } else { room.name.clone() };
+        if names.contains_key(&name) {
+            name = format!("{}/{}", b.name, name);
+        }
+        let n = names.entry(name.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            name = format!("{name} ({n})");
+        }
+        let cable = cable_run(site, room.building, room.floor, cand.local);
+        aps.push(AccessPoint {
+            name: name.clone(),
+            building: b.name.clone(),
+            floor: f.name.clone(),
+            position: cand.local,
+            height: cand.height,
+            radios: vec![Radio {
+                band: req.band,
+                channel: Some(plan.channels[i]),
+                width_mhz: req.width_mhz,
+                tx_power_dbm: plan.powers[i],
+            }],
+            antenna: Antenna::Isotropic { gain_dbi: 0.0 },
+        });
+        placed.push(PlacedAp {
+            name,
+            building: b.name.clone(),
+            floor: f.name.clone(),
+            room: room.name.clone(),
+            position: cand.local,
+            height_m: cand.height,
+            channel: plan.channels[i],
+            tx_power_dbm: plan.powers[i],
+            cable,
+        });
+    }
+    let cable_total_m = placed.iter().filter_map(|p| p.cable.length_m).fold(0.0, |a, b| a + b);
+    let cable_flagged = placed.iter().filter(|p| p.cable.flagged).count();
+    runtime.insert("total".to_string(), t0.elapsed().as_secs_f64());
+    let report = PlacementReport {
+        site: site.name.clone(),
+        uai: site.uai.clone(),
+        ap_count: aps.len(),
+        requirements: req.clone(),
+        thresholds: model.thresholds,
+        candidates: cands.len(),
+        bounds,
+        coverage,
+        coverage_by_kind,
+        failing_rooms,
+        sinr: SinrReport {
+            width_mhz: req.width_mhz,
+            plan_db: plan.sinr_db,
+            plan_co_channel_pairs: plan.co_channel_pairs,
+            baseline_db: baseline.sinr_db,
+            baseline_co_channel_pairs: baseline.co_channel_pairs,
+            baseline_seed: seed,
+        },
+        aps: placed,
+        cable_total_m,
+        cable_flagged,
+        runtime_s: runtime,
+    };
+    Ok(Placement { aps: AccessPoints(aps), report })
+}
+
+type CoverageReport = (BTreeMap<String, RequirementCoverage>, Vec<KindCoverage>, Vec<FailingRoom>);
+
+fn coverage_report(site: &Site, req: &Requirements, model: &Model, eval: &coverage::Evaluation) -> CoverageReport {
+    let d = model.demand;
+    let t = model.thresholds;
+    let mut totals: BTreeMap<&str, (f64, f64, usize, usize)> = BTreeMap::new(); // threshold, required, cells, covered
+    let mut kinds: BTreeMap<RoomKind, (usize, usize, usize, usize)> = BTreeMap::new(); // rooms, cells, covered, secured
+    let mut failing = Vec::new();
+    for (ri, room) in d.rooms.iter().enumerate() {
+        let (covered, secured, inside) = eval.rooms[ri];
+        let n = room.cells.len();
+        let (need, need2) = model.needs[ri];
+        let best_rssi = eval.best[room.cells.clone()].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let b = &site.buildings[room.building];
+        let fail = |requirement: &str, achieved: f64, needed: f64| FailingRoom {
+            building: b.name.clone(),
+            floor: b.floors[room.floor].name.clone(),
+            room: room.name.clone(),
+            kind: room.kind,
+            requirement: requirement.to_string(),
+            achieved,
+            needed,
+            best_rssi_dbm: f64::from(best_rssi),
+        };
+        let entry = kinds.entry(room.kind).or_default();
+        entry.0 += 1;
+        entry.1 += n;
+        entry.2 += covered;
+        entry.3 += secured;
+        let required = match room.class {
+            Class::Primary => (100.0 * req.primary_fraction, 100.0 * req.secondary_fraction),
+            Class::Circulation => (100.0 * req.circulation_fraction, 0.0),
+        };
+        match room.class {
+            Class::Primary => {
+                let e = totals.entry("primary").or_insert((t.primary_dbm, required.0, 0, 0));
+                e.2 += n;
+                e.3 += covered;
+                let e = totals.entry("secondary").or_insert((t.secondary_dbm, required.1, 0, 0));
+                e.2 += n;
+                e.3 += secured;
+                if covered < need {
+                    failing.push(fail("primary", pct(covered, n), required.0));
+                }
+                if secured < need2 {
+                    failing.push(fail("secondary", pct(secured, n), required.1));
+                }
+            }
+            Class::Circulation => {
+                let e = totals.entry("circulation").or_insert((t.circulation_dbm, required.0, 0, 0));
+                e.2 += n;
+                e.3 += covered;
+                if covered < need {
+                    failing.push(fail("circulation", pct(covered, n), required.0));
+                }
+            }
+        }
+        if inside < room.capacity_need {
+            failing.push(fail("capacity", f64::from(inside), f64::from(room.capacity_need)));
+        }
+    }
+    let coverage = totals
+        .into_iter()
+        .map(|(k, (threshold, required, cells, covered))| {
+            (
+                k.to_string(),
+                RequirementCoverage {
+                    threshold_dbm: threshold,
+                    required_pct: required,
+                    cells,
+                    covered_pct: pct(covered, cells),
+                },
+            )
+        })
+        .collect();
+    let by_kind = kinds
+        .into_iter()
+        .map(|(kind, (rooms, cells, covered, secured))| KindCoverage {
+            kind,
+            rooms,
+            cells,
+            covered_pct: pct(covered, cells),
+            secondary_pct: (class_of(kind) == Some(Class::Primary)).then(|| pct(secured, cells)),
+        })
+        .collect();
+    (coverage, by_kind, failing)
+}
+
+/// Writes `aps.ron` and `placement.json` into `dir` (created if needed), atomically.
+pub fn write(dir: &Path, placement: &Placement) -> Result<(), PlaceError> {
+    let err = |path: &Path| {
+        let p = path.display().to_string();
+        move |source: std::io::Error| PlaceError::Write { path: p, source }
+    };
+    std::fs::create_dir_all(dir).map_err(err(dir))?;
+    let aps_text = ron::ser::to_string_pretty(&placement.aps, ron::ser::PrettyConfig::new().struct_names(true))
+        .map_err(|e| err(&dir.join("aps.ron"))(std::io::Error::other(e)))?;
+    write_atomic(&dir.join("aps.ron"), aps_text.as_bytes()).map_err(err(&dir.join("aps.ron")))?;
+    let json = serde_json::to_string_pretty(&placement.report)
+        .map_err(|e| err(&dir.join("placement.json"))(std::io::Error::other(e)))?;
+    write_atomic(&dir.join("placement.json"), json.as_bytes()).map_err(err(&dir.join("placement.json")))
+}

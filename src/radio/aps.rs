@@ -1,0 +1,188 @@
+//! Access points and their radios: the `aps.ron` format (DESIGN.md §3), antennas, and
+//! the frequency each radio simulates at.
+
+use super::channels::{channel_centre_ghz, is_channel};
+use crate::band::Band;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The access points of a plan, as written in `aps.ron`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessPoints(pub Vec<AccessPoint>);
+
+/// One access point, mounted on a floor of a building.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessPoint {
+    /// Name, unique in the file.
+    pub name: String,
+    /// Building it is mounted in.
+    pub building: String,
+    /// Floor it is mounted on.
+    pub floor: String,
+    /// Position in the building's local frame [m].
+    pub position: (f64, f64),
+    /// Mounting height above its floor [m].
+    pub height: f64,
+    /// Its radios, at most one per band.
+    pub radios: Vec<Radio>,
+    /// Antenna pattern.
+    #[serde(default)]
+    pub antenna: Antenna,
+}
+
+/// One radio of an access point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Radio {
+    /// Band of the radio.
+    pub band: Band,
+    /// Channel number; `None` before channel planning (the band centre is used).
+    #[serde(default)]
+    pub channel: Option<u32>,
+    /// Channel width [MHz].
+    pub width_mhz: u32,
+    /// Conducted transmit power [dBm].
+    pub tx_power_dbm: f64,
+}
+
+/// Antenna pattern of an access point (the client is isotropic).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Antenna {
+    /// The same gain in every direction, vertically polarised.
+    Isotropic {
+        /// Gain [dBi].
+        gain_dbi: f64,
+    },
+}
+
+impl Default for Antenna {
+    fn default() -> Antenna {
+        Antenna::Isotropic { gain_dbi: 0.0 }
+    }
+}
+
+impl Antenna {
+    /// Gain towards any direction [dBi].
+    pub fn gain_dbi(&self) -> f64 {
+        match self {
+            Antenna::Isotropic { gain_dbi } => *gain_dbi,
+        }
+    }
+}
+
+impl Radio {
+    /// The frequency this radio simulates at: its channel's centre, or the band centre
+    /// when it has no channel yet [GHz].
+    pub fn frequency_ghz(&self) -> f64 {
+        self.channel.and_then(|c| channel_centre_ghz(self.band, c)).unwrap_or(self.band.centre_ghz())
+    }
+}
+
+/// Why an access-point file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ApError {
+    /// The file could not be read or is not an AP list.
+    #[error(transparent)]
+    Input(#[from] crate::ronfile::ReadError),
+    /// Problems with individual access points, each naming its AP.
+    #[error("{}: {}", path.display(), problems.join("; "))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// One message per problem, each starting with `AP "name"`.
+        problems: Vec<String>,
+    },
+}
+
+impl ApError {
+    /// One line per problem, each starting with the file.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            ApError::Invalid { path, problems } => {
+                problems.iter().map(|p| format!("{}: {p}", path.display())).collect()
+            }
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+impl AccessPoints {
+    /// Parses `aps.ron` text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &Path) -> Result<AccessPoints, ApError> {
+        Ok(crate::ronfile::parse(text, origin)?)
+    }
+
+    /// Reads and parses an `aps.ron` file, and checks each AP on its own (names, radios,
+    /// numbers); placement in the site is checked by the scene.
+    pub fn load(path: &Path) -> Result<AccessPoints, ApError> {
+        let aps: AccessPoints = crate::ronfile::read(path)?;
+        let problems = aps.problems();
+        if problems.is_empty() { Ok(aps) } else { Err(ApError::Invalid { path: path.to_path_buf(), problems }) }
+    }
+
+    /// Everything wrong with the APs taken on their own, one message each.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut names = std::collections::BTreeSet::new();
+        for ap in &self.0 {
+            let who = format!("AP \"{}\"", ap.name);
+            if !names.insert(ap.name.as_str()) {
+                out.push(format!("{who}: duplicate AP name"));
+            }
+            if !(ap.position.0.is_finite() && ap.position.1.is_finite() && ap.height.is_finite()) {
+                out.push(format!("{who}: non-finite position or height"));
+            }
+            if !ap.antenna.gain_dbi().is_finite() {
+                out.push(format!("{who}: non-finite antenna gain"));
+            }
+            if ap.radios.is_empty() {
+                out.push(format!("{who}: has no radio"));
+            }
+            let mut bands = std::collections::BTreeSet::new();
+            for r in &ap.radios {
+                if !bands.insert(r.band) {
+                    out.push(format!("{who}: two radios in the {} band", r.band));
+                }
+                if let Some(c) = r.channel
+                    && !is_channel(r.band, c, r.width_mhz)
+                {
+                    out.push(format!("{who}: channel {c} is not a {} MHz channel of the {} band", r.width_mhz, r.band));
+                }
+                if ![20, 40, 80, 160].contains(&r.width_mhz) {
+                    out.push(format!("{who}: channel width {} MHz is not 20, 40, 80 or 160", r.width_mhz));
+                }
+                if !r.tx_power_dbm.is_finite() {
+                    out.push(format!("{who}: non-finite transmit power"));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_centres_follow_ieee_numbering() {
+        assert_eq!(channel_centre_ghz(Band::G5, 36), Some(5.18));
+        assert_eq!(channel_centre_ghz(Band::G5, 100), Some(5.5));
+        assert_eq!(channel_centre_ghz(Band::G2_4, 1), Some(2.412));
+        assert_eq!(channel_centre_ghz(Band::G6, 1), Some(5.955));
+        assert_eq!(channel_centre_ghz(Band::G2_4, 14), None);
+    }
+
+    #[test]
+    fn the_design_example_parses() {
+        let text = r#"AccessPoints([
+    AccessPoint(name: "A101", building: "A", floor: "RDC", position: (4.0, 4.0), height: 2.8,
+                radios: [Radio(band: G5, channel: 36, width_mhz: 20, tx_power_dbm: 14.0)],
+                antenna: Isotropic(gain_dbi: 0.0)),
+])"#;
+        let aps = AccessPoints::parse(text, Path::new("aps.ron")).unwrap();
+        assert_eq!(aps.0[0].radios[0].frequency_ghz(), 5.18);
+        assert!(aps.problems().is_empty());
+    }
+}

@@ -1,0 +1,246 @@
+//! Automatic placement: AP counts on small plans with known answers, the demo lycée
+//! checked against every requirement by an independent simulation of the written
+//! `aps.ron`, the channel plan against its random baseline, determinism, bad input.
+
+mod common;
+
+use common::{stderr, wifiplan};
+use std::path::Path;
+use wifiplan::band::Band;
+use wifiplan::geometry::{P2, point_in_polygon};
+use wifiplan::placement::{self, Class, Placement, Requirements, class_of};
+use wifiplan::plan::{self, Site};
+use wifiplan::radio::AccessPoints;
+use wifiplan::radio::channels::max_eirp_dbm;
+use wifiplan::radiomap::GridSpec;
+use wifiplan::simulate::{self, SimulateOptions};
+use wifiplan::solver::{CpuBackend, Settings};
+
+fn site(path: &str) -> Site {
+    plan::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn place(s: &Site, req: &Requirements) -> Placement {
+    placement::place(s, req, &CpuBackend, &|_, _| {}).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_empty_room_gets_one_ap() {
+    let p = place(&site("floorplans/empty_room.ron"), &Requirements::default());
+    assert_eq!(p.aps.0.len(), 1);
+}
+
+#[test]
+fn three_classrooms_behind_concrete_get_three_aps_one_in_each() {
+    let s = site("tests/data/three_classrooms.ron");
+    let p = place(&s, &Requirements::default());
+    let mut rooms: Vec<String> = p.report.aps.iter().map(|a| a.room.clone()).collect();
+    rooms.sort();
+    assert_eq!(rooms, ["C1", "C2", "C3"]);
+    assert_eq!((p.report.bounds.capacity, p.report.bounds.best), (3, 3));
+}
+
+#[test]
+fn a_room_of_70_pupils_gets_two_aps() {
+    let p = place(&site("tests/data/big_room.ron"), &Requirements::default());
+    assert_eq!(p.aps.0.len(), 2);
+    assert!(p.aps.0.iter().all(|a| a.name.starts_with("Amphi-")), "{:?}", p.aps.0);
+}
+
+/// Coverage of every room recomputed from the written APs by a full simulation.
+fn check_requirements(s: &Site, aps: &AccessPoints, req: &Requirements) -> Vec<String> {
+    let options = SimulateOptions {
+        band: Band::G5,
+        frequency_ghz: None,
+        grid: GridSpec { cell: 0.25, rx_height: req.rx_height_m, margin: 0.0, bounds: None },
+        settings: Settings { max_reflections: 2, ..Settings::default() },
+        per_ap: true,
+    };
+    let sim = simulate::simulate(s, aps, &options, &CpuBackend, &|_, _| {}).unwrap();
+    let t = req.thresholds();
+    let mut failures = Vec::new();
+    for (k, p) in sim.maps.planes.iter().enumerate() {
+        let b = s.buildings.iter().find(|b| b.name == p.building).unwrap();
+        let f = b.floors.iter().find(|f| f.name == p.floor).unwrap();
+        for room in &f.rooms {
+            let Some(class) = class_of(room.kind) else { continue };
+            let poly: Vec<P2> = room.outline.iter().map(|&q| b.to_site(q)).collect();
+            let (mut n, mut first, mut second) = (0usize, 0usize, 0usize);
+            for iy in 0..p.ny {
+                for ix in 0..p.nx {
+                    let (x, y) = (p.xmin + (ix as f64 + 0.5) * p.cell_size, p.ymin + (iy as f64 + 0.5) * p.cell_size);
+                    if !point_in_polygon(&poly, x, y) {
+                        continue;
+                    }
+                    let mut rssi: Vec<f64> = aps
+                        .0
+                        .iter()
+                        .enumerate()
+                        .map(|(a, ap)| f64::from(sim.gains[a][k][iy * p.nx + ix]) + ap.radios[0].tx_power_dbm)
+                        .collect();
+                    rssi.sort_by(|a, b| b.total_cmp(a));
+                    n += 1;
+                    let threshold = if class == Class::Primary { t.primary_dbm } else { t.circulation_dbm };
+                    first += usize::from(rssi[0] >= threshold);
+                    second += usize::from(rssi.get(1).is_some_and(|&r| r >= t.secondary_dbm));
+                }
+            }
+            let share = |c: usize| 100.0 * c as f64 / n.max(1) as f64;
+            let (needed, needed2) = match class {
+                Class::Primary => (req.primary_fraction, req.secondary_fraction),
+                Class::Circulation => (req.circulation_fraction, 0.0),
+            };
+            if share(first) < 100.0 * needed || share(second) < 100.0 * needed2 {
+                failures.push(format!(
+                    "{} / {}: {:.1} % / {:.1} % of {n} cells",
+                    f.name,
+                    room.name,
+                    share(first),
+                    share(second)
+                ));
+            }
+            let inside = aps
+                .0
+                .iter()
+                .filter(|a| a.building == b.name && a.floor == f.name)
+                .filter(|a| {
+                    point_in_polygon(
+                        &room.outline.iter().map(|&(x, y)| P2::new(x, y)).collect::<Vec<_>>(),
+                        a.position.0,
+                        a.position.1,
+                    )
+                })
+                .count() as u32;
+            if inside < room.occupants.div_ceil(req.clients_per_radio) {
+                failures
+                    .push(format!("{} / {}: {inside} APs inside for {} occupants", f.name, room.name, room.occupants));
+            }
+        }
+    }
+    failures
+}
+
+#[test]
+fn the_demo_lycee_meets_every_requirement_in_an_independent_simulation() {
+    let s = site("floorplans/lycee-demo.ron");
+    let req = Requirements::default();
+    let p = place(&s, &req);
+    let dir = tempfile::tempdir().unwrap();
+    placement::write(dir.path(), &p).unwrap();
+    let written = AccessPoints::load(&dir.path().join("aps.ron")).unwrap();
+    assert_eq!(written, p.aps);
+    let failures = check_requirements(&s, &written, &req);
+    assert!(failures.is_empty(), "{failures:#?}");
+    let r = &p.report;
+    println!(
+        "demo: {} APs, capacity bound {}, LP {:?}, gap {:.1} %; SINR p5 {:.1} dB vs random {:.1} dB; {} s",
+        r.ap_count,
+        r.bounds.capacity,
+        r.bounds.lp,
+        r.bounds.gap_pct,
+        r.sinr.plan_db[0],
+        r.sinr.baseline_db[0],
+        r.runtime_s["total"]
+    );
+    assert!(r.bounds.gap_pct <= 10.0, "{:?}", r.bounds);
+    assert!(r.bounds.lp.is_some_and(|lp| lp <= r.ap_count as f64 + 1e-6));
+    // The channel plan beats random channels by at least 3 dB at the 5th percentile,
+    // and no AP exceeds its channel's EIRP limit.
+    assert!(r.sinr.plan_db[0] >= r.sinr.baseline_db[0] + 3.0, "{:?}", r.sinr);
+    for ap in &written.0 {
+        let radio = &ap.radios[0];
+        let limit = max_eirp_dbm(radio.band, radio.channel.unwrap());
+        assert!(radio.tx_power_dbm + ap.antenna.gain_dbi() <= limit && radio.tx_power_dbm >= 8.0, "{}", ap.name);
+        assert!([36, 40, 44, 48].contains(&radio.channel.unwrap()), "no DFS channel without --dfs");
+    }
+    // Every AP has a cable run to a closet on its building, within copper's reach.
+    assert!(r.aps.iter().all(|a| a.cable.length_m.is_some_and(|l| l <= 90.0)), "{:?}", r.aps);
+}
+
+#[test]
+fn placement_is_deterministic_whatever_the_thread_count() {
+    let s = site("floorplans/lycee-demo.ron");
+    let req = Requirements { candidate_spacing_m: 4.0, cell_m: 1.0, ..Requirements::default() };
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| place(&s, &req).aps)
+    };
+    assert_eq!(run(1), run(3));
+}
+
+#[test]
+fn unmet_requirements_still_write_the_plan_with_a_warning_or_fail_with_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let o = wifiplan(&["place", "tests/data/metal_box.ron", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: building \"M\" / floor \"0\" / room \"Coffre\": primary requirement not met"),
+        "{err}"
+    );
+    assert!(err.contains("best RSSI -inf dBm") || err.contains("best RSSI -1"), "{err}");
+    assert!(out.join("aps.ron").exists() && out.join("placement.json").exists());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("placement.json")).unwrap()).unwrap();
+    assert!(report["failing_rooms"].as_array().unwrap().iter().any(|f| f["room"] == "Coffre"));
+    let strict = wifiplan(&["place", "tests/data/metal_box.ron", "--out", out.to_str().unwrap(), "--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+}
+
+#[test]
+fn a_plan_with_nothing_to_cover_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let o = wifiplan(&["place", "floorplans/free_space.ron", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no room of the plan needs coverage"), "{}", stderr(&o));
+    assert!(!out.exists());
+}
+
+#[test]
+fn flags_override_the_requirements_file_and_bad_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = dir.path().join("req.ron");
+    std::fs::write(&req, "Requirements(primary_rssi_dbm: -60.0, clients_per_radio: 10)").unwrap();
+    let out = dir.path().join("plan");
+    let o = wifiplan(&[
+        "place",
+        "tests/data/big_room.ron",
+        "--out",
+        out.to_str().unwrap(),
+        "--requirements",
+        req.to_str().unwrap(),
+        "--clients-per-radio",
+        "35",
+        "--target-rssi",
+        "-67",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("placement.json")).unwrap()).unwrap();
+    assert_eq!(report["requirements"]["clients_per_radio"], 35);
+    assert_eq!(report["requirements"]["primary_rssi_dbm"], -67.0);
+    assert_eq!(report["ap_count"], 2);
+    std::fs::write(&req, "Requirements(primary_fraction: 1.5)").unwrap();
+    let o = wifiplan(&[
+        "place",
+        "tests/data/big_room.ron",
+        "--out",
+        out.to_str().unwrap(),
+        "--requirements",
+        req.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("primary_fraction 1.5 must lie in (0, 1]"), "{}", stderr(&o));
+    std::fs::write(&req, "Requirements(primary_rsi: -60.0)").unwrap();
+    let o = wifiplan(&[
+        "place",
+        "tests/data/big_room.ron",
+        "--out",
+        out.to_str().unwrap(),
+        "--requirements",
+        req.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("req.ron:1:14"), "{}", stderr(&o));
+}
