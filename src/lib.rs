@@ -14,5 +14,6 @@ pub mod radio;
 pub mod radiomap;
 pub mod ronfile;
 pub mod scene;
+pub mod seed;
 pub mod simulate;
 pub mod solver;

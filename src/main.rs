@@ -14,6 +14,14 @@ use wifiplan::radiomap::GridSpec;
 use wifiplan::simulate::{self, SimulateOptions};
 use wifiplan::solver::{CpuBackend, Settings};
 
+/// Prints a line on stdout; a reader that went away (`| head`) is not an error.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 #[derive(Parser)]
 #[command(name = "wifiplan", version, about = "Plans the WiFi rollout of a region's lycées")]
 struct Cli {
@@ -32,6 +40,42 @@ enum Command {
     /// Place the fewest APs that meet the coverage and capacity requirements, with a
     /// channel and power plan and cable runs: writes aps.ron and placement.json.
     Place(PlaceArgs),
+    /// Generate a plausible lycée campus for a number of pupils and a type,
+    /// deterministic for a seed (by default, the pupils and the type).
+    Generate(GenerateArgs),
+    /// Import a floor plan from an architect's DXF or a plan image (PNG), mapped by an
+    /// import configuration.
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+#[command(args_override_self = true)]
+struct ImportArgs {
+    /// Drawing (.dxf) or image (.png).
+    file: PathBuf,
+    /// Import configuration (RON).
+    #[arg(long, value_name = "IMPORT.ron")]
+    config: PathBuf,
+    /// Plan to write (RON).
+    #[arg(short = 'o', long = "output", value_name = "PLAN.ron")]
+    output: PathBuf,
+}
+
+#[derive(Args)]
+#[command(args_override_self = true)]
+struct GenerateArgs {
+    /// Number of pupils.
+    #[arg(long)]
+    pupils: u32,
+    /// Lycée type: LEGT, LPO, LP or EREA.
+    #[arg(long = "type", value_name = "TYPE")]
+    kind: wifiplan::plan::generate::SchoolType,
+    /// Seed text, e.g. the lycée's UAI.
+    #[arg(long)]
+    seed: Option<String>,
+    /// Plan to write (RON).
+    #[arg(short = 'o', long = "output", value_name = "PLAN.ron")]
+    output: PathBuf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -184,9 +228,9 @@ fn check(args: &CheckArgs) -> Result<(), Failure> {
     if args.json {
         let text = serde_json::to_string_pretty(&summary)
             .map_err(|e| Failure { lines: vec![format!("cannot write JSON: {e}")], code: 1 })?;
-        println!("{text}");
+        out!("{text}");
     } else {
-        println!("{summary}");
+        out!("{summary}");
     }
     Ok(())
 }
@@ -226,7 +270,7 @@ fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
     }
     simulate::write(&args.out, &sim).map_err(|e| Failure { lines: vec![e.to_string()], code: 1 })?;
     let cells: usize = sim.maps.planes.iter().map(|p| p.nx * p.ny).sum();
-    println!(
+    out!(
         "simulated {} APs on {} planes ({} cells) with the {} backend in {:.2} s; wrote {}",
         sim.ap_names.len(),
         sim.maps.planes.len(),
@@ -281,7 +325,7 @@ fn place(args: &PlaceArgs) -> Result<(), Failure> {
     })?;
     placement::write(&args.out, &placed).map_err(|e| Failure { lines: vec![e.to_string()], code: 1 })?;
     let r = &placed.report;
-    println!(
+    out!(
         "placed {} APs ({} candidates); bounds: capacity {}, LP {}; gap {:.1} %",
         r.ap_count,
         r.candidates,
@@ -289,7 +333,7 @@ fn place(args: &PlaceArgs) -> Result<(), Failure> {
         r.bounds.lp.map_or("failed".to_string(), |v| format!("{v:.2}")),
         r.bounds.gap_pct
     );
-    println!(
+    out!(
         "SINR p5 {:.1} dB, {} co-channel pairs (random channels: p5 {:.1} dB, {} pairs); cable {:.0} m, {} runs flagged",
         r.sinr.plan_db[0],
         r.sinr.plan_co_channel_pairs,
@@ -298,7 +342,7 @@ fn place(args: &PlaceArgs) -> Result<(), Failure> {
         r.cable_total_m,
         r.cable_flagged
     );
-    println!("wrote {} and {}", args.out.join("aps.ron").display(), args.out.join("placement.json").display());
+    out!("wrote {} and {}", args.out.join("aps.ron").display(), args.out.join("placement.json").display());
     if !r.failing_rooms.is_empty() {
         for f in &r.failing_rooms {
             eprintln!(
@@ -316,12 +360,46 @@ fn place(args: &PlaceArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+fn generate(args: &GenerateArgs) -> Result<(), Failure> {
+    let seed = args.seed.clone().unwrap_or_else(|| format!("{}-{}", args.kind, args.pupils));
+    let site = wifiplan::plan::generate::generate(args.pupils, args.kind, &seed)
+        .map_err(|e| Failure::bad_input(vec![e.to_string()]))?;
+    plan::save(&site, &args.output)?;
+    let summary = Summary::of(&site, Band::G5.centre_ghz());
+    let rooms: usize = summary.rooms_by_kind.iter().map(|k| k.count).sum();
+    out!(
+        "generated {}: {} buildings, {} rooms, {} teaching seats; wrote {}",
+        site.name,
+        site.buildings.len(),
+        rooms,
+        wifiplan::plan::generate::teaching_seats(&site),
+        args.output.display()
+    );
+    Ok(())
+}
+
+fn import(args: &ImportArgs) -> Result<(), Failure> {
+    let config: wifiplan::plan::import::ImportConfig =
+        wifiplan::ronfile::read(&args.config).map_err(|e| Failure::bad_input(vec![e.to_string()]))?;
+    let (site, report) = wifiplan::plan::import::import_file(&args.file, &config)
+        .map_err(|e| Failure::bad_input(vec![e.to_string()]))?;
+    plan::save(&site, &args.output)?;
+    for line in report.lines() {
+        out!("{line}");
+    }
+    let floor = &site.buildings[0].floors[0];
+    out!("imported {} walls and {} rooms; wrote {}", floor.walls.len(), floor.rooms.len(), args.output.display());
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => check(args),
         Command::Simulate(args) => simulate(args),
         Command::Place(args) => place(args),
+        Command::Generate(args) => generate(args),
+        Command::Import(args) => import(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -50,7 +50,7 @@ pub fn lp_bound(model: &Model, power: f64) -> Result<f64, String> {
             for &k in &sample {
                 let y = vars.add(variable().min(0.0).max(1.0));
                 let covering: Vec<Variable> =
-                    (0..model.candidates.len()).filter(|&c| model.gains[c][k] + p >= threshold).map(|c| x[c]).collect();
+                    (0..model.candidates.len()).filter(|&c| model.gain(c, k) + p >= threshold).map(|c| x[c]).collect();
                 links.push((y, weight, covering));
                 ys.push(y);
             }

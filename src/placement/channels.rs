@@ -7,8 +7,6 @@
 use super::coverage::Model;
 use super::requirements::{Class, Requirements, is_teaching};
 use crate::radio::channels::{max_eirp_dbm, overlap, plan_channels};
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{Rng, SeedableRng};
 
 /// Co-channel APs that hear each other above this interfere [dBm].
 pub const HEARING_DBM: f64 = -82.0;
@@ -34,8 +32,9 @@ pub struct ChannelPlan {
 pub struct Interference<'a> {
     model: &'a Model<'a>,
     aps: Vec<usize>,
-    /// Path gains at the teaching cells, `[cell * aps + ap]` [dB].
-    gains: Vec<f64>,
+    /// Per teaching cell, the APs heard there with their path gains [dB] (APs of other
+    /// buildings and gains below −140 dB left out).
+    heard: Vec<Vec<(u32, f64)>>,
     home: Vec<usize>,
     noise_mw: f64,
     band: crate::band::Band,
@@ -55,13 +54,20 @@ fn percentile(values: &mut [f64], q: f64) -> f64 {
 }
 
 impl<'a> Interference<'a> {
-    /// Prepares the evaluation for the chosen candidates `aps`.
-    pub fn new(model: &'a Model<'a>, aps: &[usize], req: &Requirements) -> Interference<'a> {
+    /// Prepares the evaluation for the chosen candidates `aps`, over the teaching cells
+    /// whose grid column and row are multiples of `stride` (1: every one).
+    pub fn new(model: &'a Model<'a>, aps: &[usize], req: &Requirements, stride: usize) -> Interference<'a> {
         let d = model.demand;
         let teaching: Vec<usize> = (0..d.cells.len())
             .filter(|&k| {
-                let room = &d.rooms[d.cells[k].room as usize];
-                room.class == Class::Primary && is_teaching(room.kind)
+                let cell = &d.cells[k];
+                let room = &d.rooms[cell.room as usize];
+                let nx = d.grids[cell.grid as usize].nx;
+                let i = cell.index as usize;
+                room.class == Class::Primary
+                    && is_teaching(room.kind)
+                    && (i % nx).is_multiple_of(stride)
+                    && (i / nx).is_multiple_of(stride)
             })
             .collect();
         let home = aps
@@ -83,11 +89,20 @@ impl<'a> Interference<'a> {
                     .unwrap_or(0)
             })
             .collect();
-        let gains = teaching.iter().flat_map(|&k| aps.iter().map(move |&c| f64::from(model.gains[c][k]))).collect();
+        let heard = teaching
+            .iter()
+            .map(|&k| {
+                aps.iter()
+                    .enumerate()
+                    .map(|(a, &c)| (a as u32, f64::from(model.gain(c, k))))
+                    .filter(|&(_, g)| g > -140.0)
+                    .collect()
+            })
+            .collect();
         Interference {
             model,
             aps: aps.to_vec(),
-            gains,
+            heard,
             home,
             noise_mw: mw(req.noise_dbm()),
             band: req.band,
@@ -101,17 +116,20 @@ impl<'a> Interference<'a> {
         // Which channel pairs overlap, once per evaluation.
         let clash: Vec<bool> =
             (0..n * n).map(|i| overlap(self.band, channels[i / n], self.width, channels[i % n], self.width)).collect();
-        let mut values = Vec::with_capacity(self.gains.len() / n.max(1));
-        for row in self.gains.chunks_exact(n.max(1)) {
-            let mut s = 0;
-            for j in 1..n {
-                if row[j] + powers[j] > row[s] + powers[s] {
-                    s = j;
-                }
-            }
-            let interference: f64 =
-                (0..n).filter(|&j| j != s && clash[s * n + j]).map(|j| mw(row[j] + powers[j])).sum();
-            values.push(row[s] + powers[s] - 10.0 * (self.noise_mw + interference).log10());
+        let mut values = Vec::with_capacity(self.heard.len());
+        for row in &self.heard {
+            let Some(&(s, g)) =
+                row.iter().max_by(|x, y| (x.1 + powers[x.0 as usize]).total_cmp(&(y.1 + powers[y.0 as usize])))
+            else {
+                continue;
+            };
+            let s = s as usize;
+            let interference: f64 = row
+                .iter()
+                .filter(|&&(j, _)| j as usize != s && clash[s * n + j as usize])
+                .map(|&(j, gj)| mw(gj + powers[j as usize]))
+                .sum();
+            values.push(g + powers[s] - 10.0 * (self.noise_mw + interference).log10());
         }
         let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
         ([percentile(&mut values, 0.05), percentile(&mut values, 0.5), percentile(&mut values, 0.95)], mean)
@@ -127,7 +145,7 @@ impl<'a> Interference<'a> {
                     continue;
                 }
                 let hears = |x: usize, y: usize| {
-                    f64::from(self.model.gains[self.aps[y]][self.home[x]]) + powers[y] >= HEARING_DBM
+                    f64::from(self.model.gain(self.aps[y], self.home[x])) + powers[y] >= HEARING_DBM
                 };
                 if hears(a, b) || hears(b, a) {
                     n += 1;
@@ -137,23 +155,19 @@ impl<'a> Interference<'a> {
         n
     }
 
-    fn plan(&self, channels: Vec<u32>, powers: Vec<f64>) -> ChannelPlan {
+    /// The figures of a given assignment.
+    pub fn plan(&self, channels: Vec<u32>, powers: Vec<f64>) -> ChannelPlan {
         let (sinr_db, _) = self.sinr(&channels, &powers);
         let co_channel_pairs = self.co_channel_pairs(&channels, &powers);
         ChannelPlan { channels, powers, sinr_db, co_channel_pairs }
     }
 }
 
-/// A stable 64-bit hash of a text (FNV-1a), to seed generators from names.
-pub fn stable_hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
-}
-
 /// The baseline: channels drawn at random (seeded by `seed`), every AP at the design power.
 pub fn random_plan(inter: &Interference, req: &Requirements, seed: &str) -> ChannelPlan {
     let list = plan_channels(req.band, req.width_mhz, req.dfs);
-    let mut rng = ChaCha8Rng::seed_from_u64(stable_hash(seed));
-    let channels = inter.aps.iter().map(|_| list[(rng.next_u64() % list.len() as u64) as usize]).collect();
+    let mut rng = crate::seed::rng(seed);
+    let channels = inter.aps.iter().map(|_| list[crate::seed::below(&mut rng, list.len())]).collect();
     inter.plan(channels, vec![req.design_tx_power_dbm; inter.aps.len()])
 }
 
@@ -170,8 +184,8 @@ pub fn channel_plan(inter: &Interference, req: &Requirements) -> ChannelPlan {
             (0..a)
                 .filter(|&b| overlap(req.band, channels[b], req.width_mhz, ch, req.width_mhz))
                 .map(|b| {
-                    mw(f64::from(inter.model.gains[inter.aps[b]][inter.home[a]]))
-                        + mw(f64::from(inter.model.gains[inter.aps[a]][inter.home[b]]))
+                    mw(f64::from(inter.model.gain(inter.aps[b], inter.home[a])))
+                        + mw(f64::from(inter.model.gain(inter.aps[a], inter.home[b])))
                 })
                 .sum()
         };

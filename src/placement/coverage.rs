@@ -22,8 +22,11 @@ pub struct Model<'a> {
     pub demand: &'a Demand,
     /// Candidates.
     pub candidates: &'a [Candidate],
-    /// `gains[c][k]`: path gain of candidate c at demand cell k [dB].
+    /// `gains[c][k - ranges[c].start]`: path gain of candidate c at demand cell k [dB],
+    /// for the cells of its own building (elsewhere −∞).
     pub gains: &'a [Vec<f32>],
+    /// Per candidate, the demand cells its gains cover.
+    pub ranges: Vec<std::ops::Range<usize>>,
     /// Thresholds [dBm].
     pub thresholds: Thresholds,
     /// Per room: cells needed at the primary (or circulation) threshold, and at the
@@ -73,7 +76,15 @@ impl<'a> Model<'a> {
         for (c, cand) in candidates.iter().enumerate() {
             room_candidates[cand.room].push(c);
         }
-        Model { demand, candidates, gains, thresholds: req.thresholds(), needs, room_candidates }
+        let ranges = candidates.iter().map(|c| demand.building_cells(demand.rooms[c.room].building)).collect();
+        Model { demand, candidates, gains, ranges, thresholds: req.thresholds(), needs, room_candidates }
+    }
+
+    /// Path gain of candidate `c` at demand cell `k` [dB] (−∞ outside its building).
+    #[inline]
+    pub fn gain(&self, c: usize, k: usize) -> f32 {
+        let r = &self.ranges[c];
+        if r.contains(&k) { self.gains[c][k - r.start] } else { f32::NEG_INFINITY }
     }
 
     /// The threshold of a room's class [dBm].
@@ -87,7 +98,8 @@ impl<'a> Model<'a> {
     /// Folds candidate `c` at `power` [dBm] into running best and second-best RSSI.
     pub fn add(&self, best: &mut [f32], second: &mut [f32], c: usize, power: f64) {
         let p = power as f32;
-        for ((b, s), &g) in best.iter_mut().zip(second.iter_mut()).zip(&self.gains[c]) {
+        let range = self.ranges[c].clone();
+        for ((b, s), &g) in best[range.clone()].iter_mut().zip(second[range].iter_mut()).zip(&self.gains[c]) {
             let r = g + p;
             if r > *b {
                 *s = *b;

@@ -59,6 +59,20 @@ pub struct Demand {
 }
 
 impl Demand {
+    /// Demand cells of building `building` (contiguous, since rooms come building by
+    /// building).
+    pub fn building_cells(&self, building: usize) -> std::ops::Range<usize> {
+        let mut rooms = self.rooms.iter().filter(|r| r.building == building);
+        let first = rooms.next().map_or(0, |r| r.cells.start);
+        let last = self.rooms.iter().filter(|r| r.building == building).map(|r| r.cells.end).max().unwrap_or(first);
+        first..last
+    }
+
+    /// Grids (indices) of building `building`.
+    pub fn building_grids(&self, building: usize) -> Vec<usize> {
+        (0..self.grids.len()).filter(|&k| self.grid_floors[k].0 == building).collect()
+    }
+
     /// Grids and demand cells of a validated site.
     pub fn of(site: &Site, scene: &Scene, req: &Requirements) -> Demand {
         let mut d = Demand {

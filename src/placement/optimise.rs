@@ -41,10 +41,11 @@ pub fn greedy(model: &Model, power: f64) -> Vec<usize> {
             let mut gain_cells = 0u64;
             let mut reach = 0usize;
             let gains = &model.gains[c];
+            let range = model.ranges[c].clone();
             per_room.iter_mut().for_each(|x| *x = (0, 0));
-            for (k, cell) in d.cells.iter().enumerate() {
+            for (k, cell) in d.cells.iter().enumerate().skip(range.start).take(range.len()) {
                 let ri = cell.room as usize;
-                let r = gains[k] + p;
+                let r = gains[k - range.start] + p;
                 let t = room_threshold[ri];
                 if r >= t {
                     reach += 1;

@@ -1,6 +1,9 @@
 //! Floor plans: the site model (sites, buildings, floors, walls, openings, rooms) and its
-//! frames, reading and writing the RON plan format, validation, and the `check` summary.
+//! frames, reading and writing the RON plan format, validation, the `check` summary, and
+//! the procedural lycée generator.
 
+pub mod generate;
+pub mod import;
 mod io;
 mod model;
 mod summary;

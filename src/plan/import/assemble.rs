@@ -1,0 +1,657 @@
+//! Turning raw drawing geometry into a floor: clean-up (snap endpoints, drop
+//! zero-length pieces, merge collinear overlapping ones), doors and windows set into
+//! their host walls (or bridging the gap the drawing left for them), walls derived from
+//! room outlines when the drawing has none, rooms named and typed from their labels.
+
+use super::ImportError;
+use super::config::ImportConfig;
+use crate::geometry::{P2, point_in_polygon, polygon_area, polygon_self_intersection, segment_distance};
+use crate::plan::{Building, Floor, Opening, OpeningKind, Room, RoomKind, Site, Wall, validate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A piece of wall in metres.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    /// Start [m].
+    pub a: P2,
+    /// End [m].
+    pub b: P2,
+    /// Material.
+    pub material: String,
+    /// Thickness [m].
+    pub thickness: f64,
+}
+
+/// A door or window, as the extent it covers [m].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpeningPiece {
+    /// One end [m].
+    pub a: P2,
+    /// The other end [m].
+    pub b: P2,
+    /// Door or window.
+    pub kind: OpeningKind,
+    /// Material.
+    pub material: String,
+    /// Thickness [m].
+    pub thickness: f64,
+}
+
+/// Geometry taken from a drawing, in metres.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extract {
+    /// Wall pieces.
+    pub walls: Vec<Piece>,
+    /// Doors and windows.
+    pub openings: Vec<OpeningPiece>,
+    /// Closed room outlines.
+    pub outlines: Vec<Vec<P2>>,
+    /// Texts and where they stand.
+    pub labels: Vec<(P2, String)>,
+}
+
+/// What the import did, for the user.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    /// Endpoints moved onto a neighbour within the snap tolerance.
+    pub snapped: usize,
+    /// Collinear pieces merged into others.
+    pub merged: usize,
+    /// Pieces dropped for being shorter than the snap tolerance.
+    pub dropped: usize,
+    /// Pairs of parallel wall faces turned into one centre line.
+    pub faces_paired: usize,
+    /// Walls derived from room outlines.
+    pub derived: usize,
+    /// Doors and windows set into a wall.
+    pub openings: usize,
+    /// Doors and windows that bridged a gap in a wall.
+    pub bridged: usize,
+    /// Doors and windows with no wall near them, kept as walls of their own material.
+    pub standalone: usize,
+    /// Rooms made.
+    pub rooms: usize,
+    /// Rooms given a default capacity for their kind.
+    pub default_capacity: usize,
+    /// Outlines left out, and why.
+    pub skipped_outlines: Vec<String>,
+    /// Layers (or colours) nothing in the config maps, with their entity (or pixel) counts.
+    pub unmapped: BTreeMap<String, usize>,
+}
+
+impl ImportReport {
+    /// One line per fact worth telling.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "clean-up: {} endpoints snapped, {} collinear pieces merged, {} zero-length pieces dropped, {} pairs of wall faces made centre lines{}",
+            self.snapped,
+            self.merged,
+            self.dropped,
+            self.faces_paired,
+            if self.derived > 0 {
+                format!(", {} walls derived from room outlines", self.derived)
+            } else {
+                String::new()
+            }
+        )];
+        out.push(format!(
+            "openings: {} set into walls, {} bridging a gap, {} standing alone; rooms: {} ({} with a default capacity)",
+            self.openings, self.bridged, self.standalone, self.rooms, self.default_capacity
+        ));
+        out.extend(self.skipped_outlines.iter().map(|s| format!("outline left out: {s}")));
+        out.extend(self.unmapped.iter().map(|(layer, n)| format!("not mapped by the config: {layer} ({n} entities)")));
+        out
+    }
+}
+
+/// Snaps endpoints within `tol` of each other to the first one seen; returns how many moved.
+fn snap(walls: &mut [Piece], tol: f64) -> usize {
+    let mut reps: Vec<P2> = Vec::new();
+    let mut grid: BTreeMap<(i64, i64), Vec<usize>> = BTreeMap::new();
+    let key = |p: &P2| ((p.x / tol).floor() as i64, (p.y / tol).floor() as i64);
+    let mut moved = 0;
+    let mut find = |p: P2| -> P2 {
+        let (kx, ky) = key(&p);
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                if let Some(list) = grid.get(&(kx + dx, ky + dy)) {
+                    for &i in list {
+                        if (reps[i] - p).norm() <= tol {
+                            if reps[i] != p {
+                                moved += 1;
+                            }
+                            return reps[i];
+                        }
+                    }
+                }
+            }
+        }
+        reps.push(p);
+        grid.entry((kx, ky)).or_default().push(reps.len() - 1);
+        p
+    };
+    for w in walls.iter_mut() {
+        w.a = find(w.a);
+        w.b = find(w.b);
+    }
+    moved
+}
+
+/// Merges collinear pieces of the same material and thickness that overlap or touch;
+/// returns the pieces and how many were merged away.
+fn merge_collinear(walls: Vec<Piece>, tol: f64) -> (Vec<Piece>, usize) {
+    // Per (material, thickness, direction, offset): intervals along the line.
+    type Line = (String, u64, i64, i64);
+    type Interval = (f64, f64, P2, nalgebra::Vector2<f64>);
+    let mut groups: BTreeMap<Line, Vec<Interval>> = BTreeMap::new();
+    for w in &walls {
+        let mut d = (w.b - w.a).normalize();
+        if d.x < -1e-12 || (d.x.abs() <= 1e-12 && d.y < 0.0) {
+            d = -d;
+        }
+        let angle = d.y.atan2(d.x);
+        let offset = -d.y * w.a.x + d.x * w.a.y;
+        let key =
+            (w.material.clone(), w.thickness.to_bits(), (angle * 1e3).round() as i64, (offset / tol).round() as i64);
+        let base = P2::new(-d.y, d.x) * offset;
+        let (ua, ub) = ((w.a - base).dot(&d), (w.b - base).dot(&d));
+        groups.entry(key).or_default().push((ua.min(ub), ua.max(ub), base, d));
+    }
+    let mut out = Vec::new();
+    let mut merged = 0;
+    for ((material, thickness, _, _), mut list) in groups {
+        list.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut current = list[0];
+        for next in list.into_iter().skip(1) {
+            if next.0 <= current.1 + tol {
+                current.1 = current.1.max(next.1);
+                merged += 1;
+            } else {
+                out.push((current, material.clone(), f64::from_bits(thickness)));
+                current = next;
+            }
+        }
+        out.push((current, material, f64::from_bits(thickness)));
+    }
+    let pieces = out
+        .into_iter()
+        .map(|((u0, u1, base, d), material, thickness)| Piece {
+            a: base + d * u0,
+            b: base + d * u1,
+            material,
+            thickness,
+        })
+        .collect();
+    (pieces, merged)
+}
+
+/// Architects draw a wall as its two faces: pairs of parallel pieces of one material, at
+/// most `max_gap` apart and overlapping over half the shorter, become one piece on their
+/// centre line. Returns the pieces and the number of pairs.
+fn pair_faces(walls: Vec<Piece>, max_gap: f64, tol: f64) -> (Vec<Piece>, usize) {
+    let n = walls.len();
+    let mut used = vec![false; n];
+    let mut out = Vec::new();
+    let mut pairs = 0;
+    for i in 0..n {
+        if used[i] {
+            continue;
+        }
+        let a = &walls[i];
+        let da = a.b - a.a;
+        let la = da.norm();
+        if la <= tol {
+            continue;
+        }
+        let ua = da / la;
+        let normal = nalgebra::Vector2::new(-ua.y, ua.x);
+        // The nearest parallel face of the same material that overlaps it.
+        let mut best: Option<(usize, f64, f64, f64)> = None; // (j, gap, overlap start, end) along a
+        for (j, b) in walls.iter().enumerate().skip(i + 1) {
+            if used[j] || b.material != a.material {
+                continue;
+            }
+            let db = b.b - b.a;
+            let lb = db.norm();
+            if lb <= tol || (db / lb).dot(&ua).abs() < 0.9995 {
+                continue;
+            }
+            let gap = (b.a - a.a).dot(&normal);
+            let gap_b = (b.b - a.a).dot(&normal);
+            if (gap - gap_b).abs() > tol || gap.abs() <= tol || gap.abs() > max_gap {
+                continue;
+            }
+            let (s0, s1) = {
+                let (p, q) = ((b.a - a.a).dot(&ua), (b.b - a.a).dot(&ua));
+                (p.min(q).max(0.0), p.max(q).min(la))
+            };
+            if s1 - s0 < 0.5 * la.min(lb) || s1 - s0 <= tol {
+                continue;
+            }
+            if best.is_none_or(|x| gap.abs() < x.1.abs()) {
+                best = Some((j, gap, s0, s1));
+            }
+        }
+        let Some((j, gap, _, _)) = best else { continue };
+        used[i] = true;
+        used[j] = true;
+        pairs += 1;
+        // The centre line runs between the faces' ends, averaged, so that centre lines
+        // meet at corners and junctions as the faces do.
+        let b = &walls[j];
+        let (p, q) = ((b.a - a.a).dot(&ua), (b.b - a.a).dot(&ua));
+        let (start, end) = ((0.0 + p.min(q)) / 2.0, (la + p.max(q)) / 2.0);
+        let centre = |u: f64| a.a + ua * u + normal * (gap / 2.0);
+        out.push(Piece { a: centre(start), b: centre(end), material: a.material.clone(), thickness: a.thickness });
+    }
+    out.extend(walls.into_iter().enumerate().filter(|(k, _)| !used[*k]).map(|(_, w)| w));
+    (out, pairs)
+}
+
+/// Walls from room outlines: edges two outlines share are interior, the rest façade.
+fn derive_walls(outlines: &[Vec<P2>], config: &super::config::DerivedWalls, tol: f64) -> Vec<Piece> {
+    let vertices: Vec<P2> = outlines.iter().flatten().copied().collect();
+    let mut edges: Vec<(P2, P2)> = Vec::new();
+    for o in outlines {
+        for i in 0..o.len() {
+            let (a, b) = (o[i], o[(i + 1) % o.len()]);
+            // Split the edge at every other vertex lying on it.
+            let d = b - a;
+            let len = d.norm();
+            if len <= tol {
+                continue;
+            }
+            let mut cuts: Vec<f64> = vertices
+                .iter()
+                .filter(|v| segment_distance(&a, &b, v.x, v.y) <= tol)
+                .map(|v| (v - a).dot(&d) / len)
+                .filter(|&u| u > tol && u < len - tol)
+                .collect();
+            cuts.extend([0.0, len]);
+            cuts.sort_by(f64::total_cmp);
+            cuts.dedup_by(|x, y| (*x - *y).abs() <= tol);
+            for pair in cuts.windows(2) {
+                edges.push((a + d * (pair[0] / len), a + d * (pair[1] / len)));
+            }
+        }
+    }
+    let key = |p: &P2| ((p.x / tol).round() as i64, (p.y / tol).round() as i64);
+    type Edge = ((i64, i64), (i64, i64));
+    let mut count: BTreeMap<Edge, (usize, P2, P2)> = BTreeMap::new();
+    for (a, b) in edges {
+        let (ka, kb) = (key(&a), key(&b));
+        let k = if ka <= kb { (ka, kb) } else { (kb, ka) };
+        count.entry(k).or_insert((0, a, b)).0 += 1;
+    }
+    count
+        .into_values()
+        .map(|(n, a, b)| {
+            let m = if n >= 2 { &config.interior } else { &config.facade };
+            Piece { a, b, material: m.material.clone(), thickness: m.thickness }
+        })
+        .collect()
+}
+
+/// Lower-case words of a label, accents folded.
+fn words(text: &str) -> Vec<String> {
+    let folded: String = text
+        .chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'À' | 'Â' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' => 'e',
+            'î' | 'ï' | 'Î' => 'i',
+            'ô' | 'ö' | 'Ô' => 'o',
+            'ù' | 'û' | 'ü' | 'Û' => 'u',
+            'ç' | 'Ç' => 'c',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+/// The room kind a label names, whether it is a wiring closet, and the capacity it states.
+pub fn read_label(text: &str) -> (Option<RoomKind>, bool, Option<u32>) {
+    let w = words(text);
+    let has = |list: &[&str]| w.iter().any(|x| list.contains(&x.as_str()));
+    let closet = has(&["vdi", "baie", "brassage"]);
+    let kind = if closet {
+        Some(RoomKind::Technical)
+    } else if has(&["escalier", "escaliers"]) {
+        Some(RoomKind::Stair)
+    } else if has(&["circulation", "couloir", "degagement"]) {
+        Some(RoomKind::Corridor)
+    } else if has(&[
+        "sanitaires",
+        "sanitaire",
+        "wc",
+        "toilettes",
+        "rangement",
+        "reserve",
+        "local",
+        "chaufferie",
+        "menage",
+        "vestiaire",
+        "vestiaires",
+    ]) {
+        Some(RoomKind::Technical)
+    } else if has(&["cdi", "bibliotheque"]) {
+        Some(RoomKind::Library)
+    } else if has(&["tp", "labo", "laboratoire"]) {
+        Some(RoomKind::Lab)
+    } else if has(&["atelier", "ateliers"]) {
+        Some(RoomKind::Workshop)
+    } else if has(&["refectoire", "restaurant", "cantine", "self"]) {
+        Some(RoomKind::Canteen)
+    } else if has(&["gymnase", "sport", "sports"]) {
+        Some(RoomKind::Gym)
+    } else if has(&["chambre", "dortoir"]) {
+        Some(RoomKind::Dormitory)
+    } else if has(&["hall", "accueil", "foyer"]) {
+        Some(RoomKind::Hall)
+    } else if has(&[
+        "bureau",
+        "direction",
+        "secretariat",
+        "administration",
+        "infirmerie",
+        "professeurs",
+        "cpe",
+        "intendance",
+    ]) {
+        Some(RoomKind::Office)
+    } else if has(&["salle", "td", "classe", "cours"]) {
+        Some(RoomKind::Classroom)
+    } else if has(&["preau", "cour"]) {
+        Some(RoomKind::Outdoor)
+    } else {
+        None
+    };
+    let capacity =
+        w.windows(2).find(|p| p[1] == "places" || p[1] == "pl" || p[1] == "place").and_then(|p| p[0].parse().ok());
+    (kind, closet, capacity)
+}
+
+/// Capacity assumed for a room whose label states none.
+fn default_capacity(kind: RoomKind) -> u32 {
+    match kind {
+        RoomKind::Classroom => 35,
+        RoomKind::Lab => 24,
+        RoomKind::Workshop => 16,
+        _ => 0,
+    }
+}
+
+/// Builds the site from extracted geometry.
+pub fn assemble(
+    mut x: Extract,
+    config: &ImportConfig,
+    name: &str,
+    report: &mut ImportReport,
+) -> Result<Site, ImportError> {
+    let tol = config.snap;
+    if x.outlines.len() > 5_000 {
+        return Err(ImportError::NoGeometry(format!(
+            "{} room outlines: more than one floor plan holds (5,000)",
+            x.outlines.len()
+        )));
+    }
+    if x.walls.is_empty()
+        && let Some(derived) = &config.derived_walls
+    {
+        x.walls = derive_walls(&x.outlines, derived, tol);
+        report.derived = x.walls.len();
+    }
+    if x.walls.is_empty() {
+        return Err(ImportError::NoGeometry(
+            "no wall on the mapped layers, and no room outlines to derive walls from (set `derived_walls`)".into(),
+        ));
+    }
+    // Guards against drawings far beyond a floor plan (the clean-up is quadratic in places).
+    if x.walls.len() > 100_000 || x.openings.len() > 20_000 || x.outlines.len() > 5_000 {
+        return Err(ImportError::NoGeometry(format!(
+            "{} wall pieces, {} openings and {} room outlines: more than one floor plan holds (100,000, 20,000, 5,000)",
+            x.walls.len(),
+            x.openings.len(),
+            x.outlines.len()
+        )));
+    }
+    if config.wall_faces {
+        let max_gap = x.walls.iter().map(|w| w.thickness).fold(0.0, f64::max) * 2.0 + 0.15;
+        let (paired, pairs) = pair_faces(std::mem::take(&mut x.walls), max_gap, tol);
+        x.walls = paired;
+        report.faces_paired = pairs;
+    }
+    report.snapped = snap(&mut x.walls, tol);
+    let before = x.walls.len();
+    x.walls.retain(|w| (w.b - w.a).norm() > tol);
+    report.dropped = before - x.walls.len();
+    let (mut walls, merged) = merge_collinear(std::mem::take(&mut x.walls), tol);
+    report.merged = merged;
+    walls.sort_by(|p, q| {
+        (p.a.x, p.a.y, p.b.x, p.b.y).partial_cmp(&(q.a.x, q.a.y, q.b.x, q.b.y)).unwrap_or(std::cmp::Ordering::Equal)
+    });
+
+    let mut plan_walls: Vec<Wall> = walls
+        .iter()
+        .map(|w| Wall {
+            from: (w.a.x, w.a.y),
+            to: (w.b.x, w.b.y),
+            material: w.material.clone(),
+            thickness: w.thickness,
+            bottom: None,
+            top: None,
+            openings: Vec::new(),
+        })
+        .collect();
+    for o in &x.openings {
+        let mid = nalgebra::center(&o.a, &o.b);
+        let dir = o.b - o.a;
+        // The host line: a nearly parallel wall whose line passes within reach of the
+        // opening, nearest along the line (0 when the wall holds the opening's middle).
+        let host = walls
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| {
+                let d = (w.b - w.a).normalize();
+                if dir.norm() > tol && d.dot(&dir.normalize()).abs() < 0.95 {
+                    return None;
+                }
+                let across = (mid - w.a).dot(&nalgebra::Vector2::new(-d.y, d.x)).abs();
+                let along = (mid - w.a).dot(&d);
+                let len = (w.b - w.a).norm();
+                let outside = if along < 0.0 { -along } else { (along - len).max(0.0) };
+                (across <= (w.thickness + o.thickness).max(0.3) && outside <= 2.0).then_some((i, outside, across, w))
+            })
+            .min_by(|a, b| (a.1, a.2).partial_cmp(&(b.1, b.2)).unwrap_or(std::cmp::Ordering::Equal));
+        let Some((i, _, _, w)) = host else {
+            plan_walls.push(Wall {
+                from: (o.a.x, o.a.y),
+                to: (o.b.x, o.b.y),
+                material: o.material.clone(),
+                thickness: o.thickness,
+                bottom: None,
+                top: None,
+                openings: Vec::new(),
+            });
+            report.standalone += 1;
+            continue;
+        };
+        let d = (w.b - w.a).normalize();
+        let len = (w.b - w.a).norm();
+        let (u0, u1) = {
+            let (p, q) = ((o.a - w.a).dot(&d), (o.b - w.a).dot(&d));
+            (p.min(q), p.max(q))
+        };
+        let opening = |offset: f64, width: f64| Opening {
+            kind: o.kind,
+            offset,
+            width,
+            material: Some(o.material.clone()),
+            thickness: Some(o.thickness),
+            bottom: None,
+            top: None,
+        };
+        if u0 >= -tol && u1 <= len + tol && u1 - u0 > tol {
+            let (start, end) = (u0.max(0.0), u1.min(len));
+            let host_wall = &mut plan_walls[i];
+            let clash = host_wall.openings.iter().any(|e| start < e.offset + e.width && e.offset < end);
+            if !clash {
+                host_wall.openings.push(opening(start, end - start));
+                report.openings += 1;
+                continue;
+            }
+        }
+        // The drawing left a gap for it: bridge the gap with the host's material, from
+        // the wall ends that frame it (within 0.3 m) or from its own ends.
+        let across = |p: &P2| (p - w.a).dot(&nalgebra::Vector2::new(-d.y, d.x));
+        let ends: Vec<f64> = walls
+            .iter()
+            .filter(|v| v.material == w.material && across(&v.a).abs() <= tol && across(&v.b).abs() <= tol)
+            .flat_map(|v| [(v.a - w.a).dot(&d), (v.b - w.a).dot(&d)])
+            .collect();
+        let e0 = ends.iter().copied().filter(|&e| e <= u0 + tol && e >= u0 - 0.3).fold(u0, f64::min);
+        let e1 = ends.iter().copied().filter(|&e| e >= u1 - tol && e <= u1 + 0.3).fold(u1, f64::max);
+        let (pa, pb) = (w.a + d * e0, w.a + d * e1);
+        if (pb - pa).norm() <= tol {
+            report.standalone += 1;
+            continue;
+        }
+        let opening = |offset: f64, width: f64| Opening { offset, width, ..opening(0.0, 0.0) };
+        plan_walls.push(Wall {
+            from: (pa.x, pa.y),
+            to: (pb.x, pb.y),
+            material: w.material.clone(),
+            thickness: w.thickness,
+            bottom: None,
+            top: None,
+            openings: vec![opening((u0 - e0).max(0.0), (u1 - u0).min(e1 - e0))],
+        });
+        report.bridged += 1;
+    }
+    for w in &mut plan_walls {
+        w.openings.sort_by(|a, b| a.offset.total_cmp(&b.offset));
+    }
+
+    let mut rooms = Vec::new();
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    for (k, outline) in x.outlines.iter().enumerate() {
+        let mut pts: Vec<P2> = Vec::new();
+        for p in outline {
+            if pts.last().is_none_or(|q: &P2| (q - p).norm() > tol) {
+                pts.push(*p);
+            }
+        }
+        if pts.len() > 1 && (pts[0] - pts[pts.len() - 1]).norm() <= tol {
+            pts.pop();
+        }
+        // Drop collinear vertices.
+        let mut i = 0;
+        while pts.len() > 3 && i < pts.len() {
+            let n = pts.len();
+            let (a, b, c) = (pts[(i + n - 1) % n], pts[i], pts[(i + 1) % n]);
+            let cross = (b - a).x * (c - b).y - (b - a).y * (c - b).x;
+            if cross.abs() <= tol * (c - a).norm() {
+                pts.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        if pts.len() < 3 || polygon_area(&pts).abs() < 0.5 {
+            report.skipped_outlines.push(format!("outline {} is degenerate", k + 1));
+            continue;
+        }
+        if polygon_self_intersection(&pts).is_some() {
+            report.skipped_outlines.push(format!("outline {} crosses itself", k + 1));
+            continue;
+        }
+        let mut inside: Vec<&(P2, String)> =
+            x.labels.iter().filter(|(p, _)| point_in_polygon(&pts, p.x, p.y)).collect();
+        inside.sort_by(|a, b| b.0.y.total_cmp(&a.0.y).then(a.0.x.total_cmp(&b.0.x)));
+        let text = inside.iter().map(|(_, t)| t.trim()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+        let (kind, closet, capacity) = read_label(&text);
+        let kind = kind.unwrap_or(config.room_kind);
+        let occupants = capacity.unwrap_or_else(|| {
+            let c = default_capacity(kind);
+            if c > 0 {
+                report.default_capacity += 1;
+            }
+            c
+        });
+        let mut room_name = if text.is_empty() { format!("Local {}", k + 1) } else { text };
+        let seen = names.entry(room_name.clone()).or_default();
+        *seen += 1;
+        if *seen > 1 {
+            room_name = format!("{room_name} ({seen})");
+        }
+        rooms.push(Room {
+            name: room_name,
+            kind,
+            occupants,
+            outline: pts.iter().map(|p| (p.x, p.y)).collect(),
+            closet,
+        });
+    }
+    report.rooms = rooms.len();
+
+    let f = &config.floor;
+    let site = Site {
+        name: config.site.clone().unwrap_or_else(|| name.to_string()),
+        uai: config.uai.clone(),
+        buildings: vec![Building {
+            name: config.building.clone(),
+            origin: (0.0, 0.0),
+            rotation: 0.0,
+            ground: 0.0,
+            roof: None,
+            floors: vec![Floor {
+                name: f.name.clone(),
+                elevation: f.elevation,
+                height: f.height,
+                slab: f.slab.clone(),
+                walls: plan_walls,
+                rooms,
+            }],
+        }],
+        materials: Default::default(),
+    };
+    let problems = validate(&site);
+    if !problems.is_empty() {
+        return Err(ImportError::Invalid(problems.iter().map(|p| p.to_string()).collect()));
+    }
+    Ok(site)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_give_kind_closet_and_capacity() {
+        assert_eq!(read_label("Salle 104 - 35 places"), (Some(RoomKind::Classroom), false, Some(35)));
+        assert_eq!(read_label("Salle des professeurs"), (Some(RoomKind::Office), false, None));
+        assert_eq!(read_label("TP Physique 24 pl"), (Some(RoomKind::Lab), false, Some(24)));
+        assert_eq!(read_label("Local VDI"), (Some(RoomKind::Technical), true, None));
+        assert_eq!(read_label("CDI"), (Some(RoomKind::Library), false, None));
+        assert_eq!(read_label("Réfectoire 200 places"), (Some(RoomKind::Canteen), false, Some(200)));
+        assert_eq!(read_label("Bureau"), (Some(RoomKind::Office), false, None));
+        assert_eq!(read_label("Zone 3"), (None, false, None));
+    }
+
+    #[test]
+    fn collinear_overlapping_pieces_merge_and_short_ones_drop() {
+        let p = |x0: f64, y0: f64, x1: f64, y1: f64| Piece {
+            a: P2::new(x0, y0),
+            b: P2::new(x1, y1),
+            material: "brick".into(),
+            thickness: 0.2,
+        };
+        let (merged, n) = merge_collinear(
+            vec![p(0.0, 0.0, 5.0, 0.0), p(4.0, 0.0, 9.0, 0.0), p(9.0, 0.0, 12.0, 0.0), p(0.0, 3.0, 5.0, 3.0)],
+            0.01,
+        );
+        assert_eq!(n, 2);
+        assert_eq!(merged.len(), 2);
+        assert!(merged.iter().any(|w| (w.a.x - 0.0).abs() < 1e-9 && (w.b.x - 12.0).abs() < 1e-9 && w.a.y.abs() < 1e-9));
+    }
+}

@@ -1,0 +1,289 @@
+//! Importing plans: an architect's DXF and a facility-management export (written by
+//! ezdxf, an independent DXF writer: `floorplans/import/make_fixtures.py`), a plan image
+//! (written by Pillow), units and scales, clean-up, the reports, bad input, and fuzzing.
+
+mod common;
+
+use common::{stderr, wifiplan};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+use std::path::Path;
+use wifiplan::plan::import::config::{ImportConfig, RasterScale};
+use wifiplan::plan::import::{ImportError, ImportReport, import, import_file};
+use wifiplan::plan::{OpeningKind, RoomKind, Site, validate};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn config(name: &str) -> ImportConfig {
+    wifiplan::ronfile::read(&root().join(format!("floorplans/import/{name}.import.ron"))).unwrap()
+}
+
+fn imported(file: &str, cfg: &str) -> (Site, ImportReport) {
+    import_file(&root().join(format!("floorplans/import/{file}")), &config(cfg)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn an_architects_dxf_becomes_a_valid_floor() {
+    let (site, report) = imported("aile-sud.dxf", "aile-sud");
+    assert!(validate(&site).is_empty());
+    let b = &site.buildings[0];
+    assert_eq!((b.name.as_str(), b.floors[0].name.as_str()), ("S", "RDC"));
+    let f = &b.floors[0];
+    // Façades drawn as two faces 0.3 m apart became centre lines, meeting at the corners
+    // (drawing in millimetres, $INSUNITS = 4).
+    let south =
+        f.walls.iter().find(|w| w.material == "concrete" && w.from.1.abs() < 0.2 && w.to.1.abs() < 0.2).unwrap();
+    assert!(
+        (south.from.1 - 0.15).abs() < 1e-6 && (south.from.0 - 0.15).abs() < 1e-6 && (south.to.0 - 39.85).abs() < 1e-6,
+        "{south:?}"
+    );
+    assert_eq!(south.thickness, 0.3);
+    assert_eq!(report.faces_paired, 15, "{report:?}");
+    // 8 single doors bridge the gaps the corridor walls leave; the double door (two
+    // nested blocks in one insert) is one 1.8 m opening; 18 windows.
+    let openings: Vec<_> = f.walls.iter().flat_map(|w| w.openings.iter()).collect();
+    let doors: Vec<_> = openings.iter().filter(|o| o.kind == OpeningKind::Door).collect();
+    assert_eq!(doors.len(), 9);
+    assert_eq!(openings.iter().filter(|o| o.kind == OpeningKind::Window).count(), 18);
+    assert!(doors.iter().any(|o| (o.width - 1.8).abs() < 0.01), "{doors:?}");
+    assert!(doors.iter().filter(|o| (o.width - 0.9).abs() < 0.01).count() == 8);
+    assert_eq!(report.bridged, 8);
+    // The curved wall (a bulge) and the arc are flattened within the arc tolerance.
+    let curved: Vec<_> =
+        f.walls.iter().filter(|w| w.material == "brick" && w.from.0 >= 35.9 && w.from.1 < 4.0).collect();
+    assert!(curved.len() >= 5, "{curved:?}");
+    for w in &curved {
+        for p in [w.from, w.to] {
+            assert!(((p.0 - 36.0).hypot(p.1 - 4.0) - 3.7).abs() < 0.02, "{p:?}");
+        }
+    }
+    // Columns (circles) are small polygons of concrete around their centres.
+    let column: Vec<_> = f.walls.iter().filter(|w| (w.from.0 - 28.0).hypot(w.from.1 - 3.5) < 0.25).collect();
+    assert!(column.len() >= 6 && column.iter().all(|w| w.material == "concrete"));
+    // Rooms: names, kinds and capacities from their labels (TEXT and MTEXT).
+    let room = |name: &str| {
+        f.rooms.iter().find(|r| r.name.starts_with(name)).unwrap_or_else(|| panic!("{name}: {:?}", f.rooms))
+    };
+    assert_eq!((room("Salle 101").kind, room("Salle 101").occupants), (RoomKind::Classroom, 35));
+    assert_eq!((room("Salle 112").kind, room("Salle 112").occupants), (RoomKind::Classroom, 30));
+    assert_eq!((room("TP Physique").kind, room("TP Physique").occupants), (RoomKind::Lab, 24));
+    assert_eq!((room("CDI").kind, room("CDI").occupants), (RoomKind::Library, 40));
+    assert_eq!(room("Salle des professeurs").kind, RoomKind::Office);
+    assert!(room("Local VDI").closet);
+    assert_eq!(room("Circulation").kind, RoomKind::Corridor);
+    // The dimension layer is reported with its entity counts, never silently dropped.
+    assert_eq!(report.unmapped.get("layer \"A-COTATION\" (LINE 1, TEXT 1)"), Some(&2), "{:?}", report.unmapped);
+}
+
+#[test]
+fn binary_dxf_imports_like_ascii() {
+    assert_eq!(imported("aile-sud-binary.dxf", "aile-sud").0, imported("aile-sud.dxf", "aile-sud").0);
+}
+
+#[test]
+fn the_scale_override_replaces_the_drawing_units() {
+    let mut cfg = config("aile-sud");
+    cfg.scale = Some(0.002);
+    let (site, _) = import_file(&root().join("floorplans/import/aile-sud.dxf"), &cfg).unwrap();
+    let f = &site.buildings[0].floors[0];
+    let xmax = f.walls.iter().flat_map(|w| [w.from.0, w.to.0]).fold(f64::NEG_INFINITY, f64::max);
+    assert!((xmax - 79.7).abs() < 0.01, "twice the metres: {xmax}");
+}
+
+#[test]
+fn an_outline_only_export_gets_walls_from_its_rooms() {
+    let (site, report) = imported("fm-export.dxf", "fm-export");
+    assert!(validate(&site).is_empty());
+    let f = &site.buildings[0].floors[0];
+    assert_eq!((f.name.as_str(), f.elevation), ("R+1", 3.5));
+    let concrete: f64 = f.walls.iter().filter(|w| w.material == "concrete").map(|w| w.length()).sum();
+    let brick: f64 = f.walls.iter().filter(|w| w.material == "brick").map(|w| w.length()).sum();
+    assert!((concrete - 80.0).abs() < 1e-6, "the outer boundary 24 × 16 m: {concrete}");
+    assert!((brick - (24.0 * 2.0 + 7.0 * 4.0)).abs() < 1e-6, "shared edges: {brick}");
+    assert!(report.derived > 0);
+    assert_eq!(f.rooms.len(), 7);
+    assert!(f.rooms.iter().any(|r| r.kind == RoomKind::Lab && r.occupants == 24));
+    assert!(f.rooms.iter().any(|r| r.closet));
+}
+
+#[test]
+fn a_plan_image_is_vectorised_into_walls_doors_windows_and_rooms() {
+    let (site, report) = imported("plan-scan.png", "plan-scan");
+    assert!(validate(&site).is_empty());
+    let f = &site.buildings[0].floors[0];
+    let concrete: f64 = f.walls.iter().filter(|w| w.material == "concrete").map(|w| w.length()).sum();
+    assert!((concrete - 72.0).abs() < 1.5, "the 24 × 12 m outline: {concrete} m");
+    let board: f64 = f.walls.iter().filter(|w| w.material == "plasterboard").map(|w| w.length()).sum();
+    assert!((board - 24.0).abs() < 1.0, "two 12 m partitions: {board} m");
+    let openings: Vec<_> = f.walls.iter().flat_map(|w| w.openings.iter()).collect();
+    assert_eq!(openings.iter().filter(|o| o.kind == OpeningKind::Window).count(), 3);
+    assert_eq!(openings.iter().filter(|o| o.kind == OpeningKind::Door).count(), 2);
+    assert_eq!(f.rooms.len(), 3);
+    for r in &f.rooms {
+        assert!((r.area() - 96.0).abs() < 4.0, "8 × 12 m rooms: {} m²", r.area());
+    }
+    assert!(
+        report.unmapped.keys().any(|k| k.starts_with("colour about")),
+        "the green annotation: {:?}",
+        report.unmapped
+    );
+}
+
+#[test]
+fn two_points_and_their_distance_scale_like_pixels_per_metre() {
+    let mut cfg = config("plan-scan");
+    cfg.raster.as_mut().unwrap().scale = RasterScale::TwoPoints((20.0, 20.0), (420.0, 20.0), 10.0);
+    let (a, _) = import_file(&root().join("floorplans/import/plan-scan.png"), &cfg).unwrap();
+    let (b, _) = imported("plan-scan.png", "plan-scan");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn imported_plans_can_be_placed() {
+    let (site, _) = imported("aile-sud.dxf", "aile-sud");
+    let p = wifiplan::placement::place(&site, &Default::default(), &wifiplan::solver::CpuBackend, &|_, _| {}).unwrap();
+    // Capacity: four classrooms, the lab, and two APs for the 40-seat CDI.
+    assert_eq!(p.report.bounds.capacity, 7);
+    assert_eq!(p.report.ap_count, 7);
+    assert!(p.report.failing_rooms.iter().all(|f| f.requirement == "secondary"), "{:?}", p.report.failing_rooms);
+}
+
+fn refused(args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.ron");
+    let mut all: Vec<&str> = vec!["import"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-o", out.to_str().unwrap()]);
+    let o = wifiplan(&all);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing written");
+    stderr(&o)
+}
+
+#[test]
+fn bad_input_is_a_clear_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.dxf");
+    let bytes = std::fs::read(root().join("floorplans/import/aile-sud.dxf")).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let err = refused(&[cut.to_str().unwrap(), "--config", "floorplans/import/aile-sud.import.ron"]);
+    assert!(err.contains("cut.dxf:"), "{err}");
+    let junk = dir.path().join("junk.png");
+    std::fs::write(&junk, b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let err = refused(&[junk.to_str().unwrap(), "--config", "floorplans/import/plan-scan.import.ron"]);
+    assert!(err.contains("not a readable image"), "{err}");
+    // A config that maps nothing of the drawing names the layers it has.
+    let err = refused(&["floorplans/import/aile-sud.dxf", "--config", "floorplans/import/fm-export.import.ron"]);
+    assert!(err.contains("the config maps none of the drawing's geometry") && err.contains("\"A-MUR-BETON\""), "{err}");
+    // Images above the limit are refused from their header.
+    let big = dir.path().join("big.import.ron");
+    let text = std::fs::read_to_string(root().join("floorplans/import/plan-scan.import.ron")).unwrap();
+    std::fs::write(&big, text.replace("detect_rooms: true,", "detect_rooms: true, max_pixels: 1000,")).unwrap();
+    let err = refused(&["floorplans/import/plan-scan.png", "--config", big.to_str().unwrap()]);
+    assert!(err.contains("the image is 1000 × 520 pixels, more than the 1000 allowed"), "{err}");
+    // A unitless drawing without `scale`.
+    let unitless = dir.path().join("unitless.dxf");
+    std::fs::write(
+        &unitless,
+        "0\nSECTION\n2\nENTITIES\n0\nLINE\n8\nW\n10\n0\n20\n0\n11\n5\n21\n0\n0\nENDSEC\n0\nEOF\n",
+    )
+    .unwrap();
+    let cfg = dir.path().join("w.import.ron");
+    std::fs::write(&cfg, r#"ImportConfig(floor: FloorSpec(name: "0", height: 3.0), walls: [LayerMaterial(layer: "W", material: "brick", thickness: 0.2)])"#).unwrap();
+    let err = refused(&[unitless.to_str().unwrap(), "--config", cfg.to_str().unwrap()]);
+    assert!(err.contains("set `scale`"), "{err}");
+}
+
+fn fuzz_config(cases: u32) -> Config {
+    Config { cases, failure_persistence: None, rng_seed: RngSeed::Fixed(0xD0F_2026), ..Config::default() }
+}
+
+/// Imports mutated bytes: an error or a plan, never a panic.
+fn mutate_and_import(seed: &[u8], png: bool, cfg: &ImportConfig, edits: &[(proptest::sample::Index, u8, u8)]) {
+    let mut bytes = seed.to_vec();
+    for (at, op, value) in edits {
+        let i = at.index(bytes.len().max(1));
+        match op % 3 {
+            0 if !bytes.is_empty() => bytes[i] = *value,
+            1 => bytes.insert(i.min(bytes.len()), *value),
+            _ if !bytes.is_empty() => bytes.truncate(i),
+            _ => {}
+        }
+    }
+    let result: Result<_, ImportError> = import(&bytes, png, cfg, "fuzz");
+    if let Ok((site, _)) = result {
+        assert!(validate(&site).is_empty());
+    }
+}
+
+/// Encodes a random plan-like image (strokes in legend colours and noise) and imports it.
+fn random_image_imports(pixels: &[(u8, u8, u8, u8)], width: usize) {
+    let height = pixels.len() / width;
+    let palette = [(255, 255, 255), (0, 0, 0), (96, 96, 96), (220, 30, 30), (40, 80, 220)];
+    let mut img = image::RgbImage::new(width as u32, height as u32);
+    for (i, &(kind, r, g, b)) in pixels.iter().take(width * height).enumerate() {
+        let c = if kind % 8 < 5 { palette[(kind % 8) as usize] } else { (r, g, b) };
+        img.put_pixel((i % width) as u32, (i / width) as u32, image::Rgb([c.0, c.1, c.2]));
+    }
+    let mut bytes = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
+    if let Ok((site, _)) = import(&bytes, true, &config("plan-scan"), "fuzz") {
+        assert!(validate(&site).is_empty());
+    }
+}
+
+fn images() -> impl Strategy<Value = (Vec<(u8, u8, u8, u8)>, usize)> {
+    (4usize..40).prop_flat_map(|w| (proptest::collection::vec(any::<(u8, u8, u8, u8)>(), w * 4..w * 40), Just(w)))
+}
+
+fn edits() -> impl Strategy<Value = Vec<(proptest::sample::Index, u8, u8)>> {
+    proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>(), any::<u8>()), 1..8)
+}
+
+proptest! {
+    #![proptest_config(fuzz_config(300))]
+
+    #[test]
+    fn mutated_dxf_never_panics(e in edits()) {
+        mutate_and_import(include_bytes!("../floorplans/import/fm-export.dxf"), false, &config("fm-export"), &e);
+    }
+
+    #[test]
+    fn mutated_png_never_panics(e in edits()) {
+        mutate_and_import(include_bytes!("../floorplans/import/fuzz-seed.png"), true, &config("plan-scan"), &e);
+    }
+
+    #[test]
+    fn random_images_never_panic((pixels, width) in images()) {
+        random_image_imports(&pixels, width);
+    }
+}
+
+/// The long runs: `cargo test --release --test import -- --ignored` (100,000 cases each).
+mod long {
+    use super::*;
+
+    proptest! {
+        #![proptest_config(fuzz_config(100_000))]
+
+        #[test]
+        #[ignore]
+        fn fuzz_dxf_100k(e in edits()) {
+            mutate_and_import(include_bytes!("../floorplans/import/fm-export.dxf"), false, &config("fm-export"), &e);
+        }
+
+        #[test]
+        #[ignore]
+        fn fuzz_png_100k(e in edits()) {
+            mutate_and_import(include_bytes!("../floorplans/import/fuzz-seed.png"), true, &config("plan-scan"), &e);
+        }
+
+        #[test]
+        #[ignore]
+        fn fuzz_random_images_100k((pixels, width) in images()) {
+            random_image_imports(&pixels, width);
+        }
+    }
+}
