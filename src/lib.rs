@@ -12,6 +12,8 @@ pub mod placement;
 pub mod plan;
 pub mod radio;
 pub mod radiomap;
+pub mod region;
+pub mod render;
 pub mod ronfile;
 pub mod scene;
 pub mod seed;

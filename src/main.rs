@@ -11,6 +11,9 @@ use wifiplan::placement::{self, Requirements};
 use wifiplan::plan::{self, Summary};
 use wifiplan::radio::AccessPoints;
 use wifiplan::radiomap::GridSpec;
+use wifiplan::region::batch::{self, BatchError};
+use wifiplan::region::waves::{self, Plan, WavesError};
+use wifiplan::region::{BatchOptions, BatchResult, Calendar, Costs, SiteList, WavesConfig};
 use wifiplan::simulate::{self, SimulateOptions};
 use wifiplan::solver::{CpuBackend, Settings};
 
@@ -46,6 +49,81 @@ enum Command {
     /// Import a floor plan from an architect's DXF or a plan image (PNG), mapped by an
     /// import configuration.
     Import(ImportArgs),
+    /// Plan every site of a site list (default: the bundled Normandy lycées) in parallel:
+    /// plan, placement, coverage simulation and cost per site, then sites.csv and
+    /// summary.json.
+    Batch(BatchArgs),
+    /// Merge the folders of a sharded batch into one equal to a single run.
+    Merge(MergeArgs),
+    /// Schedule a batch's sites into the installation waves under the budget: writes
+    /// schedule.csv, waves.json, gantt.png, map.png and burndown.png.
+    Waves(WavesArgs),
+    /// The main job: batch and waves over the bundled region with the defaults.
+    Rollout(RolloutArgs),
+}
+
+#[derive(Args)]
+#[command(args_override_self = true)]
+struct BatchArgs {
+    /// Site list (CSV: uai, name, type, commune, departement, pupils, latitude, longitude,
+    /// plan); the bundled region when left out.
+    sites: Option<PathBuf>,
+    /// Output folder.
+    #[arg(long)]
+    out: PathBuf,
+    /// Run only shard K of N (rows whose index is K−1 modulo N).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<wifiplan::region::Shard>,
+    /// Keep the sites whose outputs are complete and current.
+    #[arg(long)]
+    resume: bool,
+    /// Cost model (RON); the bundled defaults when left out.
+    #[arg(long, value_name = "COSTS.ron")]
+    costs: Option<PathBuf>,
+    /// Solver backend.
+    #[arg(long, value_enum, default_value = "auto")]
+    backend: BackendChoice,
+}
+
+#[derive(Args)]
+#[command(args_override_self = true)]
+struct MergeArgs {
+    /// Shard folders written by `batch --shard`.
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+#[command(args_override_self = true)]
+struct WavesArgs {
+    /// Batch folder (with sites.csv).
+    batch: PathBuf,
+    /// Output folder.
+    #[arg(long)]
+    out: PathBuf,
+    /// Wave configuration (RON); the bundled defaults when left out.
+    #[arg(long, value_name = "WAVES.ron")]
+    config: Option<PathBuf>,
+    /// Recompute the sites' costs with this cost model (RON).
+    #[arg(long, value_name = "COSTS.ron")]
+    costs: Option<PathBuf>,
+    /// Budget instead of the configuration's [€].
+    #[arg(long, value_name = "EUR")]
+    budget: Option<f64>,
+}
+
+#[derive(Args)]
+#[command(args_override_self = true)]
+struct RolloutArgs {
+    /// Output folder.
+    #[arg(long, default_value = "rollout")]
+    out: PathBuf,
+    /// Keep the sites whose outputs are complete and current.
+    #[arg(long)]
+    resume: bool,
 }
 
 #[derive(Args)]
@@ -392,6 +470,230 @@ fn import(args: &ImportArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+fn read_costs(path: Option<&PathBuf>) -> Result<Costs, Failure> {
+    let costs: Costs = match path {
+        Some(p) => wifiplan::ronfile::read(p).map_err(|e| Failure::bad_input(vec![e.to_string()]))?,
+        None => Costs::default(),
+    };
+    let problems = costs.problems();
+    if problems.is_empty() {
+        Ok(costs)
+    } else {
+        let origin = path.map_or("costs".to_string(), |p| p.display().to_string());
+        Err(Failure::bad_input(problems.into_iter().map(|p| format!("{origin}: {p}")).collect()))
+    }
+}
+
+fn million(eur: f64) -> String {
+    format!("{:.2} M€", eur / 1e6)
+}
+
+/// Runs a batch; `Err` only when it could not run at all. Failed sites are reported and
+/// make the outcome 1.
+fn run_batch(
+    list: &SiteList,
+    input: &str,
+    fingerprint: &str,
+    opts: &BatchOptions,
+) -> Result<(BatchResult, u8), Failure> {
+    let bar = ProgressBar::new(0).with_message("sites");
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed}, ETA {eta})")
+            .unwrap_or(ProgressStyle::default_bar()),
+    );
+    let result = batch::run(list, input, fingerprint, opts, &CpuBackend, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let result = result.map_err(|e| Failure {
+        code: if matches!(e, BatchError::Options(_)) { 2 } else { 1 },
+        lines: vec![e.to_string()],
+    })?;
+    let s = &result.summary;
+    out!(
+        "planned {} of {} sites: {} APs, {}; coverage of teaching rooms and offices mean {} % (min {} %)",
+        s.ok,
+        s.sites,
+        s.aps,
+        million(s.cost_eur),
+        s.coverage_pct_mean.map_or("-".into(), |v| format!("{v:.2}")),
+        s.coverage_pct_min.map_or("-".into(), |v| format!("{v:.2}")),
+    );
+    let t = &result.timings;
+    out!(
+        "{} sites planned, {} resumed, in {:.1} s (summed over sites: {})",
+        t.sites_planned,
+        t.sites_resumed,
+        t.wall_s,
+        t.stages_s.iter().map(|(k, v)| format!("{k} {v:.1} s")).collect::<Vec<_>>().join(", ")
+    );
+    out!("wrote {}", opts.out.join("sites.csv").display());
+    for e in &s.errors {
+        eprintln!("error: {e}");
+    }
+    let code = if s.failed + s.invalid > 0 {
+        eprintln!("error: {} invalid and {} failed site(s) of {}", s.invalid, s.failed, s.sites);
+        1
+    } else {
+        0
+    };
+    Ok((result, code))
+}
+
+fn batch(args: &BatchArgs) -> Result<u8, Failure> {
+    let (list, input, fingerprint) = match &args.sites {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::bad_input(vec![format!("{}: cannot read: {e}", path.display())]))?;
+            let base = path.parent().unwrap_or(std::path::Path::new("."));
+            let list = SiteList::parse(&text, &path.display().to_string(), base)
+                .map_err(|e| Failure::bad_input(vec![e.to_string()]))?;
+            (list, path.display().to_string(), batch::text_fingerprint(&text))
+        }
+        None => bundled_region(),
+    };
+    let (BackendChoice::Auto | BackendChoice::Cpu) = args.backend;
+    let opts = BatchOptions {
+        out: args.out.clone(),
+        shard: args.shard,
+        resume: args.resume,
+        costs: read_costs(args.costs.as_ref())?,
+        requirements: batch::batch_requirements(),
+    };
+    let (_, code) = run_batch(&list, &input, &fingerprint, &opts)?;
+    if code != 0 { Err(Failure { lines: Vec::new(), code }) } else { Ok(0) }
+}
+
+fn bundled_region() -> (SiteList, String, String) {
+    let text = wifiplan::region::sites::BUNDLED_REGION;
+    (SiteList::bundled(), "data/lycees-normandie.csv".to_string(), batch::text_fingerprint(text))
+}
+
+fn merge(args: &MergeArgs) -> Result<(), Failure> {
+    let s = wifiplan::region::merge::merge(&args.shards, &args.out).map_err(|e| Failure {
+        code: if matches!(e, BatchError::Options(_)) { 2 } else { 1 },
+        lines: vec![e.to_string()],
+    })?;
+    out!(
+        "merged {} shards: {} sites, {} planned, {} APs, {}",
+        args.shards.len(),
+        s.sites,
+        s.ok,
+        s.aps,
+        million(s.cost_eur)
+    );
+    out!("wrote {}", args.out.join("sites.csv").display());
+    if s.failed + s.invalid > 0 {
+        return Err(Failure { lines: vec![format!("{} invalid and {} failed site(s)", s.invalid, s.failed)], code: 1 });
+    }
+    Ok(())
+}
+
+/// Schedules the batch in `dir` into `out`; prints the plan. Returns the plan and the
+/// outcome (1 when sites stay unscheduled).
+fn run_waves(
+    dir: &std::path::Path,
+    out: &std::path::Path,
+    config: &WavesConfig,
+    costs: Option<&Costs>,
+) -> Result<(Plan, u8, f64), Failure> {
+    let bad = |e: WavesError| Failure {
+        code: if matches!(e, WavesError::Input(_)) { 2 } else { 1 },
+        lines: vec![e.to_string()],
+    };
+    let calendar = Calendar::bundled();
+    let problems = config.problems(&calendar);
+    if !problems.is_empty() {
+        return Err(Failure::bad_input(problems));
+    }
+    let sites = waves::read_batch(dir, costs, config.aps_per_crew_day).map_err(bad)?;
+    let plan = waves::plan(config, &calendar, sites).map_err(bad)?;
+    let t = std::time::Instant::now();
+    waves::write(out, &plan).map_err(bad)?;
+    let write_s = t.elapsed().as_secs_f64();
+    let r = &plan.report;
+    for w in &r.waves {
+        out!(
+            "{:<4} {:<40} {:>4} sites {:>6} APs {:>10}",
+            w.name,
+            w.windows.iter().map(|w| w.name.as_str()).collect::<Vec<_>>().join(", "),
+            w.sites,
+            w.aps,
+            million(w.cost_eur)
+        );
+    }
+    out!(
+        "scheduled {} of {} sites, {} APs, {} of {} budget; {:.0} pupil-weeks, gap {:.4} % ({}, {:.2} s)",
+        r.scheduled,
+        r.sites,
+        r.aps,
+        million(r.cost_eur),
+        million(r.budget_eur),
+        r.pupil_weeks,
+        r.gap_pct,
+        r.method,
+        plan.solve_s
+    );
+    out!("wrote {}, waves.json, gantt.png, map.png, burndown.png", out.join("schedule.csv").display());
+    for s in &r.shortfalls {
+        eprintln!("warning: {s}");
+    }
+    for s in &r.not_planned {
+        eprintln!("warning: UAI {}: {}", s.uai, s.reason);
+    }
+    let code = u8::from(r.scheduled < r.sites);
+    Ok((plan, code, write_s))
+}
+
+fn waves_config(path: Option<&PathBuf>, budget: Option<f64>) -> Result<WavesConfig, Failure> {
+    let mut config: WavesConfig = match path {
+        Some(p) => wifiplan::ronfile::read(p).map_err(|e| Failure::bad_input(vec![e.to_string()]))?,
+        None => WavesConfig::default(),
+    };
+    if let Some(b) = budget {
+        if !(b.is_finite() && b >= 0.0) {
+            return Err(Failure::bad_input(vec![format!("--budget {b}: must be an amount ≥ 0 in euros")]));
+        }
+        config.budget_eur = b;
+    }
+    Ok(config)
+}
+
+fn waves(args: &WavesArgs) -> Result<u8, Failure> {
+    let config = waves_config(args.config.as_ref(), args.budget)?;
+    let costs = args.costs.as_ref().map(|p| read_costs(Some(p))).transpose()?;
+    let (_, code, _) = run_waves(&args.batch, &args.out, &config, costs.as_ref())?;
+    if code != 0 { Err(Failure { lines: Vec::new(), code }) } else { Ok(0) }
+}
+
+fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
+    let t0 = std::time::Instant::now();
+    let (list, input, fingerprint) = bundled_region();
+    let opts = BatchOptions {
+        out: args.out.clone(),
+        shard: None,
+        resume: args.resume,
+        costs: Costs::default(),
+        requirements: batch::batch_requirements(),
+    };
+    let (result, batch_code) = run_batch(&list, &input, &fingerprint, &opts)?;
+    let t1 = std::time::Instant::now();
+    let (plan, waves_code, write_s) = run_waves(&args.out, &args.out, &WavesConfig::default(), None)?;
+    let stages = &result.timings.stages_s;
+    out!(
+        "rollout in {:.1} s: planning the sites {:.1} s (summed over sites: placement {:.1} s, simulation {:.1} s), scheduling {:.2} s, rendering and writing {:.2} s",
+        t0.elapsed().as_secs_f64(),
+        (t1 - t0).as_secs_f64(),
+        stages.get("placement").copied().unwrap_or(0.0),
+        stages.get("simulation").copied().unwrap_or(0.0),
+        plan.solve_s,
+        write_s
+    );
+    let code = batch_code.max(waves_code);
+    if code != 0 { Err(Failure { lines: Vec::new(), code }) } else { Ok(()) }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
@@ -400,6 +702,10 @@ fn main() -> ExitCode {
         Command::Place(args) => place(args),
         Command::Generate(args) => generate(args),
         Command::Import(args) => import(args),
+        Command::Batch(args) => batch(args).map(|_| ()),
+        Command::Merge(args) => merge(args),
+        Command::Waves(args) => waves(args).map(|_| ()),
+        Command::Rollout(args) => rollout(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

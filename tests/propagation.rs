@@ -224,6 +224,41 @@ fn through_a_slab_upstairs_free_space_times_the_slab_tm_transmission_within_0_3_
     assert_eq!(checked, 1600);
 }
 
+#[test]
+fn another_buildings_metal_roof_at_an_altitude_between_does_not_block_the_paths() {
+    // Regression: a crossing's bound took every crossing to meet a slab, so a metal roof
+    // of a shed 100 m away, at an altitude between transmitter and receiver, cut every
+    // path of that transmitter to −∞.
+    let alone = site("tests/data/two_floors.ron");
+    let mut with_shed = alone.clone();
+    let shed: Site = plan::parse(
+        r#"Site(name: "shed", buildings: [Building(name: "shed", origin: (100.0, 0.0), rotation: -10.0,
+            roof: Slab(material: "metal", thickness: 0.001),
+            floors: [Floor(name: "0", elevation: 0.0, height: 2.5,
+                rooms: [Room(name: "workshop", kind: Workshop, outline: [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)])])])])"#,
+        Path::new("shed"),
+    )
+    .unwrap();
+    with_shed.buildings.extend(shed.buildings);
+    let bounds = GridSpec { cell: 0.5, rx_height: 1.0, margin: 0.0, bounds: Some([0.0, 0.0, 20.0, 20.0]) };
+    let opts = SimulateOptions { grid: bounds, ..options(0.5, 1.0, 1) };
+    let a = run(&alone, vec![ap("a", "T", "0", 10.0, 10.0, 2.0)], &opts);
+    let b = run(&with_shed, vec![ap("a", "T", "0", 10.0, 10.0, 2.0)], &opts);
+    let upstairs = |s: &Simulation| s.maps.planes.iter().position(|p| p.building == "T" && p.floor == "1").unwrap();
+    let (ga, gb) = (cells(&a, 0, upstairs(&a)), cells(&b, 0, upstairs(&b)));
+    assert_eq!(ga.len(), 1600);
+    for (x, y) in ga.iter().zip(&gb) {
+        assert!(
+            (x.2 - y.2).abs() < 0.01 && y.2.is_finite(),
+            "({}, {}): {} dB alone, {} dB with the shed",
+            x.0,
+            x.1,
+            x.2,
+            y.2
+        );
+    }
+}
+
 /// Best-server comparison against a stored Sionna reference: (mean Δ, mean |Δ|, p90 |Δ|).
 fn against_sionna(scene: &str, max_reflections: Option<u32>) -> (f64, f64, f64, usize) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sionna");

@@ -74,10 +74,11 @@ fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Prepared, Solv
     }
     let (mut plane_max_t, mut plane_max_r, mut plane_reflection_max) = (Vec::new(), Vec::new(), Vec::new());
     for k in 0..scene.planes.len() {
-        let (mut mt, mut mr) = (0f64, 0f64);
+        // A crossing may miss every footprint of its plane (another building's roof at
+        // that altitude), where nothing attenuates: a crossing's bound is 1.
+        let (mt, mut mr) = (1f64, 0f64);
         let mut refl = vec![0f32; intervals + 1];
         for p in scene.plane_polygons(k) {
-            mt = mt.max(f64::from(table.max_transmission[p.slab_type as usize]));
             mr = mr.max(f64::from(table.max_reflection[p.slab_type as usize]));
             for (r, v) in refl.iter_mut().zip(samples(p.slab_type)) {
                 *r = r.max(reflection_power(v));

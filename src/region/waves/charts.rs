@@ -1,0 +1,63 @@
+//! The schedule's charts, from a solved [`Plan`] to the render module's inputs.
+
+use super::Plan;
+use crate::render::RenderError;
+use crate::render::charts::{GanttBar, MapPoint, burndown, gantt, region_map};
+
+/// `gantt.png`, `map.png` and `burndown.png`.
+pub fn images(plan: &Plan) -> Vec<(&'static str, Result<Vec<u8>, RenderError>)> {
+    let p = &plan.problem;
+    let a = &plan.solution.assignment;
+    let mut bars = Vec::new();
+    for (w, win) in p.windows.iter().enumerate() {
+        for (d, _) in p.departements.iter().enumerate() {
+            let here: Vec<&super::ScheduledSite> = plan
+                .sites
+                .iter()
+                .filter(|r| r.departement == p.departements[d] && r.window == win.name && r.start.is_some())
+                .collect();
+            let (Some(start), Some(end)) =
+                (here.iter().filter_map(|r| r.start).min(), here.iter().filter_map(|r| r.end).max())
+            else {
+                continue;
+            };
+            let aps: usize = here.iter().map(|r| r.aps).sum();
+            bars.push(GanttBar { row: d, start, end, wave: win.wave, label: format!("{aps} APs") });
+        }
+        let _ = w;
+    }
+    let total_aps: usize = plan.sites.iter().filter(|r| r.start.is_some()).map(|r| r.aps).sum();
+    let gantt_png = gantt(
+        &format!("Installation windows per département — {} sites, {total_aps} APs", plan.report.scheduled),
+        &p.departements,
+        &p.waves,
+        &bars,
+    );
+    let points: Vec<MapPoint> = p
+        .items
+        .iter()
+        .enumerate()
+        .map(|(s, it)| MapPoint {
+            latitude: it.latitude,
+            longitude: it.longitude,
+            pupils: it.pupils,
+            wave: a[s].map(|w| p.windows[w].wave),
+            approximate: it.approximated,
+        })
+        .collect();
+    let map_png = region_map(&format!("{} lycées by installation wave", p.items.len()), &p.waves, &points);
+    let spend: Vec<_> = plan.sites.iter().filter_map(|r| r.end.map(|d| (d, r.cost_eur))).collect();
+    let windows: Vec<_> = p.windows.iter().filter_map(|w| Some((*w.days.first()?, *w.days.last()?, w.wave))).collect();
+    let burn_png = burndown(
+        &format!(
+            "Budget burn-down — {} M€ spent of {} M€",
+            (plan.report.cost_eur / 1e4).round() / 100.0,
+            (p.budget_eur / 1e4).round() / 100.0
+        ),
+        p.budget_eur,
+        &spend,
+        &windows,
+        &p.waves,
+    );
+    vec![("gantt.png", gantt_png), ("map.png", map_png), ("burndown.png", burn_png)]
+}

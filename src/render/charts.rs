@@ -1,0 +1,292 @@
+//! Charts of a rollout: a Gantt chart of installation windows per département, a region
+//! map of the sites coloured by wave and sized by pupils, and the budget burn-down.
+
+use super::{RenderError, font, png};
+use chrono::NaiveDate;
+use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
+use plotters::prelude::*;
+
+/// Colours of the waves (ColorBrewer Dark2), then grey for the unscheduled.
+pub const WAVE_COLOURS: [RGBColor; 8] = [
+    RGBColor(27, 158, 119),
+    RGBColor(217, 95, 2),
+    RGBColor(117, 112, 179),
+    RGBColor(231, 41, 138),
+    RGBColor(102, 166, 30),
+    RGBColor(230, 171, 2),
+    RGBColor(166, 118, 29),
+    RGBColor(31, 120, 180),
+];
+/// Colour of what is unscheduled.
+pub const GREY: RGBColor = RGBColor(150, 150, 150);
+
+/// The colour of wave `k` (`None`: unscheduled).
+pub fn wave_colour(k: Option<usize>) -> RGBColor {
+    k.map_or(GREY, |k| WAVE_COLOURS[k % WAVE_COLOURS.len()])
+}
+
+/// One bar of the Gantt chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GanttBar {
+    /// Row index.
+    pub row: usize,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day (inclusive).
+    pub end: NaiveDate,
+    /// Wave index (colour).
+    pub wave: usize,
+    /// Text drawn in the bar where it fits.
+    pub label: String,
+}
+
+/// One site on the map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPoint {
+    /// Latitude [°].
+    pub latitude: f64,
+    /// Longitude [°].
+    pub longitude: f64,
+    /// Pupils (area of the disc).
+    pub pupils: u32,
+    /// Wave index, or `None` when unscheduled.
+    pub wave: Option<usize>,
+    /// Drawn hollow: the position is approximate.
+    pub approximate: bool,
+}
+
+fn day(d: NaiveDate) -> i32 {
+    chrono::Datelike::num_days_from_ce(&d)
+}
+
+/// A date axis label: month and year over long spans, the day too over short ones.
+fn date_labeller(span_days: i32) -> impl Fn(&i32) -> String {
+    move |x| {
+        let format = if span_days > 400 { "%b %Y" } else { "%-d %b %Y" };
+        NaiveDate::from_num_days_from_ce_opt(*x).map_or(String::new(), |d| d.format(format).to_string())
+    }
+}
+
+fn err<E: std::fmt::Debug>(what: &'static str) -> impl Fn(E) -> RenderError {
+    move |e| RenderError::new(what, format!("{e:?}"))
+}
+
+/// Draws the series' legend boxed at `position`.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 14))
+        .draw()
+}
+
+/// Renders a Gantt chart: `rows` (e.g. départements) down, time across.
+pub fn gantt(title: &str, rows: &[String], waves: &[String], bars: &[GanttBar]) -> Result<Vec<u8>, RenderError> {
+    font()?;
+    let (w, h) = (1200u32, 120 + 60 * rows.len().max(1) as u32);
+    let mut buf = vec![0u8; (w * h * 3) as usize];
+    let x0 = bars.iter().map(|b| day(b.start)).min().unwrap_or(0) - 20;
+    // Room on the right for the legend.
+    let last = bars.iter().map(|b| day(b.end)).max().unwrap_or(1);
+    let x1 = last + 20 + (last - x0) / 8;
+    {
+        let e = || err("the Gantt chart");
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(e())?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 22))
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(130)
+            .build_cartesian_2d(x0..x1, (0..rows.len().max(1) - 1).into_segmented())
+            .map_err(e())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_labels(12)
+            .x_label_formatter(&date_labeller(x1 - x0))
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => rows.get(*i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style(("sans-serif", 14))
+            .draw()
+            .map_err(e())?;
+        for (k, name) in waves.iter().enumerate() {
+            let c = wave_colour(Some(k));
+            let these: Vec<&GanttBar> = bars.iter().filter(|b| b.wave == k).collect();
+            chart
+                .draw_series(these.iter().map(|b| {
+                    let mut r = Rectangle::new(
+                        [(day(b.start), SegmentValue::Exact(b.row)), (day(b.end) + 1, SegmentValue::Exact(b.row + 1))],
+                        c.filled(),
+                    );
+                    r.set_margin(8, 8, 0, 0);
+                    r
+                }))
+                .map_err(e())?
+                .label(name.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.filled()));
+        }
+        let px_per_day = f64::from(w - 160) / f64::from(x1 - x0);
+        for b in bars {
+            let width = f64::from(day(b.end) + 1 - day(b.start)) * px_per_day;
+            if width >= 7.5 * b.label.chars().count() as f64 {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        b.label.clone(),
+                        (day(b.start) + 1, SegmentValue::CenterOf(b.row)),
+                        ("sans-serif", 13).into_font().color(&WHITE),
+                    )))
+                    .map_err(e())?;
+            }
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(e())?;
+        root.present().map_err(e())?;
+    }
+    png("the Gantt chart", w, h, buf)
+}
+
+/// Renders the region map: sites by longitude and latitude (equirectangular, scaled by
+/// cos latitude), coloured by wave, disc area proportional to pupils.
+pub fn region_map(title: &str, waves: &[String], points: &[MapPoint]) -> Result<Vec<u8>, RenderError> {
+    font()?;
+    let (w, h) = (1000u32, 720u32);
+    let mut buf = vec![0u8; (w * h * 3) as usize];
+    let lat0 = points.iter().map(|p| p.latitude).fold(f64::MAX, f64::min).min(90.0);
+    let lat1 = points.iter().map(|p| p.latitude).fold(f64::MIN, f64::max).max(-90.0);
+    let lon0 = points.iter().map(|p| p.longitude).fold(f64::MAX, f64::min).min(180.0);
+    let lon1 = points.iter().map(|p| p.longitude).fold(f64::MIN, f64::max).max(-180.0);
+    let (lat0, lat1, lon0, lon1) = if points.is_empty() { (48.0, 50.0, -2.0, 2.0) } else { (lat0, lat1, lon0, lon1) };
+    // Keep the map's aspect: pad the short side.
+    let k = ((lat0 + lat1) / 2.0).to_radians().cos();
+    let (cx, cy) = ((lon0 + lon1) / 2.0, (lat0 + lat1) / 2.0);
+    let plot_aspect = f64::from(w - 80) / f64::from(h - 90);
+    let mut half_x = ((lon1 - lon0) / 2.0).max(0.05) * 1.08;
+    let mut half_y = ((lat1 - lat0) / 2.0).max(0.05) * 1.08;
+    if half_x * k / half_y > plot_aspect {
+        half_y = half_x * k / plot_aspect;
+    } else {
+        half_x = half_y * plot_aspect / k;
+    }
+    let max_pupils = points.iter().map(|p| p.pupils).max().unwrap_or(1).max(1);
+    {
+        let e = || err("the region map");
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(e())?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 22))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(48)
+            .build_cartesian_2d(cx - half_x..cx + half_x, cy - half_y..cy + half_y)
+            .map_err(e())?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .x_desc("longitude [°]")
+            .y_desc("latitude [°]")
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(e())?;
+        let radius = |p: &MapPoint| (3.0 + 15.0 * (f64::from(p.pupils) / f64::from(max_pupils)).sqrt()) as i32;
+        let groups: Vec<(Option<usize>, String)> = (0..waves.len())
+            .map(|k| (Some(k), waves[k].clone()))
+            .chain(points.iter().any(|p| p.wave.is_none()).then(|| (None, "unscheduled".to_string())))
+            .collect();
+        for (k, name) in groups {
+            let c = wave_colour(k);
+            let mut these: Vec<&MapPoint> = points.iter().filter(|p| p.wave == k).collect();
+            these.sort_by_key(|p| std::cmp::Reverse(p.pupils));
+            chart
+                .draw_series(these.iter().map(|p| {
+                    let style = if p.approximate { c.stroke_width(2) } else { c.mix(0.75).filled() };
+                    Circle::new((p.longitude, p.latitude), radius(p), style)
+                }))
+                .map_err(e())?
+                .label(name)
+                .legend(move |(x, y)| Circle::new((x + 6, y), 6, c.filled()));
+        }
+        legend(&mut chart, SeriesLabelPosition::LowerLeft).map_err(e())?;
+        root.draw(&Text::new(
+            "disc area ∝ pupils; hollow: position approximated (département centre)",
+            (80, (h - 22) as i32),
+            ("sans-serif", 13).into_font(),
+        ))
+        .map_err(e())?;
+        root.present().map_err(e())?;
+    }
+    png("the region map", w, h, buf)
+}
+
+/// Renders the budget burn-down: what is left of `budget` [€] after each go-live, with
+/// the waves' windows shaded.
+pub fn burndown(
+    title: &str,
+    budget: f64,
+    spend: &[(NaiveDate, f64)],
+    windows: &[(NaiveDate, NaiveDate, usize)],
+    waves: &[String],
+) -> Result<Vec<u8>, RenderError> {
+    font()?;
+    let (w, h) = (1100u32, 560u32);
+    let mut buf = vec![0u8; (w * h * 3) as usize];
+    let x0 = windows.iter().map(|w| day(w.0)).chain(spend.iter().map(|s| day(s.0))).min().unwrap_or(0) - 20;
+    let x1 = windows.iter().map(|w| day(w.1)).chain(spend.iter().map(|s| day(s.0))).max().unwrap_or(1) + 30;
+    let total: f64 = spend.iter().map(|s| s.1).sum();
+    let top = budget.max(total) / 1e6 * 1.05;
+    let bottom = (budget - total).min(0.0) / 1e6 * 1.05;
+    {
+        let e = || err("the burn-down chart");
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(e())?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 22))
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(60)
+            .build_cartesian_2d(x0..x1, bottom..top.max(0.1))
+            .map_err(e())?;
+        chart
+            .configure_mesh()
+            .x_labels(12)
+            .x_label_formatter(&date_labeller(x1 - x0))
+            .y_desc("budget left [M€]")
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(e())?;
+        for (k, name) in waves.iter().enumerate() {
+            let c = wave_colour(Some(k));
+            let these: Vec<_> = windows.iter().filter(|w| w.2 == k).collect();
+            chart
+                .draw_series(these.iter().map(|(a, b, _)| {
+                    Rectangle::new([(day(*a), bottom), (day(*b) + 1, top.max(0.1))], c.mix(0.25).filled())
+                }))
+                .map_err(e())?
+                .label(name.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.mix(0.25).filled()));
+        }
+        let mut left = budget / 1e6;
+        let mut line = vec![(x0, left)];
+        for (d, cost) in spend {
+            line.push((day(*d), left));
+            left -= cost / 1e6;
+            line.push((day(*d), left));
+        }
+        line.push((x1, left));
+        chart
+            .draw_series(LineSeries::new(line, BLACK.stroke_width(2)))
+            .map_err(e())?
+            .label("budget left")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK.stroke_width(2)));
+        chart.draw_series(LineSeries::new(vec![(x0, 0.0), (x1, 0.0)], RED.stroke_width(1))).map_err(e())?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(e())?;
+        root.present().map_err(e())?;
+    }
+    png("the burn-down chart", w, h, buf)
+}
