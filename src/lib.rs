@@ -7,6 +7,7 @@
 pub mod atomic;
 pub mod band;
 pub mod geometry;
+pub mod heatmap;
 pub mod materials;
 pub mod placement;
 pub mod plan;

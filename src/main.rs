@@ -7,13 +7,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use wifiplan::band::Band;
+use wifiplan::heatmap::{HeatmapError, HeatmapOptions};
 use wifiplan::placement::{self, Requirements};
 use wifiplan::plan::{self, Summary};
 use wifiplan::radio::AccessPoints;
-use wifiplan::radiomap::GridSpec;
+use wifiplan::radiomap::{GridSpec, Metric};
 use wifiplan::region::batch::{self, BatchError};
 use wifiplan::region::waves::{self, Plan, WavesError};
 use wifiplan::region::{BatchOptions, BatchResult, Calendar, Costs, SiteList, WavesConfig};
+use wifiplan::render::report;
 use wifiplan::simulate::{self, SimulateOptions};
 use wifiplan::solver::{CpuBackend, Settings};
 
@@ -40,6 +42,9 @@ enum Command {
     /// Simulate the radio maps of a plan's access points: best-server RSSI per floor, and
     /// each AP's path gain with --per-ap (NumPy .npy files indexed by radiomap.json).
     Simulate(SimulateArgs),
+    /// Draw a plan's coverage: per floor and metric a PNG heatmap (RSSI, second-best RSSI,
+    /// SNR, SINR, data rate, serving channel, APs heard), and report.html for the site.
+    Heatmap(HeatmapArgs),
     /// Place the fewest APs that meet the coverage and capacity requirements, with a
     /// channel and power plan and cable runs: writes aps.ron and placement.json.
     Place(PlaceArgs),
@@ -50,8 +55,8 @@ enum Command {
     /// import configuration.
     Import(ImportArgs),
     /// Plan every site of a site list (default: the bundled Normandy lycées) in parallel:
-    /// plan, placement, coverage simulation and cost per site, then sites.csv and
-    /// summary.json.
+    /// plan, placement, coverage simulation, RSSI heatmaps, report.html and cost per site,
+    /// then sites.csv and summary.json.
     Batch(BatchArgs),
     /// Merge the folders of a sharded batch into one equal to a single run.
     Merge(MergeArgs),
@@ -199,6 +204,44 @@ struct SimulateArgs {
     /// Also write each AP's path gain grid.
     #[arg(long)]
     per_ap: bool,
+    /// Solver backend.
+    #[arg(long, value_enum, default_value = "auto")]
+    backend: BackendChoice,
+}
+
+#[derive(Args)]
+#[command(allow_negative_numbers = true, args_override_self = true)]
+struct HeatmapArgs {
+    /// Floor plan (RON).
+    plan: PathBuf,
+    /// Access points (aps.ron).
+    #[arg(long)]
+    aps: PathBuf,
+    /// Output folder (created; images, heatmaps.json and report.html are replaced).
+    #[arg(long)]
+    out: PathBuf,
+    /// Metrics to draw, comma-separated: rssi, secondary, snr, sinr, rate, channel,
+    /// ap-count, or all.
+    #[arg(long, default_value = "rssi", value_delimiter = ',')]
+    metric: Vec<String>,
+    /// Image scale [px/m].
+    #[arg(long, default_value_t = 20.0, value_name = "PX_PER_M")]
+    scale: f64,
+    /// Cell size [m].
+    #[arg(long, default_value_t = 0.5)]
+    cell: f64,
+    /// Most reflections per path (walls and slabs together).
+    #[arg(long, default_value_t = 2)]
+    max_reflections: u32,
+    /// Band whose radios are drawn: 2.4, 5 or 6.
+    #[arg(long, default_value = "5", value_parser = parse_band)]
+    band: Band,
+    /// Requirements (RON) whose thresholds set the colour bands and the coverage tables.
+    #[arg(long, value_name = "REQ.ron")]
+    requirements: Option<PathBuf>,
+    /// Cost model (RON) of the report's bill of materials.
+    #[arg(long, value_name = "COSTS.ron")]
+    costs: Option<PathBuf>,
     /// Solver backend.
     #[arg(long, value_enum, default_value = "auto")]
     backend: BackendChoice,
@@ -356,6 +399,82 @@ fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
         sim.maps.backend,
         sim.maps.timings_s.get("solve").copied().unwrap_or(0.0),
         args.out.join("radiomap.json").display()
+    );
+    Ok(())
+}
+
+fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
+    let mut metrics = Vec::new();
+    for key in &args.metric {
+        match (key.as_str(), Metric::from_key(key)) {
+            ("all", _) => metrics.extend(Metric::ALL),
+            (_, Some(m)) => metrics.push(m),
+            _ => {
+                return Err(Failure::bad_input(vec![format!(
+                    "--metric {key}: expected rssi, secondary, snr, sinr, rate, channel, ap-count or all"
+                )]));
+            }
+        }
+    }
+    metrics.sort_unstable();
+    metrics.dedup();
+    let site = plan::load(&args.plan)?;
+    let aps = AccessPoints::load(&args.aps).map_err(|e| Failure::bad_input(e.lines()))?;
+    let mut requirements: Requirements = match &args.requirements {
+        Some(path) => wifiplan::ronfile::read(path).map_err(|e| Failure::bad_input(vec![e.to_string()]))?,
+        None => Requirements::default(),
+    };
+    requirements.band = args.band;
+    let costs = read_costs(args.costs.as_ref())?;
+    let options = HeatmapOptions {
+        simulate: SimulateOptions {
+            band: args.band,
+            frequency_ghz: None,
+            grid: GridSpec { cell: args.cell, rx_height: requirements.rx_height_m, margin: 2.0, bounds: None },
+            settings: Settings { max_reflections: args.max_reflections, ..Settings::default() },
+            per_ap: true,
+        },
+        metrics,
+        px_per_m: args.scale,
+        requirements,
+    };
+    let backend = match args.backend {
+        BackendChoice::Auto | BackendChoice::Cpu => CpuBackend,
+    };
+    let bar = ProgressBar::new(aps.0.len() as u64).with_message("access points");
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed})").unwrap_or(ProgressStyle::default_bar()),
+    );
+    let result = wifiplan::heatmap::run(&site, &aps, &options, &backend, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let maps = result.map_err(|e| {
+        let code = if e.is_bad_input() { 2 } else { 1 };
+        let lines = match &e {
+            HeatmapError::Simulate(simulate::SimulateError::Aps(p)) => {
+                p.iter().map(|m| format!("{}: {m}", args.aps.display())).collect()
+            }
+            other => vec![other.to_string()],
+        };
+        Failure { lines, code }
+    })?;
+    for s in &maps.simulation.skipped {
+        eprintln!("notice: {s}");
+    }
+    let bill = costs.bill(maps.aps.len(), maps.cable_total_m);
+    let report = wifiplan::heatmap::report_data(&site, &maps, bill);
+    let html = report::html(&report);
+    wifiplan::heatmap::write(&args.out, &site, &maps.images, Some(&html))
+        .map_err(|e| Failure { lines: vec![e.to_string()], code: 1 })?;
+    out!(
+        "drew {} heatmaps of {} floors ({} APs); {} rooms fail a requirement; wrote {}",
+        maps.images.len(),
+        maps.simulation.maps.planes.len(),
+        maps.aps.len(),
+        maps.failing.len(),
+        args.out.join("report.html").display()
     );
     Ok(())
 }
@@ -682,11 +801,12 @@ fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
     let (plan, waves_code, write_s) = run_waves(&args.out, &args.out, &WavesConfig::default(), None)?;
     let stages = &result.timings.stages_s;
     out!(
-        "rollout in {:.1} s: planning the sites {:.1} s (summed over sites: placement {:.1} s, simulation {:.1} s), scheduling {:.2} s, rendering and writing {:.2} s",
+        "rollout in {:.1} s: planning the sites {:.1} s (summed over sites: placement {:.1} s, simulation {:.1} s, heatmaps and reports {:.1} s), scheduling {:.2} s, charts {:.2} s",
         t0.elapsed().as_secs_f64(),
         (t1 - t0).as_secs_f64(),
         stages.get("placement").copied().unwrap_or(0.0),
         stages.get("simulation").copied().unwrap_or(0.0),
+        stages.get("rendering").copied().unwrap_or(0.0),
         plan.solve_s,
         write_s
     );
@@ -699,6 +819,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => check(args),
         Command::Simulate(args) => simulate(args),
+        Command::Heatmap(args) => heatmap(args),
         Command::Place(args) => place(args),
         Command::Generate(args) => generate(args),
         Command::Import(args) => import(args),

@@ -80,9 +80,10 @@ pub struct Simulation {
 /// Site position of an AP, or why it cannot be placed.
 fn place_ap(site: &Site, scene: &Scene, ap: &crate::radio::AccessPoint) -> Result<[f64; 3], String> {
     let who = format!("AP \"{}\"", ap.name);
-    let Some(b) = site.buildings.iter().find(|b| b.name == ap.building) else {
+    let Some(bi) = site.buildings.iter().position(|b| b.name == ap.building) else {
         return Err(format!("{who}: no building \"{}\" in the plan", ap.building));
     };
+    let b = &site.buildings[bi];
     let Some(f) = b.floors.iter().find(|f| f.name == ap.floor) else {
         return Err(format!("{who}: building \"{}\" has no floor \"{}\"", ap.building, ap.floor));
     };
@@ -107,6 +108,15 @@ fn place_ap(site: &Site, scene: &Scene, ap: &crate::radio::AccessPoint) -> Resul
         if slab != NONE && dist < f64::from(scene.slab_types[slab as usize].thickness) / 2.0 {
             return Err(format!("{who}: position ({:.2}, {:.2}) lies inside a wall", p.x, p.y));
         }
+    }
+    // A little slack: an AP on the outer wall's face is still the building's.
+    if let Some([x0, y0, x1, y1]) = scene.buildings[bi].bbox
+        && !(p.x >= x0 - 0.5 && p.x <= x1 + 0.5 && p.y >= y0 - 0.5 && p.y <= y1 + 0.5)
+    {
+        return Err(format!(
+            "{who}: position ({:.2}, {:.2}) lies outside its building \"{}\"",
+            ap.position.0, ap.position.1, ap.building
+        ));
     }
     let inside_some = scene
         .buildings

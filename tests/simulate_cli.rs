@@ -86,10 +86,10 @@ fn refused(plan: &str, aps: &Path, extra: &[&str]) -> String {
 }
 
 #[test]
-fn an_ap_outside_every_building_is_an_error_naming_it() {
+fn an_ap_outside_its_building_is_an_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let err = refused("floorplans/empty_room.ron", &aps_file(dir.path(), &one_ap("R", "0", 30.0, 2.0)), &[]);
-    assert!(err.contains("AP \"bad ap\": position (30.00, 2.00) lies outside every building"), "{err}");
+    assert!(err.contains("AP \"bad ap\": position (30.00, 2.00) lies outside its building \"R\""), "{err}");
 }
 
 #[test]

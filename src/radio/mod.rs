@@ -1,9 +1,10 @@
 //! Radios: access points and the `aps.ron` format ([`aps`]), and the European (ETSI)
 //! channel plan — which channels exist per band and width, which need DFS, and the EIRP
-//! each allows ([`channels`]).
+//! each allows ([`channels`]), and the 802.11ax data rates ([`mcs`]).
 
 mod aps;
 pub mod channels;
+pub mod mcs;
 
 pub use aps::{AccessPoint, AccessPoints, Antenna, ApError, Radio};
 pub use channels::channel_centre_ghz;

@@ -2,11 +2,15 @@
 //! best-server RSSI, and the `.npy` + `radiomap.json` files outside tools read
 //! (DESIGN.md §3).
 
+pub mod metrics;
 mod npy;
 mod output;
+pub mod rooms;
 
+pub use metrics::Metric;
 pub use npy::{read_npy_f32, write_npy_f32};
 pub use output::{MapsFile, PlaneEntry, WriteError, file_safe, plane_entries, write_maps};
+pub use rooms::{RoomCells, room_cells};
 
 use crate::plan::Site;
 use crate::scene::Scene;

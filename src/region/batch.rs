@@ -1,7 +1,7 @@
 //! The batch runner: every site of a list planned in parallel — plan (read or generated,
-//! seeded by UAI), placement, a depth-1 simulation of the result for its coverage, cost —
-//! each in its own folder `sites/<UAI>/`, then `sites.csv`, `summary.json` and
-//! `timings.json`.
+//! seeded by UAI), placement, a depth-1 simulation of the result for its coverage, the
+//! RSSI heatmaps and `report.html`, cost — each in its own folder `sites/<UAI>/`, then
+//! `sites.csv`, `summary.json` and `timings.json`.
 //!
 //! Crash safety: every file is written atomically and `site.json` last, carrying a
 //! fingerprint of everything the site's result depends on (its row, plan file, costs,
@@ -12,10 +12,11 @@ use super::costs::{Costs, SiteCost};
 use super::sites::{BadRow, SiteList, SiteRow};
 use crate::atomic::write_atomic;
 use crate::band::Band;
-use crate::geometry::{P2, point_in_polygon};
+use crate::heatmap::{self, HeatmapOptions};
 use crate::placement::{self, Class, Requirements, class_of};
 use crate::plan::{self, Site, generate::generate};
-use crate::radiomap::GridSpec;
+use crate::radiomap::{GridSpec, Metric, room_cells};
+use crate::render;
 use crate::seed::stable_hash;
 use crate::simulate::{self, SimulateOptions, Simulation};
 use crate::solver::{Backend, Settings};
@@ -42,6 +43,8 @@ pub fn batch_requirements() -> Requirements {
 }
 /// Reflections of the coverage simulation.
 pub const SIMULATION_REFLECTIONS: u32 = 1;
+/// Scale of a batch's heatmaps [px/m] (`heatmap` draws at 20).
+pub const HEATMAP_PX_PER_M: f64 = 8.0;
 
 /// A deterministic subset of the rows: those whose data-row index is `k − 1` modulo `n`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -288,35 +291,19 @@ fn resumable(dir: &Path, fingerprint: &str) -> Option<SiteRecord> {
     let text = std::fs::read_to_string(dir.join("site.json")).ok()?;
     let record: SiteRecord = serde_json::from_str(&text).ok()?;
     let complete =
-        ["plan.ron", "aps.ron", "placement.json", "maps/radiomap.json"].iter().all(|f| dir.join(f).is_file());
+        ["plan.ron", "aps.ron", "placement.json", "maps/radiomap.json", "heatmaps/heatmaps.json", "report.html"]
+            .iter()
+            .all(|f| dir.join(f).is_file());
     (record.status == Status::Ok && record.fingerprint == fingerprint && complete).then_some(record)
 }
 
 /// Share of teaching-room and office cells at or above `threshold` [%].
 pub fn coverage_pct(site: &Site, sim: &Simulation, threshold_dbm: f64) -> f64 {
     let (mut covered, mut total) = (0usize, 0usize);
-    for (plane, rssi) in sim.maps.planes.iter().zip(&sim.rssi) {
-        let Some(b) = site.buildings.iter().find(|b| b.name == plane.building) else { continue };
-        let Some(f) = b.floors.iter().find(|f| f.name == plane.floor) else { continue };
-        for room in f.rooms.iter().filter(|r| class_of(r.kind) == Some(Class::Primary)) {
-            let outline: Vec<P2> = room.outline.iter().map(|&p| b.to_site(p)).collect();
-            let (x0, x1) = outline.iter().fold((f64::MAX, f64::MIN), |(a, c), p| (a.min(p.x), c.max(p.x)));
-            let (y0, y1) = outline.iter().fold((f64::MAX, f64::MIN), |(a, c), p| (a.min(p.y), c.max(p.y)));
-            let ix = |x: f64| ((x - plane.xmin) / plane.cell_size).floor().clamp(0.0, plane.nx as f64 - 1.0) as usize;
-            let iy = |y: f64| ((y - plane.ymin) / plane.cell_size).floor().clamp(0.0, plane.ny as f64 - 1.0) as usize;
-            for j in iy(y0)..=iy(y1) {
-                for i in ix(x0)..=ix(x1) {
-                    let (x, y) = (
-                        plane.xmin + (i as f64 + 0.5) * plane.cell_size,
-                        plane.ymin + (j as f64 + 0.5) * plane.cell_size,
-                    );
-                    if point_in_polygon(&outline, x, y) {
-                        total += 1;
-                        covered += usize::from(f64::from(rssi[j * plane.nx + i]) >= threshold_dbm);
-                    }
-                }
-            }
-        }
+    for room in room_cells(site, &sim.maps.planes).iter().filter(|r| class_of(r.kind) == Some(Class::Primary)) {
+        let rssi = &sim.rssi[room.plane];
+        total += room.cells.len();
+        covered += room.cells.iter().filter(|&&c| f64::from(rssi[c as usize]) >= threshold_dbm).count();
     }
     if total == 0 { 100.0 } else { 100.0 * covered as f64 / total as f64 }
 }
@@ -360,13 +347,33 @@ fn plan_one(
         frequency_ghz: None,
         grid: GridSpec { cell: SIMULATION_CELL_M, rx_height: opts.requirements.rx_height_m, margin: 2.0, bounds: None },
         settings: Settings { max_reflections: SIMULATION_REFLECTIONS, ..Settings::default() },
-        per_ap: false,
+        per_ap: true,
     };
     let sim =
         simulate::simulate(&site, &placed.aps, &options, backend, &|_, _| {}).map_err(|e| failed(e.to_string()))?;
-    simulate::write(&dir.join("maps"), &sim).map_err(|e| failed(e.to_string()))?;
     let coverage = coverage_pct(&site, &sim, opts.requirements.thresholds().primary_dbm);
     stages.insert("simulation".into(), t.elapsed().as_secs_f64());
+
+    let t = Instant::now();
+    let drawing = HeatmapOptions {
+        simulate: options,
+        metrics: vec![Metric::Rssi],
+        px_per_m: HEATMAP_PX_PER_M,
+        requirements: opts.requirements.clone(),
+    };
+    let mut maps = heatmap::draw(&site, &placed.aps, sim, &drawing).map_err(|e| failed(e.to_string()))?;
+    let r = &placed.report;
+    let report = heatmap::report_data(&site, &maps, opts.costs.bill(r.ap_count, r.cable_total_m));
+    heatmap::write(&dir.join("heatmaps"), &site, &maps.images, None).map_err(|e| failed(e.to_string()))?;
+    write_atomic(&dir.join("report.html"), render::report::html(&report).as_bytes())
+        .map_err(|e| failed(format!("{}: {e}", dir.display())))?;
+    stages.insert("rendering".into(), t.elapsed().as_secs_f64());
+
+    // Every AP's map was kept for the heatmaps' metrics; the folder keeps the best server's.
+    let sim = &mut maps.simulation;
+    sim.gains.clear();
+    sim.maps.planes.iter_mut().for_each(|p| p.gain_files.clear());
+    simulate::write(&dir.join("maps"), sim).map_err(|e| failed(e.to_string()))?;
 
     let r = &placed.report;
     let record = SiteRecord {

@@ -1,8 +1,11 @@
-//! Rendering: pure functions from data to PNG images — the rollout charts (Gantt, region
-//! map, budget burn-down). Text is drawn with the bundled DejaVu Sans (`data/fonts/`),
+//! Rendering: pure functions from data to images and pages — floor heatmaps
+//! ([`heatmap`]), the site report ([`report`]) and the rollout charts (Gantt, region
+//! map, budget burn-down; [`charts`]). Text is drawn with the bundled DejaVu Sans (`data/fonts/`),
 //! so the images are the same on every machine, with or without system fonts.
 
 pub mod charts;
+pub mod heatmap;
+pub mod report;
 
 use std::sync::OnceLock;
 
@@ -36,10 +39,29 @@ pub(crate) fn font() -> Result<(), RenderError> {
     .map_err(|e| RenderError::new("text", e))
 }
 
+/// A whole number with its thousands grouped by `separator`, e.g. "1,895,181".
+pub fn thousands(v: f64, separator: char) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    if v < -0.5 { format!("-{out}") } else { out }
+}
+
 /// Encodes an RGB buffer of `width` × `height` as PNG.
 pub(crate) fn png(what: &str, width: u32, height: u32, rgb: Vec<u8>) -> Result<Vec<u8>, RenderError> {
     let img = image::RgbImage::from_raw(width, height, rgb).ok_or_else(|| RenderError::new(what, "buffer size"))?;
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).map_err(|e| RenderError::new(what, e))?;
-    Ok(out.into_inner())
+    let mut out = Vec::new();
+    // Fast deflate: flat colour bands compress well anyway, and the batch renders hundreds.
+    let encoder = image::codecs::png::PngEncoder::new_with_quality(
+        &mut out,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::Adaptive,
+    );
+    img.write_with_encoder(encoder).map_err(|e| RenderError::new(what, e))?;
+    Ok(out)
 }

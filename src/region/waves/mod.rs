@@ -365,17 +365,9 @@ fn shortfalls(p: &Problem, a: &Assignment) -> Vec<String> {
     out
 }
 
-/// An amount with thin spaces between thousands, e.g. "6 200 000".
+/// An amount with its thousands grouped by commas, e.g. "1,895,181".
 pub fn thousands(v: f64) -> String {
-    let digits = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < -0.5 { format!("-{out}") } else { out }
+    crate::render::thousands(v, ',')
 }
 
 /// Solves and dates the schedule.

@@ -1,0 +1,518 @@
+//! The `heatmap` job: a plan and its APs in; per floor and metric a PNG heatmap, and the
+//! site report's contents (AP list, coverage per requirement and room kind, failing
+//! rooms) out. It simulates every AP's map, derives the metrics
+//! ([`crate::radiomap::metrics`]) and draws them ([`crate::render::heatmap`]).
+
+use crate::band::Band;
+use crate::placement::{Class, Requirements, cable_run, class_of};
+use crate::plan::{RoomKind, Site};
+use crate::radio::{AccessPoints, mcs};
+use crate::radiomap::metrics::{self, PlaneMetrics, ServingRadio};
+use crate::radiomap::{Metric, file_safe, room_cells};
+use crate::render::RenderError;
+use crate::render::heatmap::{ApMark, ColourScale, FloorView, Layout, heatmap, number};
+use crate::render::report::{ApRow, BomLine, CoverageRow, FailingRoom, Figure, ReportData};
+use crate::simulate::{self, SimulateError, SimulateOptions, Simulation};
+use crate::solver::Backend;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// What to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatmapOptions {
+    /// The simulation (every AP's map is kept whatever `per_ap` says).
+    pub simulate: SimulateOptions,
+    /// Metrics drawn, one image per floor each.
+    pub metrics: Vec<Metric>,
+    /// Image scale [px/m].
+    pub px_per_m: f64,
+    /// Thresholds of the colour bands and of the coverage tables.
+    pub requirements: Requirements,
+}
+
+/// Why heatmaps could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum HeatmapError {
+    /// The simulation refused (bad APs, options) or failed.
+    #[error(transparent)]
+    Simulate(#[from] SimulateError),
+    /// Bad options.
+    #[error("{0}")]
+    Options(String),
+    /// Drawing failed.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The outputs could not be written.
+    #[error("{0}")]
+    Write(String),
+}
+
+impl HeatmapError {
+    /// Whether this is bad input (exit 2) rather than a failure (exit 1).
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            HeatmapError::Simulate(e) => e.is_bad_input(),
+            HeatmapError::Options(_) => true,
+            HeatmapError::Render(_) | HeatmapError::Write(_) => false,
+        }
+    }
+}
+
+/// One image.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Image {
+    /// File name, `<building>-<floor>.<metric>.png`.
+    pub file: String,
+    /// Building.
+    pub building: String,
+    /// Floor.
+    pub floor: String,
+    /// Metric key.
+    pub metric: String,
+    /// Where the map lies in the image.
+    pub layout: Layout,
+    /// PNG bytes.
+    #[serde(skip)]
+    pub png: Vec<u8>,
+}
+
+/// The heatmaps and the report's contents of one site.
+#[derive(Debug, Clone)]
+pub struct Heatmaps {
+    /// Band drawn.
+    pub band: Band,
+    /// Images, plane by plane, metric by metric.
+    pub images: Vec<Image>,
+    /// The simulation drawn.
+    pub simulation: Simulation,
+    /// Metrics per plane.
+    pub metrics: Vec<PlaneMetrics>,
+    /// AP rows.
+    pub aps: Vec<ApRow>,
+    /// Coverage per room kind and requirement.
+    pub coverage: Vec<CoverageRow>,
+    /// Rooms below a requirement.
+    pub failing: Vec<FailingRoom>,
+    /// Sum of the cable runs [m].
+    pub cable_total_m: f64,
+}
+
+/// Simulates and draws.
+pub fn run(
+    site: &Site,
+    aps: &AccessPoints,
+    options: &HeatmapOptions,
+    backend: &dyn Backend,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Heatmaps, HeatmapError> {
+    check(options)?;
+    let mut sim_options = options.simulate.clone();
+    sim_options.per_ap = true;
+    let sim = simulate::simulate(site, aps, &sim_options, backend, progress)?;
+    draw(site, aps, sim, options)
+}
+
+fn check(options: &HeatmapOptions) -> Result<(), HeatmapError> {
+    if !(options.px_per_m.is_finite() && options.px_per_m >= 1.0 && options.px_per_m <= 200.0) {
+        return Err(HeatmapError::Options(format!("--scale {}: must lie in 1 to 200 px/m", options.px_per_m)));
+    }
+    if options.metrics.is_empty() {
+        return Err(HeatmapError::Options("no metric to draw".into()));
+    }
+    let problems = options.requirements.problems();
+    if !problems.is_empty() {
+        return Err(HeatmapError::Options(problems.join("; ")));
+    }
+    Ok(())
+}
+
+/// The radio of each simulated AP in the band.
+fn serving_radios(aps: &AccessPoints, sim: &Simulation, band: Band) -> Vec<ServingRadio> {
+    sim.ap_names
+        .iter()
+        .map(|name| {
+            let radio = aps.0.iter().find(|a| &a.name == name).and_then(|a| a.radios.iter().find(|r| r.band == band));
+            ServingRadio {
+                channel: radio.and_then(|r| r.channel),
+                width_mhz: radio.map_or(20, |r| r.width_mhz),
+                eirp_dbm: sim.maps.eirp_dbm.get(name).copied().unwrap_or(0.0),
+            }
+        })
+        .collect()
+}
+
+/// The colour scale of a metric.
+pub fn scale_for(metric: Metric, req: &Requirements, radios: &[ServingRadio]) -> ColourScale {
+    let title =
+        |m: Metric| if m.unit().is_empty() { m.title().to_string() } else { format!("{}\n[{}]", m.title(), m.unit()) };
+    let descending = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| b.total_cmp(a));
+        v.dedup();
+        v
+    };
+    match metric {
+        Metric::Rssi | Metric::Secondary => ColourScale::bands(
+            &title(metric),
+            &descending(vec![
+                -60.0,
+                req.primary_rssi_dbm + req.margin_db,
+                req.secondary_rssi_dbm + req.margin_db,
+                -82.0,
+            ]),
+        ),
+        Metric::Snr | Metric::Sinr => {
+            ColourScale::bands(&title(metric), &descending(vec![40.0, 32.0, req.min_snr_db + req.margin_db, 15.0, 5.0]))
+        }
+        Metric::Rate => {
+            let width = radios.iter().map(|r| r.width_mhz).max().unwrap_or(20);
+            let top = mcs::rate_mbps(f64::INFINITY, width);
+            let cuts: Vec<f64> = [0.75, 0.5, 0.25, 0.1].iter().map(|f| (top * f / 10.0).round() * 10.0).collect();
+            let mut s =
+                ColourScale::bands(&format!("{}\n{width} MHz channels [Mbit/s]", metric.title()), &descending(cuts));
+            if let Some(last) = s.entries.last_mut() {
+                last.label = format!("{} (0: no link)", last.label);
+            }
+            s
+        }
+        Metric::Channel => {
+            let mut channels: Vec<u32> = radios.iter().filter_map(|r| r.channel).collect();
+            channels.sort_unstable();
+            channels.dedup();
+            let mut values: Vec<(f32, String)> = channels.iter().map(|&c| (c as f32, format!("channel {c}"))).collect();
+            values.push((0.0, "none / no signal".into()));
+            let mut s = ColourScale::categories(metric.title(), &values);
+            if let Some(none) = s.entries.last_mut() {
+                none.colour = [90, 90, 90];
+            }
+            s
+        }
+        Metric::ApCount => {
+            let mut s = ColourScale::bands(metric.title(), &[5.0, 4.0, 3.0, 2.0, 1.0]);
+            for (e, label) in s.entries.iter_mut().zip(["5 or more", "4", "3", "2", "1", "none"]) {
+                e.label = label.to_string();
+            }
+            s
+        }
+    }
+}
+
+/// Draws the heatmaps of a simulation that kept every AP's map.
+pub fn draw(
+    site: &Site,
+    aps: &AccessPoints,
+    sim: Simulation,
+    options: &HeatmapOptions,
+) -> Result<Heatmaps, HeatmapError> {
+    check(options)?;
+    if sim.gains.len() != sim.ap_names.len() {
+        return Err(HeatmapError::Options("the simulation did not keep every AP's map".into()));
+    }
+    let band = options.simulate.band;
+    let radios = serving_radios(aps, &sim, band);
+    let planes = &sim.maps.planes;
+    let metrics: Vec<PlaneMetrics> = (0..planes.len())
+        .map(|k| {
+            let gains: Vec<&[f32]> = sim.gains.iter().map(|g| g[k].as_slice()).collect();
+            metrics::compute(&gains, &radios, band, options.requirements.noise_figure_db)
+        })
+        .collect();
+    let rooms = room_cells(site, planes);
+
+    // Each plane's mask (cells in a room; every cell for a floor without rooms) and APs.
+    let mut masks: Vec<Vec<bool>> = planes.iter().map(|p| vec![false; p.nx * p.ny]).collect();
+    for r in &rooms {
+        for &c in &r.cells {
+            masks[r.plane][c as usize] = true;
+        }
+    }
+    let mut located = Vec::with_capacity(planes.len());
+    for (k, p) in planes.iter().enumerate() {
+        let bi = site.buildings.iter().position(|b| b.name == p.building);
+        let fi = bi.and_then(|bi| site.buildings[bi].floors.iter().position(|f| f.name == p.floor));
+        let (Some(bi), Some(fi)) = (bi, fi) else {
+            return Err(HeatmapError::Options(format!("plane {}/{} is not in the plan", p.building, p.floor)));
+        };
+        if site.buildings[bi].floors[fi].rooms.is_empty() {
+            masks[k].iter_mut().for_each(|m| *m = true);
+        }
+        let b = &site.buildings[bi];
+        let marks: Vec<ApMark> = aps
+            .0
+            .iter()
+            .filter(|a| a.building == p.building && a.floor == p.floor && sim.ap_names.contains(&a.name))
+            .map(|a| {
+                let q = b.to_site(a.position);
+                ApMark {
+                    name: a.name.clone(),
+                    position: (q.x, q.y),
+                    channel: a.radios.iter().find(|r| r.band == band).and_then(|r| r.channel),
+                }
+            })
+            .collect();
+        located.push((bi, fi, marks));
+    }
+
+    let mut names = BTreeMap::new();
+    let mut jobs = Vec::new();
+    for (k, p) in planes.iter().enumerate() {
+        for &m in &options.metrics {
+            let file = format!("{}-{}.{}.png", file_safe(&p.building), file_safe(&p.floor), m.key());
+            if let Some(other) = names.insert(file.clone(), k) {
+                let o = &planes[other];
+                return Err(HeatmapError::Options(format!(
+                    "{file}: floors {}/{} and {}/{} give the same file name",
+                    o.building, o.floor, p.building, p.floor
+                )));
+            }
+            jobs.push((k, m, file));
+        }
+    }
+    let width = radios.iter().map(|r| r.width_mhz).max().unwrap_or(20);
+    let images: Vec<Image> = jobs
+        .into_par_iter()
+        .map(|(k, m, file)| {
+            let p = &planes[k];
+            let (bi, fi, marks) = &located[k];
+            let view = FloorView {
+                site,
+                building: *bi,
+                floor: *fi,
+                plane: p,
+                mask: &masks[k],
+                aps: marks,
+                title: format!("{} — building {}, floor {} — {}", site.name, p.building, p.floor, m.title()),
+                subtitle: format!(
+                    "{} band, {width} MHz channels, {} APs in all ({} here); cell {} m, {} reflections per path",
+                    band,
+                    sim.ap_names.len(),
+                    marks.len(),
+                    number(p.cell_size),
+                    sim.maps.max_reflections
+                ),
+                px_per_m: options.px_per_m,
+            };
+            let scale = scale_for(m, &options.requirements, &radios);
+            let (png, layout) = heatmap(&view, metrics[k].get(m), &scale)?;
+            Ok(Image {
+                file,
+                building: p.building.clone(),
+                floor: p.floor.clone(),
+                metric: m.key().into(),
+                layout,
+                png,
+            })
+        })
+        .collect::<Result<_, RenderError>>()?;
+
+    let (ap_rows, cable_total_m) = ap_rows(site, aps, &sim, band);
+    let (coverage, failing) = coverage(site, &rooms, &metrics, &options.requirements);
+    Ok(Heatmaps { band, images, simulation: sim, metrics, aps: ap_rows, coverage, failing, cable_total_m })
+}
+
+/// The report's AP rows and the sum of their cable runs [m].
+fn ap_rows(site: &Site, aps: &AccessPoints, sim: &Simulation, band: Band) -> (Vec<ApRow>, f64) {
+    let mut total = 0.0;
+    let mut rows = Vec::new();
+    for a in aps.0.iter().filter(|a| sim.ap_names.contains(&a.name)) {
+        let bi = site.buildings.iter().position(|b| b.name == a.building).unwrap_or(0);
+        let fi = site.buildings[bi].floors.iter().position(|f| f.name == a.floor).unwrap_or(0);
+        let floor = &site.buildings[bi].floors[fi];
+        let room = floor
+            .rooms
+            .iter()
+            .find(|r| {
+                let pts: Vec<_> = r.outline.iter().map(|&(x, y)| nalgebra::Point2::new(x, y)).collect();
+                crate::geometry::point_in_polygon(&pts, a.position.0, a.position.1)
+            })
+            .map_or("—".to_string(), |r| r.name.clone());
+        let cable = cable_run(site, bi, fi, a.position).length_m;
+        total += cable.unwrap_or(0.0);
+        let radio = a.radios.iter().find(|r| r.band == band);
+        rows.push(ApRow {
+            name: a.name.clone(),
+            building: a.building.clone(),
+            floor: a.floor.clone(),
+            room,
+            channel: radio.and_then(|r| r.channel),
+            width_mhz: radio.map_or(20, |r| r.width_mhz),
+            tx_power_dbm: radio.map_or(0.0, |r| r.tx_power_dbm),
+            cable_m: cable,
+        });
+    }
+    (rows, total)
+}
+
+/// One requirement checked per room: its text, the metric and threshold, the share.
+struct Check {
+    text: String,
+    metric: Metric,
+    threshold: f64,
+    fraction: f64,
+}
+
+fn checks(class: Class, req: &Requirements) -> Vec<Check> {
+    let m = req.margin_db;
+    match class {
+        Class::Primary => vec![
+            Check {
+                text: format!("RSSI ≥ {} dBm", number(req.primary_rssi_dbm + m)),
+                metric: Metric::Rssi,
+                threshold: req.primary_rssi_dbm + m,
+                fraction: req.primary_fraction,
+            },
+            Check {
+                text: format!("SNR ≥ {} dB", number(req.min_snr_db + m)),
+                metric: Metric::Snr,
+                threshold: req.min_snr_db + m,
+                fraction: req.primary_fraction,
+            },
+            Check {
+                text: format!("second AP ≥ {} dBm", number(req.secondary_rssi_dbm + m)),
+                metric: Metric::Secondary,
+                threshold: req.secondary_rssi_dbm + m,
+                fraction: req.secondary_fraction,
+            },
+        ],
+        Class::Circulation => vec![Check {
+            text: format!("RSSI ≥ {} dBm", number(req.circulation_rssi_dbm + m)),
+            metric: Metric::Rssi,
+            threshold: req.circulation_rssi_dbm + m,
+            fraction: req.circulation_fraction,
+        }],
+    }
+}
+
+fn kind_name(kind: RoomKind) -> String {
+    format!("{kind:?}")
+}
+
+/// Coverage per room kind and requirement, and the rooms below one.
+fn coverage(
+    site: &Site,
+    rooms: &[crate::radiomap::RoomCells],
+    metrics: &[PlaneMetrics],
+    req: &Requirements,
+) -> (Vec<CoverageRow>, Vec<FailingRoom>) {
+    let mut rows = Vec::new();
+    let mut failing = Vec::new();
+    for kind in RoomKind::ALL {
+        let Some(class) = class_of(kind) else { continue };
+        let of_kind: Vec<_> = rooms.iter().filter(|r| r.kind == kind && !r.cells.is_empty()).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let area: f64 = of_kind.iter().map(|r| site.buildings[r.building].floors[r.floor].rooms[r.room].area()).sum();
+        for check in checks(class, req) {
+            let (mut met, mut cells, mut failing_rooms) = (0usize, 0usize, 0usize);
+            for r in &of_kind {
+                let values = metrics[r.plane].get(check.metric);
+                let here = r.cells.iter().filter(|&&c| f64::from(values[c as usize]) >= check.threshold).count();
+                met += here;
+                cells += r.cells.len();
+                let share = here as f64 / r.cells.len() as f64;
+                if share + 1e-9 < check.fraction {
+                    failing_rooms += 1;
+                    let b = &site.buildings[r.building];
+                    failing.push(FailingRoom {
+                        building: b.name.clone(),
+                        floor: b.floors[r.floor].name.clone(),
+                        room: b.floors[r.floor].rooms[r.room].name.clone(),
+                        kind: kind_name(kind),
+                        requirement: check.text.clone(),
+                        achieved_pct: 100.0 * share,
+                        required_pct: 100.0 * check.fraction,
+                    });
+                }
+            }
+            rows.push(CoverageRow {
+                kind: kind_name(kind),
+                rooms: of_kind.len(),
+                area_m2: area,
+                requirement: check.text,
+                achieved_pct: 100.0 * met as f64 / cells as f64,
+                required_pct: 100.0 * check.fraction,
+                failing_rooms,
+            });
+        }
+    }
+    (rows, failing)
+}
+
+/// The report's figures: every image with its caption.
+pub fn figures(images: &[Image]) -> Vec<Figure> {
+    images
+        .iter()
+        .map(|i| {
+            let title = Metric::from_key(&i.metric).map_or(i.metric.as_str(), |m| m.title());
+            Figure { caption: format!("Building {}, floor {} — {title}", i.building, i.floor), png: i.png.clone() }
+        })
+        .collect()
+}
+
+/// The site report of drawn heatmaps, with its bill of materials.
+pub fn report_data(site: &Site, maps: &Heatmaps, bill: Vec<BomLine>) -> ReportData {
+    let total: f64 = bill.iter().map(|b| b.total_eur).sum();
+    let worst = |prefix: &str| {
+        maps.coverage
+            .iter()
+            .filter(|c| c.requirement.starts_with(prefix))
+            .map(|c| c.achieved_pct)
+            .reduce(f64::min)
+            .map_or("—".to_string(), |v| format!("{v:.1} %"))
+    };
+    let sim = &maps.simulation.maps;
+    let cell = sim.planes.first().map_or("—".to_string(), |p| format!("{} m", number(p.cell_size)));
+    let mut facts = vec![
+        ("Access points".to_string(), maps.aps.len().to_string()),
+        ("Band".to_string(), maps.band.to_string()),
+        ("Worst RSSI coverage of a room kind".to_string(), worst("RSSI")),
+        ("Rooms failing a requirement".to_string(), maps.failing.len().to_string()),
+        ("Cable".to_string(), format!("{:.0} m", maps.cable_total_m)),
+    ];
+    if !bill.is_empty() {
+        facts.push(("Cost (excl. VAT)".to_string(), crate::render::report::euros(total)));
+    }
+    facts.push((
+        "Simulation".to_string(),
+        format!("{} backend, cell {cell}, {} reflections per path", sim.backend, sim.max_reflections),
+    ));
+    ReportData {
+        site: site.name.clone(),
+        uai: site.uai.clone(),
+        facts,
+        aps: maps.aps.clone(),
+        coverage: maps.coverage.clone(),
+        failing: maps.failing.clone(),
+        bill,
+        figures: figures(&maps.images),
+    }
+}
+
+/// `heatmaps.json`: the images and where their maps lie, for tools that georeference them.
+#[derive(Debug, Serialize)]
+struct Index<'a> {
+    site: &'a str,
+    images: &'a [Image],
+}
+
+/// Writes the images, `heatmaps.json` and, when given, `report.html` into `dir` (each
+/// atomically; the index and the report last).
+pub fn write(dir: &Path, site: &Site, images: &[Image], report_html: Option<&str>) -> Result<(), HeatmapError> {
+    let io = |p: &Path, e: std::io::Error| HeatmapError::Write(format!("{}: cannot write: {e}", p.display()));
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    for i in images {
+        let path = dir.join(&i.file);
+        crate::atomic::write_atomic(&path, &i.png).map_err(|e| io(&path, e))?;
+    }
+    let index = serde_json::to_string_pretty(&Index { site: &site.name, images })
+        .map_err(|e| HeatmapError::Write(e.to_string()))?;
+    let path = dir.join("heatmaps.json");
+    crate::atomic::write_atomic(&path, index.as_bytes()).map_err(|e| io(&path, e))?;
+    if let Some(html) = report_html {
+        let path = dir.join("report.html");
+        crate::atomic::write_atomic(&path, html.as_bytes()).map_err(|e| io(&path, e))?;
+    }
+    Ok(())
+}

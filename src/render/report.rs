@@ -1,0 +1,282 @@
+//! The site report: one self-contained HTML page (styles inline, images as base64 data
+//! URIs, no script, no network) with the AP list, coverage against each requirement per
+//! room kind, the rooms that fail, the bill of materials and the heatmaps.
+
+use base64::Engine;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// One AP of the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApRow {
+    /// Name.
+    pub name: String,
+    /// Building.
+    pub building: String,
+    /// Floor.
+    pub floor: String,
+    /// Room it hangs in ("—" when in none).
+    pub room: String,
+    /// Channel in the band planned.
+    pub channel: Option<u32>,
+    /// Channel width [MHz].
+    pub width_mhz: u32,
+    /// Transmit power [dBm].
+    pub tx_power_dbm: f64,
+    /// Cable run to its closet [m].
+    pub cable_m: Option<f64>,
+}
+
+/// Coverage of one requirement over the rooms of one kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageRow {
+    /// Room kind.
+    pub kind: String,
+    /// Rooms of that kind with at least one cell.
+    pub rooms: usize,
+    /// Their area [m²].
+    pub area_m2: f64,
+    /// The requirement, e.g. "RSSI ≥ −67 dBm".
+    pub requirement: String,
+    /// Share of their cells that meet it [%].
+    pub achieved_pct: f64,
+    /// Share each room needs [%].
+    pub required_pct: f64,
+    /// Rooms below the required share.
+    pub failing_rooms: usize,
+}
+
+/// A room below a requirement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailingRoom {
+    /// Building.
+    pub building: String,
+    /// Floor.
+    pub floor: String,
+    /// Room name.
+    pub room: String,
+    /// Room kind.
+    pub kind: String,
+    /// The requirement.
+    pub requirement: String,
+    /// Share of its cells that meet it [%].
+    pub achieved_pct: f64,
+    /// Share needed [%].
+    pub required_pct: f64,
+}
+
+/// One line of the bill of materials.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BomLine {
+    /// What.
+    pub item: String,
+    /// How many.
+    pub quantity: f64,
+    /// Unit of the quantity ("pc", "m", "site").
+    pub unit: String,
+    /// Unit price [€].
+    pub unit_eur: f64,
+    /// Quantity × unit price [€].
+    pub total_eur: f64,
+}
+
+/// A heatmap of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Caption.
+    pub caption: String,
+    /// PNG bytes.
+    pub png: Vec<u8>,
+}
+
+/// Everything the report shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportData {
+    /// Site name.
+    pub site: String,
+    /// UAI, when known.
+    pub uai: Option<String>,
+    /// Key figures, label and value, shown first.
+    pub facts: Vec<(String, String)>,
+    /// The APs.
+    pub aps: Vec<ApRow>,
+    /// Coverage per requirement per room kind.
+    pub coverage: Vec<CoverageRow>,
+    /// Rooms below a requirement.
+    pub failing: Vec<FailingRoom>,
+    /// Bill of materials (empty: left out).
+    pub bill: Vec<BomLine>,
+    /// The heatmaps.
+    pub figures: Vec<Figure>,
+}
+
+/// Escapes text for HTML content and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An amount in euros with thin-space thousands, e.g. "12 345 €".
+pub fn euros(v: f64) -> String {
+    format!("{} €", super::thousands(v, '\u{202f}').replace('-', "−"))
+}
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:24px;color:#222;max-width:1400px}\
+h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}\
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}\
+th{background:#f0f0f0}td.n{text-align:right}tr.fail td{background:#fde8e8}.ok{color:#176b2c}.bad{color:#b00020}\
+figure{margin:16px 0}figcaption{font-size:13px;color:#555}img{max-width:100%;border:1px solid #ddd}\
+dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px;font-size:14px}dt{color:#555}dd{margin:0}";
+
+/// The report as one HTML document.
+pub fn html(data: &ReportData) -> String {
+    let mut h = String::new();
+    let title = match &data.uai {
+        Some(u) => format!("{} ({u})", data.site),
+        None => data.site.clone(),
+    };
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>WiFi plan — {}</title><style>{STYLE}</style></head><body>\n",
+        esc(&title)
+    );
+    let _ = writeln!(h, "<h1>WiFi plan — {}</h1>", esc(&title));
+    h.push_str("<dl>");
+    for (k, v) in &data.facts {
+        let _ = write!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+    }
+    h.push_str("</dl>\n");
+
+    h.push_str("<h2>Access points</h2>\n<table><tr><th>AP</th><th>Building</th><th>Floor</th><th>Room</th><th>Channel</th><th>Width [MHz]</th><th>Power [dBm]</th><th>Cable [m]</th></tr>\n");
+    for ap in &data.aps {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td></tr>",
+            esc(&ap.name),
+            esc(&ap.building),
+            esc(&ap.floor),
+            esc(&ap.room),
+            ap.channel.map_or("—".to_string(), |c| c.to_string()),
+            ap.width_mhz,
+            ap.tx_power_dbm,
+            ap.cable_m.map_or("—".to_string(), |m| format!("{m:.0}")),
+        );
+    }
+    h.push_str("</table>\n");
+
+    h.push_str("<h2>Coverage per room kind</h2>\n<table><tr><th>Room kind</th><th>Rooms</th><th>Area [m²]</th><th>Requirement</th><th>Achieved [% of area]</th><th>Required per room [%]</th><th>Rooms failing</th></tr>\n");
+    for c in &data.coverage {
+        let _ = writeln!(
+            h,
+            "<tr{}><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td>{}</td><td class=n>{:.1}</td><td class=n>{:.0}</td><td class=n>{}</td></tr>",
+            if c.failing_rooms > 0 { " class=fail" } else { "" },
+            esc(&c.kind),
+            c.rooms,
+            c.area_m2,
+            esc(&c.requirement),
+            c.achieved_pct,
+            c.required_pct,
+            c.failing_rooms,
+        );
+    }
+    h.push_str("</table>\n");
+
+    h.push_str("<h2>Rooms that fail a requirement</h2>\n");
+    if data.failing.is_empty() {
+        h.push_str("<p class=ok>Every room meets every requirement.</p>\n");
+    } else {
+        h.push_str("<table><tr><th>Building</th><th>Floor</th><th>Room</th><th>Kind</th><th>Requirement</th><th>Achieved [%]</th><th>Required [%]</th></tr>\n");
+        for f in &data.failing {
+            let _ = writeln!(
+                h,
+                "<tr class=fail><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{:.1}</td><td class=n>{:.0}</td></tr>",
+                esc(&f.building),
+                esc(&f.floor),
+                esc(&f.room),
+                esc(&f.kind),
+                esc(&f.requirement),
+                f.achieved_pct,
+                f.required_pct,
+            );
+        }
+        h.push_str("</table>\n");
+    }
+
+    if !data.bill.is_empty() {
+        h.push_str("<h2>Bill of materials</h2>\n<table><tr><th>Item</th><th>Quantity</th><th>Unit</th><th>Unit price</th><th>Total</th></tr>\n");
+        for b in &data.bill {
+            let quantity =
+                if b.quantity.fract() == 0.0 { format!("{}", b.quantity as i64) } else { format!("{:.1}", b.quantity) };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=n>{quantity}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+                esc(&b.item),
+                esc(&b.unit),
+                esc(&euros_precise(b.unit_eur)),
+                esc(&euros(b.total_eur)),
+            );
+        }
+        let total: f64 = data.bill.iter().map(|b| b.total_eur).sum();
+        let _ = writeln!(h, "<tr><th colspan=4>Total (excl. VAT)</th><th class=n>{}</th></tr>", esc(&euros(total)));
+        h.push_str("</table>\n");
+    }
+
+    if !data.figures.is_empty() {
+        h.push_str("<h2>Heatmaps</h2>\n");
+        let engine = base64::engine::general_purpose::STANDARD;
+        for f in &data.figures {
+            let _ = writeln!(
+                h,
+                "<figure><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>",
+                esc(&f.caption),
+                engine.encode(&f.png),
+                esc(&f.caption)
+            );
+        }
+    }
+    h.push_str("<p style=\"font-size:12px;color:#777\">Made by wifiplan ");
+    h.push_str(env!("CARGO_PKG_VERSION"));
+    h.push_str(".</p>\n</body></html>\n");
+    h
+}
+
+/// Unit prices keep their cents.
+fn euros_precise(v: f64) -> String {
+    if (v - v.round()).abs() < 0.005 { euros(v) } else { format!("{v:.2} €") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped_and_amounts_grouped() {
+        assert_eq!(esc("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
+        assert_eq!(euros(1_234_567.4), "1\u{202f}234\u{202f}567 €");
+        assert_eq!(euros(886.0), "886 €");
+        let data = ReportData {
+            site: "Lycée <test>".into(),
+            uai: None,
+            facts: vec![],
+            aps: vec![],
+            coverage: vec![],
+            failing: vec![],
+            bill: vec![],
+            figures: vec![Figure { caption: "x".into(), png: vec![1, 2, 3] }],
+        };
+        let page = html(&data);
+        assert!(page.contains("Lycée &lt;test&gt;"));
+        assert!(page.contains("data:image/png;base64,AQID"));
+        assert!(!page.contains("http"), "the page must not reach the network");
+    }
+}
