@@ -17,7 +17,7 @@ use wifiplan::region::waves::{self, Plan, WavesError};
 use wifiplan::region::{BatchOptions, BatchResult, Calendar, Costs, SiteList, WavesConfig};
 use wifiplan::render::report;
 use wifiplan::simulate::{self, SimulateOptions};
-use wifiplan::solver::{CpuBackend, Settings};
+use wifiplan::solver::{self, Backend, Settings};
 
 /// Prints a line on stdout; a reader that went away (`| head`) is not an error.
 macro_rules! out {
@@ -129,6 +129,9 @@ struct RolloutArgs {
     /// Keep the sites whose outputs are complete and current.
     #[arg(long)]
     resume: bool,
+    /// Solver backend.
+    #[arg(long, value_enum, default_value = "auto")]
+    backend: BackendChoice,
 }
 
 #[derive(Args)]
@@ -163,10 +166,28 @@ struct GenerateArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum BackendChoice {
-    /// The best available (the CPU until the GPU backend lands).
+    /// A real GPU when wgpu finds one (CPU-type adapters such as lavapipe are passed
+    /// over), else the CPU, with a notice that says why.
     Auto,
     /// The rayon CPU reference.
     Cpu,
+    /// The wgpu backend on whatever Vulkan adapter there is (lavapipe included).
+    Gpu,
+}
+
+/// Opens the backend a command asked for; `auto` notes on stderr when it falls back.
+fn open_backend(choice: BackendChoice) -> Result<Box<dyn Backend>, Failure> {
+    let choice = match choice {
+        BackendChoice::Auto => solver::BackendChoice::Auto,
+        BackendChoice::Cpu => solver::BackendChoice::Cpu,
+        BackendChoice::Gpu => solver::BackendChoice::Gpu,
+    };
+    let (backend, notice) =
+        solver::select_backend(choice).map_err(|e| Failure::bad_input(vec![format!("--backend gpu: {e}")]))?;
+    if let Some(n) = notice {
+        eprintln!("notice: {n}");
+    }
+    Ok(backend)
 }
 
 #[derive(Args)]
@@ -366,14 +387,12 @@ fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
         settings: Settings { max_reflections: args.max_reflections, ..Settings::default() },
         per_ap: args.per_ap,
     };
-    let backend = match args.backend {
-        BackendChoice::Auto | BackendChoice::Cpu => CpuBackend,
-    };
+    let backend = open_backend(args.backend)?;
     let bar = ProgressBar::new(aps.0.len() as u64).with_message("access points");
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed})").unwrap_or(ProgressStyle::default_bar()),
     );
-    let result = simulate::simulate(&site, &aps, &options, &backend, &|done, total| {
+    let result = simulate::simulate(&site, &aps, &options, backend.as_ref(), &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
@@ -438,14 +457,12 @@ fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
         px_per_m: args.scale,
         requirements,
     };
-    let backend = match args.backend {
-        BackendChoice::Auto | BackendChoice::Cpu => CpuBackend,
-    };
+    let backend = open_backend(args.backend)?;
     let bar = ProgressBar::new(aps.0.len() as u64).with_message("access points");
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed})").unwrap_or(ProgressStyle::default_bar()),
     );
-    let result = wifiplan::heatmap::run(&site, &aps, &options, &backend, &|done, total| {
+    let result = wifiplan::heatmap::run(&site, &aps, &options, backend.as_ref(), &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
@@ -504,14 +521,12 @@ fn place(args: &PlaceArgs) -> Result<(), Failure> {
         req.band = b;
     }
     req.dfs |= args.dfs;
-    let backend = match args.backend {
-        BackendChoice::Auto | BackendChoice::Cpu => CpuBackend,
-    };
+    let backend = open_backend(args.backend)?;
     let bar = ProgressBar::new(0).with_message("candidate positions");
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed})").unwrap_or(ProgressStyle::default_bar()),
     );
-    let result = placement::place(&site, &req, &backend, &|done, total| {
+    let result = placement::place(&site, &req, backend.as_ref(), &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
@@ -614,13 +629,14 @@ fn run_batch(
     input: &str,
     fingerprint: &str,
     opts: &BatchOptions,
+    backend: &dyn Backend,
 ) -> Result<(BatchResult, u8), Failure> {
     let bar = ProgressBar::new(0).with_message("sites");
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed}, ETA {eta})")
             .unwrap_or(ProgressStyle::default_bar()),
     );
-    let result = batch::run(list, input, fingerprint, opts, &CpuBackend, &|done, total| {
+    let result = batch::run(list, input, fingerprint, opts, backend, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
@@ -672,7 +688,7 @@ fn batch(args: &BatchArgs) -> Result<u8, Failure> {
         }
         None => bundled_region(),
     };
-    let (BackendChoice::Auto | BackendChoice::Cpu) = args.backend;
+    let backend = open_backend(args.backend)?;
     let opts = BatchOptions {
         out: args.out.clone(),
         shard: args.shard,
@@ -680,7 +696,7 @@ fn batch(args: &BatchArgs) -> Result<u8, Failure> {
         costs: read_costs(args.costs.as_ref())?,
         requirements: batch::batch_requirements(),
     };
-    let (_, code) = run_batch(&list, &input, &fingerprint, &opts)?;
+    let (_, code) = run_batch(&list, &input, &fingerprint, &opts, backend.as_ref())?;
     if code != 0 { Err(Failure { lines: Vec::new(), code }) } else { Ok(0) }
 }
 
@@ -796,7 +812,8 @@ fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
         costs: Costs::default(),
         requirements: batch::batch_requirements(),
     };
-    let (result, batch_code) = run_batch(&list, &input, &fingerprint, &opts)?;
+    let backend = open_backend(args.backend)?;
+    let (result, batch_code) = run_batch(&list, &input, &fingerprint, &opts, backend.as_ref())?;
     let t1 = std::time::Instant::now();
     let (plan, waves_code, write_s) = run_waves(&args.out, &args.out, &WavesConfig::default(), None)?;
     let stages = &result.timings.stages_s;

@@ -2,12 +2,14 @@
 //! image method in a rectangular room, a slab between floors), against Sionna RT 2.2
 //! reference values, and for convergence, ablation and determinism.
 
+mod common;
+
 use nalgebra::{Complex, Vector3};
 use std::path::Path;
 use wifiplan::band::Band;
 use wifiplan::materials::{Material, SPEED_OF_LIGHT};
 use wifiplan::plan::{self, Site};
-use wifiplan::radio::{AccessPoint, AccessPoints, Antenna, Radio};
+use wifiplan::radio::{AccessPoint, AccessPoints};
 use wifiplan::radiomap::GridSpec;
 use wifiplan::simulate::{self, SimulateOptions, Simulation};
 use wifiplan::solver::{CpuBackend, Settings};
@@ -19,15 +21,7 @@ fn site(path: &str) -> Site {
 }
 
 fn ap(name: &str, building: &str, floor: &str, x: f64, y: f64, height: f64) -> AccessPoint {
-    AccessPoint {
-        name: name.into(),
-        building: building.into(),
-        floor: floor.into(),
-        position: (x, y),
-        height,
-        radios: vec![Radio { band: Band::G5, channel: None, width_mhz: 20, tx_power_dbm: 0.0 }],
-        antenna: Antenna::Isotropic { gain_dbi: 0.0 },
-    }
+    common::ap_at(name, (building, floor), (x, y), height, None, 0.0)
 }
 
 fn options(cell: f64, rx_height: f64, max_reflections: u32) -> SimulateOptions {

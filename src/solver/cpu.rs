@@ -25,13 +25,13 @@ const BAND_ROWS: usize = 8;
 pub struct CpuBackend;
 
 /// Per frequency: tables and the bounds the tracer and the evaluation need.
-struct Prepared {
-    table: CoefficientTable,
-    spans: Vec<Vec<SpanBound>>,
-    line_reflection_max: Vec<Vec<f32>>,
-    plane_reflection_max: Vec<Vec<f32>>,
-    plane_max_t: Vec<f64>,
-    plane_max_r: Vec<f64>,
+pub(super) struct Prepared {
+    pub(super) table: CoefficientTable,
+    pub(super) spans: Vec<Vec<SpanBound>>,
+    pub(super) line_reflection_max: Vec<Vec<f32>>,
+    pub(super) plane_reflection_max: Vec<Vec<f32>>,
+    pub(super) plane_max_t: Vec<f64>,
+    pub(super) plane_max_r: Vec<f64>,
 }
 
 /// Largest |R|² of a table sample.
@@ -39,7 +39,7 @@ fn reflection_power(v: &[f32; 8]) -> f32 {
     (v[0] * v[0] + v[1] * v[1]).max(v[2] * v[2] + v[3] * v[3])
 }
 
-fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Prepared, SolverError> {
+pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Prepared, SolverError> {
     let table = CoefficientTable::build(scene, f_ghz, intervals)?;
     let samples = |st: u32| &table.values[st as usize * (intervals + 1)..(st as usize + 1) * (intervals + 1)];
     let mut spans = Vec::with_capacity(scene.lines.len());
@@ -125,13 +125,13 @@ fn region_planes(r: &Region) -> Vec<(Vector2<f64>, f64)> {
 
 /// A region clipped to a grid: its polygon and the rows [lo, hi) its cell centres may
 /// occupy.
-struct Shape {
-    poly: Vec<P>,
-    rows: std::ops::Range<usize>,
+pub(super) struct Shape {
+    pub(super) poly: Vec<P>,
+    pub(super) rows: std::ops::Range<usize>,
 }
 
 /// The shape of `region` on `grid`, or `None` when it misses the grid.
-fn shape_of(region: &Region, grid: &Grid) -> Option<Shape> {
+pub(super) fn shape_of(region: &Region, grid: &Grid) -> Option<Shape> {
     let eps = 1e-9 * grid.cell;
     let (x0, y0) = (grid.xmin - eps, grid.ymin - eps);
     let (x1, y1) = (grid.xmin + grid.nx as f64 * grid.cell + eps, grid.ymin + grid.ny as f64 * grid.cell + eps);
@@ -272,16 +272,24 @@ fn evaluate_band(
     acc
 }
 
-fn to_db(g: f64) -> f32 {
+pub(super) fn to_db(g: f64) -> f32 {
     if g > 0.0 { (10.0 * g.log10()) as f32 } else { f32::NEG_INFINITY }
 }
 
-impl Backend for CpuBackend {
-    fn name(&self) -> &'static str {
-        "cpu"
-    }
+/// What every transmitter of a batch shares: tables per frequency, the wall lines, the
+/// slab altitudes and the altitude range paths may span.
+pub(super) struct Shared<'a> {
+    pub(super) job: &'a Job<'a>,
+    pub(super) prepared: BTreeMap<u64, Prepared>,
+    pub(super) lines: Vec<([f64; 2], [f64; 2])>,
+    pub(super) altitudes: Vec<f64>,
+    pub(super) z_range: (f64, f64),
+    pub(super) floor: f64,
+    pub(super) relative: f64,
+}
 
-    fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<(), SolverError> {
+impl<'a> Shared<'a> {
+    pub(super) fn new(job: &'a Job<'a>) -> Result<Shared<'a>, SolverError> {
         let scene = job.scene;
         let s = &job.settings;
         let mut prepared: BTreeMap<u64, Prepared> = BTreeMap::new();
@@ -290,8 +298,7 @@ impl Backend for CpuBackend {
                 e.insert(prepare(scene, tx.f_ghz, s.table_intervals)?);
             }
         }
-        let lines: Vec<([f64; 2], [f64; 2])> =
-            scene.lines.iter().map(|l| (l.a.map(f64::from), l.b.map(f64::from))).collect();
+        let lines = scene.lines.iter().map(|l| (l.a.map(f64::from), l.b.map(f64::from))).collect();
         let altitudes = scene.plane_altitudes();
         let z_range = altitudes
             .iter()
@@ -299,68 +306,116 @@ impl Backend for CpuBackend {
             .chain(job.transmitters.iter().map(|t| t.position[2]))
             .chain(job.grids.iter().map(|g| g.z))
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), z| (lo.min(z), hi.max(z)));
-        let floor = 10f64.powf(s.power_floor_db / 10.0);
-        let relative = 10f64.powf(s.relative_cutoff_db / 10.0);
-        job.transmitters.par_iter().enumerate().try_for_each(|(i, tx)| {
-            let prep = &prepared[&tx.f_ghz.to_bits()];
-            let wavelength = SPEED_OF_LIGHT / (tx.f_ghz * 1e9);
-            let walls = Walls { lines: &lines, spans: &prep.spans, bvh: &scene.bvh };
-            let limits = TraceLimits {
-                max_reflections: s.max_reflections,
-                power_floor: floor,
-                wavelength,
-                max_regions: s.max_regions,
-                z_range,
-            };
-            let set = beams::trace(P::new(tx.position[0], tx.position[1]), &walls, &limits)
-                .map_err(|source| SolverError::Trace { name: tx.name.clone(), source })?;
-            let ctx = PathContext {
-                scene,
-                table: &prep.table,
-                wavelength,
-                floor,
-                line_reflection_max: &prep.line_reflection_max,
-                plane_reflection_max: &prep.plane_reflection_max,
-            };
-            let maps: TxMaps = job
-                .grids
-                .iter()
-                .enumerate()
-                .map(|(k, grid)| {
+        Ok(Shared {
+            job,
+            prepared,
+            lines,
+            altitudes,
+            z_range,
+            floor: 10f64.powf(s.power_floor_db / 10.0),
+            relative: 10f64.powf(s.relative_cutoff_db / 10.0),
+        })
+    }
+
+    /// The tables of transmitter `i`'s frequency.
+    pub(super) fn prepared(&self, i: usize) -> &Prepared {
+        &self.prepared[&self.job.transmitters[i].f_ghz.to_bits()]
+    }
+
+    /// Wavelength of transmitter `i` [m].
+    pub(super) fn wavelength(&self, i: usize) -> f64 {
+        SPEED_OF_LIGHT / (self.job.transmitters[i].f_ghz * 1e9)
+    }
+
+    /// Traces transmitter `i`'s beams.
+    pub(super) fn trace(&self, i: usize) -> Result<BeamSet, SolverError> {
+        let tx = &self.job.transmitters[i];
+        let prep = self.prepared(i);
+        let walls = Walls { lines: &self.lines, spans: &prep.spans, bvh: &self.job.scene.bvh };
+        let limits = TraceLimits {
+            max_reflections: self.job.settings.max_reflections,
+            power_floor: self.floor,
+            wavelength: self.wavelength(i),
+            max_regions: self.job.settings.max_regions,
+            z_range: self.z_range,
+        };
+        beams::trace(P::new(tx.position[0], tx.position[1]), &walls, &limits)
+            .map_err(|source| SolverError::Trace { name: tx.name.clone(), source })
+    }
+
+    /// The path context of transmitter `i`.
+    pub(super) fn context(&self, i: usize) -> PathContext<'_> {
+        let prep = self.prepared(i);
+        PathContext {
+            scene: self.job.scene,
+            table: &prep.table,
+            wavelength: self.wavelength(i),
+            floor: self.floor,
+            line_reflection_max: &prep.line_reflection_max,
+            plane_reflection_max: &prep.plane_reflection_max,
+        }
+    }
+
+    /// Transmitter `i`'s vertical paths to grid `k`, fewest reflections first, so that
+    /// each cell's running total (and with it the cutoff) starts from its direct path.
+    pub(super) fn verticals(&self, i: usize, k: usize) -> Vec<VerticalPath> {
+        let prep = self.prepared(i);
+        let mut verticals = vertical_paths(
+            &self.altitudes,
+            &prep.plane_max_t,
+            &prep.plane_max_r,
+            self.job.transmitters[i].position[2],
+            self.job.grids[k].z,
+            self.job.settings.max_reflections,
+            self.floor,
+            self.wavelength(i),
+        );
+        verticals.sort_by(|a, b| a.reflections.cmp(&b.reflections).then(a.travel.total_cmp(&b.travel)));
+        verticals
+    }
+
+    /// Linear path gains of transmitter `i` (beams `set`) on grid `k`, for the cells of
+    /// `mask` (every cell when `None`; the others stay 0).
+    pub(super) fn evaluate(&self, i: usize, set: &BeamSet, k: usize, mask: Option<&[bool]>) -> Vec<f64> {
+        let grid = &self.job.grids[k];
+        let ctx = self.context(i);
+        let verticals = self.verticals(i, k);
+        let shapes: Vec<Option<Shape>> = set.regions.par_iter().map(|r| shape_of(r, grid)).collect();
+        let bands: Vec<std::ops::Range<usize>> =
+            (0..grid.ny).step_by(BAND_ROWS).map(|r| r..(r + BAND_ROWS).min(grid.ny)).collect();
+        bands
+            .into_par_iter()
+            .map(|rows| {
+                evaluate_band(
+                    &ctx,
+                    set,
+                    grid,
+                    &verticals,
+                    self.job.settings.max_reflections,
+                    self.relative,
+                    mask,
+                    &shapes,
+                    rows,
+                )
+            })
+            .flatten_iter()
+            .collect()
+    }
+}
+
+impl Backend for CpuBackend {
+    fn name(&self) -> &'static str {
+        "cpu"
+    }
+
+    fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<(), SolverError> {
+        let shared = Shared::new(job)?;
+        (0..job.transmitters.len()).into_par_iter().try_for_each(|i| {
+            let set = shared.trace(i)?;
+            let maps: TxMaps = (0..job.grids.len())
+                .map(|k| {
                     let mask = job.masks.map(|m| m[k].as_slice());
-                    let mut verticals = vertical_paths(
-                        &altitudes,
-                        &prep.plane_max_t,
-                        &prep.plane_max_r,
-                        tx.position[2],
-                        grid.z,
-                        s.max_reflections,
-                        floor,
-                        wavelength,
-                    );
-                    // Fewest reflections first, so that each cell's running total (and
-                    // with it the cutoff) starts from its direct path.
-                    verticals.sort_by(|a, b| a.reflections.cmp(&b.reflections).then(a.travel.total_cmp(&b.travel)));
-                    let shapes: Vec<Option<Shape>> = set.regions.par_iter().map(|r| shape_of(r, grid)).collect();
-                    let bands: Vec<std::ops::Range<usize>> =
-                        (0..grid.ny).step_by(BAND_ROWS).map(|r| r..(r + BAND_ROWS).min(grid.ny)).collect();
-                    bands
-                        .into_par_iter()
-                        .map(|rows| {
-                            evaluate_band(
-                                &ctx,
-                                &set,
-                                grid,
-                                &verticals,
-                                s.max_reflections,
-                                relative,
-                                mask,
-                                &shapes,
-                                rows,
-                            )
-                        })
-                        .flat_map_iter(|band| band.into_iter().map(to_db))
-                        .collect()
+                    shared.evaluate(i, &set, k, mask).into_iter().map(to_db).collect()
                 })
                 .collect();
             sink(i, maps);

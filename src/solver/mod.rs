@@ -1,5 +1,7 @@
 //! Propagation solvers: whole batches of transmitters and receiver grids in, path gain
-//! grids out. The CPU backend ([`CpuBackend`], rayon) is the reference.
+//! grids out. The CPU backend ([`CpuBackend`], rayon) is the reference; the GPU backend
+//! ([`GpuBackend`], wgpu) runs the same per-cell evaluation in a compute shader, and
+//! [`select_backend`] picks one for `--backend auto|cpu|gpu`.
 //!
 //! # Method: exact image paths found by 2D beam tracing, lifted to 3D
 //!
@@ -40,10 +42,12 @@
 
 pub mod beams;
 mod cpu;
+pub mod gpu;
 pub mod path;
 pub mod vertical;
 
 pub use cpu::CpuBackend;
+pub use gpu::{GpuBackend, GpuError};
 
 use crate::materials::MaterialError;
 use crate::radiomap::Grid;
@@ -109,6 +113,9 @@ pub enum SolverError {
     /// A material cannot be evaluated at a transmitter's frequency.
     #[error("{0}")]
     Material(#[from] MaterialError),
+    /// The GPU failed (device lost, out of memory, a dispatch that did not finish).
+    #[error("GPU backend: {0}")]
+    Gpu(String),
     /// Beam tracing gave up for a transmitter.
     #[error("transmitter \"{name}\": {source}")]
     Trace {
@@ -117,6 +124,30 @@ pub enum SolverError {
         /// Why.
         source: beams::TraceError,
     },
+}
+
+/// Which backend a command asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendChoice {
+    /// A real GPU when wgpu finds one, else the CPU.
+    Auto,
+    /// The rayon CPU reference.
+    Cpu,
+    /// The GPU backend on whatever Vulkan adapter wgpu finds (lavapipe included).
+    Gpu,
+}
+
+/// The backend for `choice`, with a notice when `auto` falls back to the CPU (and why).
+/// `gpu` fails when no adapter can be opened.
+pub fn select_backend(choice: BackendChoice) -> Result<(Box<dyn Backend>, Option<String>), GpuError> {
+    match choice {
+        BackendChoice::Cpu => Ok((Box::new(CpuBackend), None)),
+        BackendChoice::Gpu => Ok((Box::new(GpuBackend::any()?), None)),
+        BackendChoice::Auto => match GpuBackend::hardware() {
+            Ok(gpu) => Ok((Box::new(gpu), None)),
+            Err(e) => Ok((Box::new(CpuBackend), Some(format!("using the CPU backend: {e}")))),
+        },
+    }
 }
 
 /// Path gains of one transmitter: per grid, row-major from the south, [dB] (−∞ where

@@ -39,6 +39,11 @@ pub struct VerticalPath {
 }
 
 impl VerticalPath {
+    /// The legs as (travel at start, altitude at start, +1 up / −1 down) [m, m, 1].
+    pub fn legs(&self) -> &[(f64, f64, f64)] {
+        &self.legs
+    }
+
     /// Real altitude after a vertical travel `v` from the transmitter [m].
     #[inline]
     pub fn altitude(&self, v: f64) -> f64 {

@@ -1,0 +1,375 @@
+// Path gains of one transmitter on a band of receiver rows: the CPU backend's per-cell
+// evaluation (src/solver/cpu.rs, src/solver/path.rs) in f32. One invocation per cell:
+// the regions binned to the cell's tile are visited in the CPU's order (regions without
+// reflection, then the others, each in tracing order), each with the vertical paths its
+// reflection budget allows, and the paths are summed with the CPU's running-total cutoff.
+// Writes linear power (never inf or NaN); a cell whose result hinges on a comparison
+// within `eps` of its threshold (a region edge, a span or layer edge, a footprint edge),
+// or whose chain is too long, is flagged for the host to evaluate in f64.
+
+struct Params {
+    xmin: f32, ymin: f32, cell: f32, nx: u32,
+    row0: u32, rows: u32, tiles_x: u32, tile: u32,
+    n_verticals: u32, max_reflections: u32, intervals: u32, use_mask: u32,
+    tx_x: f32, tx_y: f32, fs2: f32, floor: f32,
+    relative: f32, eps: f32, off_layers: u32, off_planes: u32,
+    off_plane_cells: u32, off_plane_items: u32, off_polygons: u32, off_vertices: u32,
+    off_table: u32, off_line_refl: u32, off_plane_refl: u32, off_regions: u32,
+    off_events: u32, off_legs: u32, off_tiles: u32, off_items: u32,
+    off_mask: u32, sweep: u32, window0: u32, window1: u32,
+}
+
+@group(0) @binding(0) var<uniform> P: Params;
+// Scene: spans, layers, planes, plane cells and items, polygons, vertices, tables.
+@group(0) @binding(1) var<storage, read> S: array<u32>;
+// Transmitter: nodes, then regions.
+@group(0) @binding(2) var<storage, read> T: array<u32>;
+// Grid band: verticals, events, legs, tile offsets and items, mask bits.
+@group(0) @binding(3) var<storage, read> G: array<u32>;
+@group(0) @binding(4) var<storage, read_write> gain: array<f32>;
+@group(0) @binding(5) var<storage, read_write> flags: array<u32>;
+
+const NONE: u32 = 0xffffffffu;
+const NODE: u32 = 16u;
+const REGION: u32 = 40u;
+const VERTICAL: u32 = 8u;
+const MAX_CHAIN: u32 = 48u;
+
+fn sf(i: u32) -> f32 { return bitcast<f32>(S[i]); }
+fn tf(i: u32) -> f32 { return bitcast<f32>(T[i]); }
+fn gf(i: u32) -> f32 { return bitcast<f32>(G[i]); }
+
+var<private> flagged: bool;
+var<private> chain: array<u32, 48>;
+
+fn near(a: f32, b: f32) -> bool { return abs(a - b) < P.eps; }
+
+// Complex multiply.
+fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+    return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
+}
+
+struct Field { theta: vec2<f32>, phi: vec2<f32> }
+
+fn meet(f: Field, s_theta: f32, s_phi: f32, c_te: vec2<f32>, c_tm: vec2<f32>) -> Field {
+    let norm2 = s_theta * s_theta + s_phi * s_phi;
+    if (norm2 < 1e-12) {
+        return Field(cmul(f.theta, c_te), cmul(f.phi, c_te));
+    }
+    let inv = inverseSqrt(norm2);
+    let cs = s_theta * inv;
+    let sn = s_phi * inv;
+    let te = cmul(f.theta * cs + f.phi * sn, c_te);
+    let tm = cmul(f.phi * cs - f.theta * sn, c_tm);
+    return Field(te * cs - tm * sn, te * sn + tm * cs);
+}
+
+fn power(f: Field) -> f32 { return dot(f.theta, f.theta) + dot(f.phi, f.phi); }
+
+// Interpolated coefficients (R_TE, R_TM, T_TE, T_TM as re, im pairs).
+struct Coefficients { r: vec4<f32>, t: vec4<f32> }
+
+fn lookup(slab_type: u32, cos_theta: f32) -> Coefficients {
+    let n = P.intervals;
+    let x = clamp(cos_theta, 0.0, 1.0) * f32(n);
+    let i = min(u32(x), n - 1u);
+    let w = x - f32(i);
+    let base = P.off_table + (slab_type * (n + 1u) + i) * 8u;
+    var a: array<f32, 16>;
+    for (var k = 0u; k < 16u; k++) { a[k] = sf(base + k); }
+    let r = vec4<f32>(a[0], a[1], a[2], a[3]);
+    let t = vec4<f32>(a[4], a[5], a[6], a[7]);
+    let r1 = vec4<f32>(a[8], a[9], a[10], a[11]);
+    let t1 = vec4<f32>(a[12], a[13], a[14], a[15]);
+    return Coefficients(r + w * (r1 - r), t + w * (t1 - t));
+}
+
+// (TE, TM) pair of an interaction; reflections act as diag(R_TE, −R_TM) unfolded.
+fn coefficient_te(c: Coefficients, reflect: bool) -> vec2<f32> {
+    if (reflect) { return c.r.xy; }
+    return c.t.xy;
+}
+fn coefficient_tm(c: Coefficients, reflect: bool) -> vec2<f32> {
+    if (reflect) { return -c.r.zw; }
+    return c.t.zw;
+}
+
+// Scene::wall_in_spans.
+fn wall_in_spans(first: u32, last: u32, u: f32, z: f32) -> u32 {
+    for (var s = first; s <= last; s++) {
+        let b = s * 4u;
+        let u0 = sf(b);
+        let u1 = sf(b + 1u);
+        if (near(u, u0) || near(u, u1)) { flagged = true; }
+        if (u >= u0 && u < u1) {
+            let start = S[b + 2u];
+            let count = S[b + 3u];
+            for (var l = start; l < start + count; l++) {
+                let lb = P.off_layers + l * 4u;
+                let z0 = sf(lb);
+                let z1 = sf(lb + 1u);
+                if (near(z, z0) || near(z, z1)) { flagged = true; }
+                if (z0 <= z && z < z1) { return S[lb + 2u]; }
+            }
+            return NONE;
+        }
+    }
+    return NONE;
+}
+
+// Scene::slab_at, with the crossing-number test of scene::point_in_polygon.
+fn slab_at(plane: u32, x: f32, y: f32) -> u32 {
+    let pb = P.off_planes + plane * 10u;
+    let cell = sf(pb + 1u);
+    let ox = sf(pb + 2u);
+    let oy = sf(pb + 3u);
+    let nx = S[pb + 4u];
+    let ny = S[pb + 5u];
+    let gx = floor((x - ox) / cell);
+    let gy = floor((y - oy) / cell);
+    if (gx < 0.0 || gy < 0.0 || gx >= f32(nx) || gy >= f32(ny)) { return NONE; }
+    let c = P.off_plane_cells + (S[pb + 6u] + u32(gy) * nx + u32(gx)) * 2u;
+    let start = S[c];
+    let count = S[c + 1u];
+    for (var k = start; k < start + count; k++) {
+        let poly = P.off_polygons + S[P.off_plane_items + k] * 8u;
+        if (x < sf(poly) - P.eps || x > sf(poly + 2u) + P.eps || y < sf(poly + 1u) - P.eps || y > sf(poly + 3u) + P.eps) {
+            continue;
+        }
+        let vs = S[poly + 4u];
+        let vn = S[poly + 5u];
+        var inside = false;
+        var j = vn - 1u;
+        for (var i = 0u; i < vn; i++) {
+            let vi = P.off_vertices + (vs + i) * 2u;
+            let vj = P.off_vertices + (vs + j) * 2u;
+            let xi = sf(vi);
+            let yi = sf(vi + 1u);
+            let xj = sf(vj);
+            let yj = sf(vj + 1u);
+            if (near(y, yi)) { flagged = true; }
+            if ((yi > y) != (yj > y)) {
+                let xc = (xj - xi) * (y - yi) / (yj - yi) + xi;
+                if (near(x, xc)) { flagged = true; }
+                if (x < xc) { inside = !inside; }
+            }
+            j = i;
+        }
+        if (inside) { return S[poly + 6u]; }
+    }
+    return NONE;
+}
+
+// VerticalPath::altitude.
+fn altitude(vb: u32, v: f32) -> f32 {
+    let start = G[vb + 4u];
+    let count = G[vb + 5u];
+    var l = P.off_legs + start * 3u;
+    for (var k = 1u; k < count; k++) {
+        let next = P.off_legs + (start + k) * 3u;
+        if (gf(next) > v) { break; }
+        l = next;
+    }
+    return gf(l + 1u) + gf(l + 2u) * (v - gf(l));
+}
+
+// BeamSet::transmission_bound.
+fn transmission_bound(rb: u32, z_lo: f32, z_hi: f32) -> f32 {
+    if (tf(rb + 26u) <= z_lo && z_hi <= tf(rb + 27u)) { return tf(rb + 25u); }
+    var bound = 1.0;
+    var n = T[rb + 20u];
+    loop {
+        if (n == NONE) { break; }
+        let nb = n * NODE;
+        if (T[nb + 10u] == 0u && tf(nb + 13u) <= z_lo && z_hi <= tf(nb + 14u)) { bound *= tf(nb + 12u); }
+        n = T[nb + 11u];
+    }
+    return bound;
+}
+
+// PathContext::reflection_bound.
+fn reflection_bound(rb: u32, vb: u32, horizontal: f32, vertical: f32) -> f32 {
+    let n = f32(P.intervals);
+    var bound = 1.0;
+    let reflections = min(T[rb + 22u], 4u);
+    for (var k = 0u; k < reflections; k++) {
+        let line = T[rb + 28u + 2u * k];
+        let cos_min = tf(rb + 29u + 2u * k);
+        let i = min(u32(cos_min * horizontal * n), P.intervals);
+        bound *= sf(P.off_line_refl + line * (P.intervals + 1u) + i);
+    }
+    if (G[vb + 1u] > 0u) {
+        let i = min(u32(abs(vertical) * n), P.intervals - 1u);
+        let es = G[vb + 2u];
+        for (var e = es; e < es + G[vb + 3u]; e++) {
+            let eb = P.off_events + e * 3u;
+            if (G[eb + 1u] != 0u) {
+                let t = P.off_plane_refl + G[eb] * (P.intervals + 1u);
+                bound *= max(sf(t + i), sf(t + i + 1u));
+            }
+        }
+    }
+    return bound;
+}
+
+// Applies slab event `eb` met after the first `before` wall interactions of the chain;
+// false when the path does not exist. Positions are relative to the transmitter.
+fn slab_event(f: ptr<function, Field>, before: u32, eb: u32, d: vec2<f32>, inv_v: f32, cos_theta: f32) -> bool {
+    var x = d * (gf(eb + 2u) * inv_v);
+    for (var k = before; k > 0u; k--) {
+        let nb = chain[k - 1u] * NODE;
+        if (T[nb + 10u] != 0u) {
+            let n = vec2<f32>(tf(nb), tf(nb + 1u));
+            let o = vec2<f32>(tf(nb + 6u), tf(nb + 7u));
+            x -= n * (2.0 * dot(n, x - o));
+        }
+    }
+    let slab = slab_at(G[eb], x.x + P.tx_x, x.y + P.tx_y);
+    let reflect = G[eb + 1u] != 0u;
+    if (slab == NONE) { return !reflect; }
+    let c = lookup(slab, cos_theta);
+    *f = meet(*f, 0.0, -1.0, coefficient_te(c, reflect), coefficient_tm(c, reflect));
+    return true;
+}
+
+// PathContext::path_gain, for a region whose chain is in `chain[0..len]`.
+fn path_gain(rb: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, t_bound: f32) -> f32 {
+    // d = M·(p − apex) + (M·apex + t − tx): the unfolded offset from the transmitter.
+    let q = p - vec2<f32>(tf(rb), tf(rb + 1u));
+    let d = vec2<f32>(tf(rb + 14u) * q.x + tf(rb + 15u) * q.y + tf(rb + 18u),
+                      tf(rb + 16u) * q.x + tf(rb + 17u) * q.y + tf(rb + 19u));
+    let v = gf(vb);
+    let h2 = dot(d, d);
+    let dist2 = h2 + v * v;
+    if (dist2 == 0.0) { return 0.0; }
+    let free_space = P.fs2 / dist2;
+    let cutoff = max(cutoff_in, P.floor);
+    let dist = sqrt(dist2);
+    if (free_space * t_bound * reflection_bound(rb, vb, sqrt(h2) / dist, v / dist) < cutoff) { return 0.0; }
+    let kx = d.x / dist;
+    let ky = d.y / dist;
+    let kz = v / dist;
+    let slab_cos = abs(kz);
+    var field = Field(vec2<f32>(1.0, 0.0), vec2<f32>(0.0, 0.0));
+    let es = G[vb + 2u];
+    let ec = G[vb + 3u];
+    var j = 0u;
+    var inv_v = 0.0;
+    if (v > 0.0) { inv_v = 1.0 / v; }
+    for (var i = 0u; i < len; i++) {
+        let nb = chain[i] * NODE;
+        let n = vec2<f32>(tf(nb), tf(nb + 1u));
+        let nd = dot(n, d);
+        let t = tf(nb + 2u) / nd;
+        loop {
+            if (j >= ec) { break; }
+            let eb = P.off_events + (es + j) * 3u;
+            if (gf(eb + 2u) * inv_v > t) { break; }
+            if (!slab_event(&field, i, eb, d, inv_v, slab_cos)) { return 0.0; }
+            j++;
+            if (power(field) * free_space < cutoff) { return 0.0; }
+        }
+        let u = tf(nb + 5u) + t * dot(vec2<f32>(tf(nb + 3u), tf(nb + 4u)), d);
+        let z = altitude(vb, t * v);
+        let slab = wall_in_spans(T[nb + 8u], T[nb + 9u], u, z);
+        let reflect = T[nb + 10u] != 0u;
+        if (slab == NONE) {
+            if (reflect) { return 0.0; }
+            continue;
+        }
+        let c = lookup(slab, abs(nd) / dist);
+        field = meet(field, kx * n.y - ky * n.x, kz * (kx * n.x + ky * n.y),
+                     coefficient_te(c, reflect), coefficient_tm(c, reflect));
+        if (power(field) * free_space < cutoff) { return 0.0; }
+    }
+    loop {
+        if (j >= ec) { break; }
+        let eb = P.off_events + (es + j) * 3u;
+        if (!slab_event(&field, len, eb, d, inv_v, slab_cos)) { return 0.0; }
+        j++;
+        if (power(field) * free_space < cutoff) { return 0.0; }
+    }
+    return free_space * dot(field.theta, field.theta);
+}
+
+// Region::contains, with the cell flagged when a deciding test is within eps.
+fn contains(rb: u32, p: vec2<f32>) -> bool {
+    let d = p - vec2<f32>(tf(rb), tf(rb + 1u));
+    if (abs(d.x) < P.eps && abs(d.y) < P.eps) {
+        flagged = true;
+        return T[rb + 23u] != 0u;
+    }
+    // Signed distances that must be ≥ 0 (right), < 0 (left), > 0 (start), ≤ 0 (end).
+    let right = tf(rb + 2u) * d.y - tf(rb + 3u) * d.x;
+    let left = tf(rb + 4u) * d.y - tf(rb + 5u) * d.x;
+    var s = 1.0;
+    if (T[rb + 9u] != 0u) { s = tf(rb + 6u) * p.x + tf(rb + 7u) * p.y - tf(rb + 8u); }
+    var e = -1.0;
+    if (T[rb + 13u] != 0u) { e = tf(rb + 10u) * p.x + tf(rb + 11u) * p.y - tf(rb + 12u); }
+    if (right < -P.eps || left > P.eps || s < -P.eps || e > P.eps) { return false; }
+    if (abs(right) < P.eps || abs(left) < P.eps || abs(s) < P.eps || abs(e) < P.eps) { flagged = true; }
+    return right >= 0.0 && left < 0.0 && s > 0.0 && e <= 0.0;
+}
+
+// Sum over one region's paths at p (its vertical paths in order), with the cutoff
+// following the running total `before`.
+fn region_gain(rb: u32, reflections: u32, p: vec2<f32>, before: f32) -> f32 {
+    let len = T[rb + 21u];
+    if (len > MAX_CHAIN) {
+        flagged = true;
+        return 0.0;
+    }
+    var n = T[rb + 20u];
+    for (var c = len; c > 0u; c--) {
+        chain[c - 1u] = n;
+        n = T[n * NODE + 11u];
+    }
+    var sum = 0.0;
+    for (var vi = 0u; vi < P.n_verticals; vi++) {
+        let vb = vi * VERTICAL;
+        if (G[vb + 1u] + reflections <= P.max_reflections) {
+            let t_bound = transmission_bound(rb, gf(vb + 6u), gf(vb + 7u));
+            let g = path_gain(rb, len, vb, p, (before + sum) * P.relative, t_bound);
+            // A degenerate path (a chain line parallel to the ray) is the host's to judge.
+            if (g >= 0.0 && g <= 1.0) {
+                sum += g;
+            } else {
+                flagged = true;
+            }
+        }
+    }
+    return sum;
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+    let local = id.x;
+    if (local >= P.rows * P.nx) { return; }
+    let iy = P.row0 + local / P.nx;
+    let ix = local % P.nx;
+    let cell_index = iy * P.nx + ix;
+    flagged = false;
+    if (P.use_mask != 0u && (G[P.off_mask + cell_index / 32u] & (1u << (cell_index % 32u))) == 0u) {
+        gain[local] = 0.0;
+        flags[local] = 0u;
+        return;
+    }
+    let p = vec2<f32>(P.xmin + (f32(ix) + 0.5) * P.cell, P.ymin + (f32(iy) + 0.5) * P.cell);
+    let tile = ((iy - P.row0) / P.tile) * P.tiles_x + ix / P.tile;
+    let first = G[P.off_tiles + tile];
+    let last = G[P.off_tiles + tile + 1u];
+    // This dispatch covers one sweep (regions without reflection, then the others) and
+    // one window of each tile's list; the running total carries over between dispatches.
+    var total = select(gain[local], 0.0, P.sweep == 0u && P.window0 == 0u);
+    let end = min(last, first + P.window1);
+    for (var k = first + P.window0; k < end; k++) {
+        let rb = P.off_regions + G[P.off_items + k] * REGION;
+        let reflections = T[rb + 22u];
+        if ((reflections == 0u) == (P.sweep == 0u) && contains(rb, p)) {
+            total += region_gain(rb, reflections, p, total);
+        }
+    }
+    gain[local] = total;
+    let before = select(flags[local], 0u, P.sweep == 0u && P.window0 == 0u);
+    flags[local] = before | select(0u, 1u, flagged);
+}
