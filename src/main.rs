@@ -377,6 +377,37 @@ fn check(args: &CheckArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Runs `work` with a progress bar on stderr that its `(done, total)` calls move.
+fn with_progress<T>(what: &'static str, work: impl FnOnce(&(dyn Fn(usize, usize) + Sync)) -> T) -> T {
+    let bar = ProgressBar::new(0).with_message(what);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed})").unwrap_or(ProgressStyle::default_bar()),
+    );
+    let result = work(&|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    result
+}
+
+/// A simulation's failure: problems with the APs name their file, one line each.
+fn simulate_failure(e: &simulate::SimulateError, aps: &std::path::Path) -> Failure {
+    let lines = match e {
+        simulate::SimulateError::Aps(p) => p.iter().map(|m| format!("{}: {m}", aps.display())).collect(),
+        other => vec![other.to_string()],
+    };
+    Failure { lines, code: if e.is_bad_input() { 2 } else { 1 } }
+}
+
+/// Requirements from a RON file, or the defaults.
+fn read_requirements(path: Option<&PathBuf>) -> Result<Requirements, Failure> {
+    match path {
+        Some(path) => wifiplan::ronfile::read(path).map_err(|e| Failure::bad_input(vec![e.to_string()])),
+        None => Ok(Requirements::default()),
+    }
+}
+
 fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
     let site = plan::load(&args.plan)?;
     let aps = AccessPoints::load(&args.aps).map_err(|e| Failure::bad_input(e.lines()))?;
@@ -388,23 +419,10 @@ fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
         per_ap: args.per_ap,
     };
     let backend = open_backend(args.backend)?;
-    let bar = ProgressBar::new(aps.0.len() as u64).with_message("access points");
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed})").unwrap_or(ProgressStyle::default_bar()),
-    );
-    let result = simulate::simulate(&site, &aps, &options, backend.as_ref(), &|done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
+    let result = with_progress("access points", |progress| {
+        simulate::simulate(&site, &aps, &options, backend.as_ref(), progress)
     });
-    bar.finish_and_clear();
-    let sim = result.map_err(|e| {
-        let code = if e.is_bad_input() { 2 } else { 1 };
-        let lines = match &e {
-            simulate::SimulateError::Aps(p) => p.iter().map(|m| format!("{}: {m}", args.aps.display())).collect(),
-            other => vec![other.to_string()],
-        };
-        Failure { lines, code }
-    })?;
+    let sim = result.map_err(|e| simulate_failure(&e, &args.aps))?;
     for s in &sim.skipped {
         eprintln!("notice: {s}");
     }
@@ -439,10 +457,7 @@ fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
     metrics.dedup();
     let site = plan::load(&args.plan)?;
     let aps = AccessPoints::load(&args.aps).map_err(|e| Failure::bad_input(e.lines()))?;
-    let mut requirements: Requirements = match &args.requirements {
-        Some(path) => wifiplan::ronfile::read(path).map_err(|e| Failure::bad_input(vec![e.to_string()]))?,
-        None => Requirements::default(),
-    };
+    let mut requirements = read_requirements(args.requirements.as_ref())?;
     requirements.band = args.band;
     let costs = read_costs(args.costs.as_ref())?;
     let options = HeatmapOptions {
@@ -458,24 +473,12 @@ fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
         requirements,
     };
     let backend = open_backend(args.backend)?;
-    let bar = ProgressBar::new(aps.0.len() as u64).with_message("access points");
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed})").unwrap_or(ProgressStyle::default_bar()),
-    );
-    let result = wifiplan::heatmap::run(&site, &aps, &options, backend.as_ref(), &|done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
+    let result = with_progress("access points", |progress| {
+        wifiplan::heatmap::run(&site, &aps, &options, backend.as_ref(), progress)
     });
-    bar.finish_and_clear();
-    let maps = result.map_err(|e| {
-        let code = if e.is_bad_input() { 2 } else { 1 };
-        let lines = match &e {
-            HeatmapError::Simulate(simulate::SimulateError::Aps(p)) => {
-                p.iter().map(|m| format!("{}: {m}", args.aps.display())).collect()
-            }
-            other => vec![other.to_string()],
-        };
-        Failure { lines, code }
+    let maps = result.map_err(|e| match &e {
+        HeatmapError::Simulate(e) => simulate_failure(e, &args.aps),
+        other => Failure { lines: vec![other.to_string()], code: if other.is_bad_input() { 2 } else { 1 } },
     })?;
     for s in &maps.simulation.skipped {
         eprintln!("notice: {s}");
@@ -498,10 +501,7 @@ fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
 
 fn place(args: &PlaceArgs) -> Result<(), Failure> {
     let site = plan::load(&args.plan)?;
-    let mut req: Requirements = match &args.requirements {
-        Some(path) => wifiplan::ronfile::read(path).map_err(|e| Failure::bad_input(vec![e.to_string()]))?,
-        None => Requirements::default(),
-    };
+    let mut req = read_requirements(args.requirements.as_ref())?;
     if let Some(v) = args.target_rssi {
         req.primary_rssi_dbm = v;
     }
@@ -522,15 +522,8 @@ fn place(args: &PlaceArgs) -> Result<(), Failure> {
     }
     req.dfs |= args.dfs;
     let backend = open_backend(args.backend)?;
-    let bar = ProgressBar::new(0).with_message("candidate positions");
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed})").unwrap_or(ProgressStyle::default_bar()),
-    );
-    let result = placement::place(&site, &req, backend.as_ref(), &|done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    });
-    bar.finish_and_clear();
+    let result =
+        with_progress("candidate positions", |progress| placement::place(&site, &req, backend.as_ref(), progress));
     let placed = result.map_err(|e| {
         let code = if e.is_bad_input() { 2 } else { 1 };
         Failure { lines: vec![format!("{}: {e}", args.plan.display())], code }

@@ -2,9 +2,10 @@
 //! coverage (the demand cells), and per room its class, capacity need and cells.
 
 use super::requirements::{Class, Requirements, class_of};
-use crate::geometry::{P2, point_in_polygon};
+use crate::geometry::P2;
 use crate::plan::{RoomKind, Site};
 use crate::radiomap::Grid;
+use crate::radiomap::rooms::polygon_cells;
 use crate::scene::Scene;
 
 /// A room that needs coverage or capacity.
@@ -105,22 +106,11 @@ impl Demand {
                     let site_poly: Vec<P2> = r.outline.iter().map(|&p| b.to_site(p)).collect();
                     let start = d.cells.len();
                     let room = d.rooms.len() as u32;
-                    let (px0, px1) =
-                        site_poly.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, c), p| (a.min(p.x), c.max(p.x)));
-                    let (py0, py1) =
-                        site_poly.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, c), p| (a.min(p.y), c.max(p.y)));
-                    let ix0 = ((px0 - grid.xmin) / cell).floor().max(0.0) as usize;
-                    let iy0 = ((py0 - grid.ymin) / cell).floor().max(0.0) as usize;
-                    let ix1 = (((px1 - grid.xmin) / cell).ceil() as usize).min(grid.nx);
-                    let iy1 = (((py1 - grid.ymin) / cell).ceil() as usize).min(grid.ny);
-                    for iy in iy0..iy1 {
-                        for ix in ix0..ix1 {
-                            let (x, y) = grid.centre(ix, iy);
-                            let index = iy * grid.nx + ix;
-                            if !mask[index] && point_in_polygon(&site_poly, x, y) {
-                                mask[index] = true;
-                                d.cells.push(DemandCell { grid: gk as u32, index: index as u32, room });
-                            }
+                    for index in polygon_cells(&site_poly, (grid.xmin, grid.ymin), cell, (grid.nx, grid.ny)) {
+                        // A cell on two rooms' shared edge belongs to the first.
+                        if !mask[index] {
+                            mask[index] = true;
+                            d.cells.push(DemandCell { grid: gk as u32, index: index as u32, room });
                         }
                     }
                     let capacity_need = r.occupants.div_ceil(req.clients_per_radio);

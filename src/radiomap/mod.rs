@@ -10,7 +10,7 @@ pub mod rooms;
 pub use metrics::Metric;
 pub use npy::{read_npy_f32, write_npy_f32};
 pub use output::{MapsFile, PlaneEntry, WriteError, file_safe, plane_entries, write_maps};
-pub use rooms::{RoomCells, room_cells};
+pub use rooms::{RoomCells, polygon_cells, room_cells};
 
 use crate::plan::Site;
 use crate::scene::Scene;

@@ -28,6 +28,25 @@ pub fn site_outline(site: &Site, building: usize, floor: usize, room: usize) -> 
     b.floors[floor].rooms[room].outline.iter().map(|&p| b.to_site(p)).collect()
 }
 
+/// Cells of an `nx` × `ny` grid of `cell` [m] from (`xmin`, `ymin`) whose centres lie in
+/// `polygon` (site frame), row-major from the south.
+pub fn polygon_cells(polygon: &[P2], (xmin, ymin): (f64, f64), cell: f64, (nx, ny): (usize, usize)) -> Vec<usize> {
+    let (x0, x1) = polygon.iter().fold((f64::MAX, f64::MIN), |(a, c), p| (a.min(p.x), c.max(p.x)));
+    let (y0, y1) = polygon.iter().fold((f64::MAX, f64::MIN), |(a, c), p| (a.min(p.y), c.max(p.y)));
+    let column = |x: f64| ((x - xmin) / cell).floor().clamp(0.0, nx as f64 - 1.0) as usize;
+    let row = |y: f64| ((y - ymin) / cell).floor().clamp(0.0, ny as f64 - 1.0) as usize;
+    let mut cells = Vec::new();
+    for j in row(y0)..=row(y1) {
+        for i in column(x0)..=column(x1) {
+            let (x, y) = (xmin + (i as f64 + 0.5) * cell, ymin + (j as f64 + 0.5) * cell);
+            if point_in_polygon(polygon, x, y) {
+                cells.push(j * nx + i);
+            }
+        }
+    }
+    cells
+}
+
 /// Every room of every plane's floor with its cells.
 pub fn room_cells(site: &Site, planes: &[PlaneEntry]) -> Vec<RoomCells> {
     let mut out = Vec::new();
@@ -36,23 +55,10 @@ pub fn room_cells(site: &Site, planes: &[PlaneEntry]) -> Vec<RoomCells> {
         let Some(fi) = site.buildings[bi].floors.iter().position(|f| f.name == plane.floor) else { continue };
         for (ri, room) in site.buildings[bi].floors[fi].rooms.iter().enumerate() {
             let outline = site_outline(site, bi, fi, ri);
-            let (x0, x1) = outline.iter().fold((f64::MAX, f64::MIN), |(a, c), p| (a.min(p.x), c.max(p.x)));
-            let (y0, y1) = outline.iter().fold((f64::MAX, f64::MIN), |(a, c), p| (a.min(p.y), c.max(p.y)));
-            let column =
-                |x: f64| ((x - plane.xmin) / plane.cell_size).floor().clamp(0.0, plane.nx as f64 - 1.0) as usize;
-            let row = |y: f64| ((y - plane.ymin) / plane.cell_size).floor().clamp(0.0, plane.ny as f64 - 1.0) as usize;
-            let mut cells = Vec::new();
-            for j in row(y0)..=row(y1) {
-                for i in column(x0)..=column(x1) {
-                    let (x, y) = (
-                        plane.xmin + (i as f64 + 0.5) * plane.cell_size,
-                        plane.ymin + (j as f64 + 0.5) * plane.cell_size,
-                    );
-                    if point_in_polygon(&outline, x, y) {
-                        cells.push((j * plane.nx + i) as u32);
-                    }
-                }
-            }
+            let cells = polygon_cells(&outline, (plane.xmin, plane.ymin), plane.cell_size, (plane.nx, plane.ny))
+                .into_iter()
+                .map(|c| c as u32)
+                .collect();
             out.push(RoomCells { building: bi, floor: fi, room: ri, kind: room.kind, plane: k, cells });
         }
     }

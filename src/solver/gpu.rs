@@ -17,6 +17,7 @@ use super::vertical::VerticalPath;
 use super::{Backend, Job, SolverError, TxMaps};
 use crate::radiomap::Grid;
 use bytemuck::{Pod, Zeroable};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -554,7 +555,7 @@ impl Backend for GpuBackend {
                     continue;
                 };
                 let verticals = shared.verticals(i, k);
-                let shapes: Vec<_> = set.regions.iter().map(|r| shape_of(r, grid)).collect();
+                let shapes: Vec<_> = set.regions.par_iter().map(|r| shape_of(r, grid)).collect();
                 let mut gains = vec![0f64; grid.len()];
                 let mut flagged = vec![false; grid.len()];
                 // Bands of whole tiles, bounded by the dispatch size and the workgroups.
