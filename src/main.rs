@@ -201,9 +201,10 @@ struct SimulateArgs {
     /// Output folder (created; files of the same names are replaced).
     #[arg(long)]
     out: PathBuf,
-    /// Band whose radios are simulated: 2.4, 5 or 6.
-    #[arg(long, default_value = "5", value_parser = parse_band)]
-    band: Band,
+    /// Band whose radios are simulated: 2.4, 5 or 6 (default: the band of --frequency,
+    /// else 5).
+    #[arg(long, value_parser = parse_band)]
+    band: Option<Band>,
     /// Simulate every radio at this frequency instead of its channel's [GHz].
     #[arg(long, value_name = "GHZ")]
     frequency: Option<f64>,
@@ -219,15 +220,40 @@ struct SimulateArgs {
     /// Same bounds for every plane: XMIN,YMIN,XMAX,YMAX in the site frame [m].
     #[arg(long, value_parser = parse_bounds, allow_hyphen_values = true)]
     bounds: Option<[f64; 4]>,
-    /// Most reflections per path (walls and slabs together).
-    #[arg(long, default_value_t = 3)]
-    max_reflections: u32,
+    #[command(flatten)]
+    engine: EngineArgs,
     /// Also write each AP's path gain grid.
     #[arg(long)]
     per_ap: bool,
     /// Solver backend.
     #[arg(long, value_enum, default_value = "auto")]
     backend: BackendChoice,
+}
+
+/// The propagation engine's accuracy, on every command that simulates.
+#[derive(Args, Clone, Copy)]
+struct EngineArgs {
+    /// Dynamic range of the energy criterion [dB]: reflections are followed while a strict
+    /// bound of what they can still add is within this of what their cells receive.
+    #[arg(long, value_name = "DB", default_value_t = solver::DEFAULT_DYNAMIC_RANGE_DB, value_parser = parse_dynamic_range)]
+    dynamic_range: f64,
+    /// Hard cap on reflections per path (walls and slabs together); the energy criterion
+    /// ends paths before it on ordinary plans.
+    #[arg(long, value_name = "N", default_value_t = solver::DEFAULT_MAX_REFLECTIONS,
+          value_parser = clap::value_parser!(u32).range(*solver::MAX_REFLECTIONS_RANGE.start() as i64..=*solver::MAX_REFLECTIONS_RANGE.end() as i64))]
+    max_reflections: u32,
+}
+
+impl EngineArgs {
+    fn settings(self) -> Settings {
+        Settings { max_reflections: self.max_reflections, dynamic_range_db: self.dynamic_range, ..Settings::default() }
+    }
+}
+
+fn parse_dynamic_range(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("not a number: {s}"))?;
+    let r = solver::DYNAMIC_RANGE_RANGE_DB;
+    if r.contains(&v) { Ok(v) } else { Err(format!("{v} is outside {}..={} dB", r.start(), r.end())) }
 }
 
 #[derive(Args)]
@@ -251,9 +277,8 @@ struct HeatmapArgs {
     /// Cell size [m].
     #[arg(long, default_value_t = 0.5)]
     cell: f64,
-    /// Most reflections per path (walls and slabs together).
-    #[arg(long, default_value_t = 2)]
-    max_reflections: u32,
+    #[command(flatten)]
+    engine: EngineArgs,
     /// Band whose radios are drawn: 2.4, 5 or 6.
     #[arg(long, default_value = "5", value_parser = parse_band)]
     band: Band,
@@ -411,11 +436,12 @@ fn read_requirements(path: Option<&PathBuf>) -> Result<Requirements, Failure> {
 fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
     let site = plan::load(&args.plan)?;
     let aps = AccessPoints::load(&args.aps).map_err(|e| Failure::bad_input(e.lines()))?;
+    let band = simulate::resolve_band(args.band, args.frequency).map_err(|e| simulate_failure(&e, &args.aps))?;
     let options = SimulateOptions {
-        band: args.band,
+        band,
         frequency_ghz: args.frequency,
         grid: GridSpec { cell: args.cell, rx_height: args.rx_height, margin: args.margin, bounds: args.bounds },
-        settings: Settings { max_reflections: args.max_reflections, ..Settings::default() },
+        settings: args.engine.settings(),
         per_ap: args.per_ap,
     };
     let backend = open_backend(args.backend)?;
@@ -465,7 +491,7 @@ fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
             band: args.band,
             frequency_ghz: None,
             grid: GridSpec { cell: args.cell, rx_height: requirements.rx_height_m, margin: 2.0, bounds: None },
-            settings: Settings { max_reflections: args.max_reflections, ..Settings::default() },
+            settings: args.engine.settings(),
             per_ap: true,
         },
         metrics,

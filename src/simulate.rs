@@ -149,6 +149,23 @@ fn available_memory() -> u64 {
         .map_or(8 << 30, |kib| kib * 1024)
 }
 
+/// The band to simulate: `band` when given, else the band holding `frequency_ghz`, else
+/// 5 GHz. Both given and disagreeing (a frequency inside another band) is an error
+/// naming both.
+pub fn resolve_band(band: Option<Band>, frequency_ghz: Option<f64>) -> Result<Band, SimulateError> {
+    let of_frequency = frequency_ghz.and_then(Band::containing);
+    match (band, of_frequency) {
+        (Some(b), Some(f)) if b != f => Err(SimulateError::Options(format!(
+            "--band {} contradicts --frequency {} (in the {f} band)",
+            b.key(),
+            frequency_ghz.unwrap_or_default()
+        ))),
+        (Some(b), _) => Ok(b),
+        (None, Some(f)) => Ok(f),
+        (None, None) => Ok(Band::G5),
+    }
+}
+
 /// Runs the simulation (nothing is written).
 pub fn simulate(
     site: &Site,
@@ -221,7 +238,7 @@ pub fn simulate(
     let best = Mutex::new(grids.iter().map(|g| vec![f32::NEG_INFINITY; g.len()]).collect::<Vec<_>>());
     let kept = Mutex::new(vec![Vec::new(); if options.per_ap { transmitters.len() } else { 0 }]);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    backend.run(&job, &|i, maps: Vec<Vec<f32>>| {
+    let stats = backend.run(&job, &|i, maps: Vec<Vec<f32>>| {
         {
             let mut best = best.lock().unwrap_or_else(|e| e.into_inner());
             for (plane, map) in best.iter_mut().zip(&maps) {
@@ -247,6 +264,8 @@ pub fn simulate(
         backend: backend.name().to_string(),
         adapter: backend.adapter(),
         max_reflections: options.settings.max_reflections,
+        dynamic_range_db: Some(options.settings.dynamic_range_db),
+        deepest_reflections: Some(stats.deepest_reflections),
         timings_s: [("scene".to_string(), t_scene), ("solve".to_string(), t_solve)].into_iter().collect(),
         planes: entries,
     };

@@ -119,3 +119,40 @@ fn a_frequency_outside_a_material_range_is_an_error() {
     let err = refused("floorplans/lycee-demo.ron", Path::new("floorplans/lycee-demo.aps.ron"), &["--frequency", "45"]);
     assert!(err.contains("material \"brick\" is valid from 1 to 40 GHz, not at 45 GHz"), "{err}");
 }
+
+#[test]
+fn engine_flags_out_of_range_are_errors_naming_the_flag_and_its_range() {
+    let aps = Path::new("tests/data/empty_room.aps.ron");
+    let err = refused("floorplans/empty_room.ron", aps, &["--dynamic-range", "5"]);
+    assert!(err.contains("--dynamic-range") && err.contains("10..=100 dB"), "{err}");
+    let err = refused("floorplans/empty_room.ron", aps, &["--max-reflections", "17"]);
+    assert!(err.contains("--max-reflections") && err.contains("0..=16"), "{err}");
+}
+
+#[test]
+fn the_band_follows_the_frequency_and_a_contradiction_names_both() {
+    // Regression: "no AP has a radio in the 5 GHz band" for 2.4 GHz radios at --frequency 2.437.
+    let dir = tempfile::tempdir().unwrap();
+    let aps = aps_file(
+        dir.path(),
+        r#"AccessPoint(name: "ap", building: "R", floor: "0", position: (5.0, 4.0), height: 2.5,
+           radios: [Radio(band: G2_4, channel: 6, width_mhz: 20, tx_power_dbm: 14.0)])"#,
+    );
+    let out = dir.path().join("out");
+    let o = wifiplan(&[
+        "simulate",
+        "floorplans/empty_room.ron",
+        "--aps",
+        aps.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--frequency",
+        "2.437",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let maps: MapsFile = serde_json::from_str(&std::fs::read_to_string(out.join("radiomap.json")).unwrap()).unwrap();
+    assert_eq!((maps.frequency_ghz, maps.dynamic_range_db, maps.max_reflections), (Some(2.437), Some(40.0), 3));
+    assert!(maps.deepest_reflections.is_some_and(|d| (1..=3).contains(&d)), "{:?}", maps.deepest_reflections);
+    let err = refused("floorplans/empty_room.ron", &aps, &["--frequency", "2.437", "--band", "5"]);
+    assert!(err.contains("--band 5 contradicts --frequency 2.437 (in the 2.4 GHz band)"), "{err}");
+}

@@ -47,8 +47,14 @@ pub struct MapsFile {
     pub backend: String,
     /// GPU adapter name, when the GPU ran.
     pub adapter: Option<String>,
-    /// Most reflections per path.
+    /// Hard cap on reflections per path.
     pub max_reflections: u32,
+    /// Dynamic range of the energy criterion [dB] (absent in files of older versions).
+    #[serde(default)]
+    pub dynamic_range_db: Option<f64>,
+    /// Most reflections of a path the energy criterion kept, over every AP.
+    #[serde(default)]
+    pub deepest_reflections: Option<u32>,
     /// Wall-clock times of the stages [s].
     pub timings_s: BTreeMap<String, f64>,
     /// The planes and their files.

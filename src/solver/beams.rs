@@ -14,9 +14,11 @@
 //! point on a boundary ray belongs to the wedge on its left; a point on a wall belongs
 //! to the region before it), so every point of the plane lies in exactly one region of
 //! each interaction sequence: no cell is missed or counted twice, whatever its size.
-//! There is no sampling: the only approximation is the power floor below which a beam
-//! and its descendants are dropped, on a strict upper bound (free space at the beam's
-//! nearest point times the transmissions that hold at every altitude).
+//! There is no sampling: the approximations are the power floor below which a beam and
+//! its descendants are dropped, on a strict upper bound (free space at the beam's
+//! nearest point times the transmissions that hold at every altitude), and the
+//! [`BranchCut`] a caller may give, which ends branches that carry too little energy
+//! where they are (see [`super::energy`] for the criterion and its bound).
 //!
 //! Chains are stored once, as a tree of [`Node`]s; each region points at its last node.
 //! Regions and nodes also carry what cheap upper bounds of their paths need: for each
@@ -122,6 +124,9 @@ pub struct Node {
     /// The scene spans the beam's rays meet there: indices [first, last] into
     /// [`crate::scene::Scene::spans`].
     pub spans: (u32, u32),
+    /// Reflections: the least |cos| of the horizontal incidence angle over the beam's
+    /// rays (1 for transmissions) [1].
+    pub cos_min: f64,
 }
 
 /// No node: the chain is empty.
@@ -276,6 +281,32 @@ pub struct TraceLimits {
     pub z_range: (f64, f64),
 }
 
+/// Energy-based termination: decides, at each wall a beam meets, whether its transmitted
+/// and reflected branches are worth following (implemented in [`super::energy`]).
+pub trait BranchCut {
+    /// Whether the branch whose chain ends at node `last` of `nodes` is worth following,
+    /// judged over `region`: the region its beam lights before the wall it now meets
+    /// (`last` is the beam's own last node for the branch through that wall, the
+    /// reflection's node for the reflected branch). `strict` [1] bounds the product of
+    /// the beam's transmissions at every altitude.
+    fn keep(&self, nodes: &[Node], region: &Region, last: u32, strict: f64) -> bool;
+
+    /// Takes in the regions `regions` of `set` (one whole generation, in order), so that
+    /// later decisions count what they add; returns whether the tracer may drop them.
+    fn generation(&mut self, set: &BeamSet, regions: std::ops::Range<usize>) -> bool;
+}
+
+/// What one trace did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TraceStats {
+    /// Regions traced.
+    pub regions: u64,
+    /// Branches the [`BranchCut`] ended (transmitted and reflected counted apart).
+    pub cut: u64,
+    /// Most reflections of a region kept.
+    pub deepest: u32,
+}
+
 /// Why tracing stopped.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TraceError {
@@ -364,14 +395,29 @@ fn clip(a: &P, b: &P, planes: &[HalfPlane]) -> Option<(f64, f64)> {
     (t0 <= t1).then_some((t0, t1))
 }
 
-/// Traces every region of the transmitter at `tx` [m].
-pub fn trace(tx: P, walls: &Walls, limits: &TraceLimits) -> Result<BeamSet, TraceError> {
+/// Traces every region of the transmitter at `tx` [m], generation by generation (a
+/// generation: the regions with the same number of reflections; within one, depth-first
+/// over transmissions, in a fixed order).
+///
+/// Without `cut`, every branch above the power floor is followed up to
+/// `max_reflections`. With it, branches of beams without reflection are still always
+/// followed (they are the direct field); a transmitted branch of a reflected beam is
+/// followed while its bound reaches the level of the region it leaves, as the cut sees
+/// it then; after each generation the cut is told of its regions
+/// ([`BranchCut::generation`]), and only then are the reflected branches of that
+/// generation checked, against the levels the cut now gives. When the cut asks, the
+/// generation's regions are dropped once it has seen them (`set.regions` then ends
+/// empty; the nodes stay).
+pub fn trace(
+    tx: P,
+    walls: &Walls,
+    limits: &TraceLimits,
+    mut cut: Option<&mut dyn BranchCut>,
+) -> Result<(BeamSet, TraceStats), TraceError> {
     let mut set = BeamSet { tx, regions: Vec::new(), nodes: Vec::new() };
+    let mut stats = TraceStats::default();
     let axes = [V::new(1.0, 0.0), V::new(0.0, 1.0), V::new(-1.0, 0.0), V::new(0.0, -1.0)];
-    // Depth-first with an explicit stack; initial quadrants pushed in reverse so that
-    // regions come out quadrant by quadrant.
-    let mut stack: Vec<Beam> = (0..4)
-        .rev()
+    let mut generation: Vec<Beam> = (0..4)
         .map(|k| Beam {
             apex: tx,
             right: axes[k],
@@ -393,111 +439,153 @@ pub fn trace(tx: P, walls: &Walls, limits: &TraceLimits) -> Result<BeamSet, Trac
         let x = limits.wavelength / (4.0 * std::f64::consts::PI * d.max(1e-3));
         x * x
     };
-    while let Some(beam) = stack.pop() {
-        if beam.strict * free_space(beam.min_distance) < limits.power_floor {
-            continue;
-        }
-        let subs = split(&beam, walls);
-        // Children are pushed after the regions so that the traversal stays depth-first
-        // in a fixed order; reversed so that the first sub-wedge is expanded first.
-        let mut children = Vec::new();
-        for (k, sub) in subs.iter().enumerate() {
-            let (right, left) = (sub.right, sub.left);
-            let end = sub.hit.map(|hit| {
-                let (a, b) = walls.lines[hit.line];
-                line_plane(&P::new(a[0], a[1]), &P::new(b[0], b[1])).facing_away_from(&beam.apex)
-            });
-            set.regions.push(Region {
-                apex: beam.apex,
-                right,
-                left,
-                start: beam.start.map(|s| s.1),
-                end,
-                to_unfolded: beam.to_unfolded,
-                last: beam.last,
-                len: beam.len,
-                reflections: beam.reflections,
-                t_product: beam.t_product,
-                t_cover: beam.t_cover,
-                reflection_bounds: beam.reflection_bounds,
-                min_distance: beam.min_distance,
-                holds_apex: beam.holds_apex && k == 0,
-            });
-            if set.regions.len() > limits.max_regions {
-                return Err(TraceError::TooManyRegions(limits.max_regions));
+    loop {
+        let first_region = set.regions.len();
+        // Reflected branches of this generation: the beam, the region it leaves (index
+        // into `set.regions`) and its parent's transmission bound.
+        let mut reflected: Vec<(Beam, usize, f64)> = Vec::new();
+        let mut stack: Vec<Beam> = generation.into_iter().rev().collect();
+        while let Some(beam) = stack.pop() {
+            if beam.strict * free_space(beam.min_distance) < limits.power_floor {
+                continue;
             }
-            let (Some(hit), Some(end)) = (sub.hit, end) else { continue };
-            let line = hit.line;
-            let (a, b) = walls.lines[line];
-            let (a, b) = (P::new(a[0], a[1]), P::new(b[0], b[1]));
-            let (max_t, cover, spans) = piece_bound(&walls.spans[line], hit.u0, hit.u1);
-            let mut node = |reflect: bool, max_t: f64, cover: (f64, f64)| {
-                let (ua, ub) = (beam.to_unfolded.apply(&a), beam.to_unfolded.apply(&b));
-                let dir = (ub - ua).normalize();
-                let normal = V::new(-dir.y, dir.x);
-                set.nodes.push(Node {
-                    line: line as u32,
-                    reflect,
-                    origin: ua,
-                    dir,
-                    normal,
-                    offset: normal.dot(&(ua - tx)),
-                    u_tx: dir.dot(&(tx - ua)),
-                    parent: beam.last,
-                    max_t,
-                    cover,
-                    spans,
+            let subs = split(&beam, walls);
+            // Transmitted children go on the stack after the regions so that the
+            // traversal stays depth-first in a fixed order; reversed so that the first
+            // sub-wedge is expanded first.
+            let mut children = Vec::new();
+            for (k, sub) in subs.iter().enumerate() {
+                let (right, left) = (sub.right, sub.left);
+                let end = sub.hit.map(|hit| {
+                    let (a, b) = walls.lines[hit.line];
+                    line_plane(&P::new(a[0], a[1]), &P::new(b[0], b[1])).facing_away_from(&beam.apex)
                 });
-                (set.nodes.len() - 1) as u32
-            };
-            let strict = if cover.0 <= limits.z_range.0 && limits.z_range.1 <= cover.1 { max_t } else { 1.0 };
-            let t_node = node(false, max_t, cover);
-            children.push(Beam {
-                // Beyond the wall: its positive side, the apex being on the negative one.
-                start: Some((line, end)),
-                last: t_node,
-                len: beam.len + 1,
-                t_product: beam.t_product * max_t,
-                t_cover: (beam.t_cover.0.max(cover.0), beam.t_cover.1.min(cover.1)),
-                strict: beam.strict * strict,
-                min_distance: hit.distance,
-                holds_apex: false,
-                right,
-                left,
-                ..beam.clone()
-            });
-            if beam.reflections < limits.max_reflections {
-                let mirror = Iso::mirror(end.n, end.c);
-                let r_node = node(true, 1.0, (f64::NEG_INFINITY, f64::INFINITY));
-                let mut reflection_bounds = beam.reflection_bounds;
-                if let Some(slot) = reflection_bounds.get_mut(beam.reflections as usize) {
-                    // The most grazing ray of the sub-wedge is along one of its edges.
-                    *slot = ReflectionBound {
-                        line: line as u32,
-                        cos_min: end.n.dot(&right).abs().min(end.n.dot(&left).abs()),
-                    };
+                set.regions.push(Region {
+                    apex: beam.apex,
+                    right,
+                    left,
+                    start: beam.start.map(|s| s.1),
+                    end,
+                    to_unfolded: beam.to_unfolded,
+                    last: beam.last,
+                    len: beam.len,
+                    reflections: beam.reflections,
+                    t_product: beam.t_product,
+                    t_cover: beam.t_cover,
+                    reflection_bounds: beam.reflection_bounds,
+                    min_distance: beam.min_distance,
+                    holds_apex: beam.holds_apex && k == 0,
+                });
+                stats.regions += 1;
+                if stats.regions > limits.max_regions as u64 {
+                    return Err(TraceError::TooManyRegions(limits.max_regions));
                 }
-                children.push(Beam {
-                    apex: mirror.apply(&beam.apex),
-                    // A mirror reverses orientation: the wedge's edges swap.
-                    right: mirror.m * left,
-                    left: mirror.m * right,
-                    // The reflected beam lies on the apex's side of the wall.
-                    start: Some((line, end.flipped())),
-                    to_unfolded: beam.to_unfolded.then_after(&mirror),
-                    last: r_node,
-                    len: beam.len + 1,
-                    reflections: beam.reflections + 1,
-                    reflection_bounds,
-                    min_distance: hit.distance,
-                    holds_apex: false,
-                    ..beam.clone()
-                });
+                stats.deepest = stats.deepest.max(beam.reflections);
+                let (Some(hit), Some(end)) = (sub.hit, end) else { continue };
+                let region = set.regions.len() - 1;
+                // The most grazing ray of the sub-wedge is along one of its edges.
+                let cos_min = end.n.dot(&right).abs().min(end.n.dot(&left).abs());
+                let keep_t = match cut.as_deref() {
+                    Some(c) if beam.reflections > 0 => {
+                        let keep = c.keep(&set.nodes, &set.regions[region], beam.last, beam.strict);
+                        stats.cut += u64::from(!keep);
+                        keep
+                    }
+                    _ => true,
+                };
+                let line = hit.line;
+                let (a, b) = walls.lines[line];
+                let (a, b) = (P::new(a[0], a[1]), P::new(b[0], b[1]));
+                let (max_t, cover, spans) = piece_bound(&walls.spans[line], hit.u0, hit.u1);
+                let mut node = |reflect: bool, max_t: f64, cover: (f64, f64), cos_min: f64| {
+                    let (ua, ub) = (beam.to_unfolded.apply(&a), beam.to_unfolded.apply(&b));
+                    let dir = (ub - ua).normalize();
+                    let normal = V::new(-dir.y, dir.x);
+                    set.nodes.push(Node {
+                        line: line as u32,
+                        reflect,
+                        origin: ua,
+                        dir,
+                        normal,
+                        offset: normal.dot(&(ua - tx)),
+                        u_tx: dir.dot(&(tx - ua)),
+                        parent: beam.last,
+                        max_t,
+                        cover,
+                        spans,
+                        cos_min,
+                    });
+                    (set.nodes.len() - 1) as u32
+                };
+                if keep_t {
+                    let strict = if cover.0 <= limits.z_range.0 && limits.z_range.1 <= cover.1 { max_t } else { 1.0 };
+                    let t_node = node(false, max_t, cover, 1.0);
+                    children.push(Beam {
+                        // Beyond the wall: its positive side, the apex being on the negative one.
+                        start: Some((line, end)),
+                        last: t_node,
+                        len: beam.len + 1,
+                        t_product: beam.t_product * max_t,
+                        t_cover: (beam.t_cover.0.max(cover.0), beam.t_cover.1.min(cover.1)),
+                        strict: beam.strict * strict,
+                        min_distance: hit.distance,
+                        holds_apex: false,
+                        right,
+                        left,
+                        ..beam.clone()
+                    });
+                }
+                if beam.reflections < limits.max_reflections {
+                    let mirror = Iso::mirror(end.n, end.c);
+                    let r_node = node(true, 1.0, (f64::NEG_INFINITY, f64::INFINITY), cos_min);
+                    let mut reflection_bounds = beam.reflection_bounds;
+                    if let Some(slot) = reflection_bounds.get_mut(beam.reflections as usize) {
+                        *slot = ReflectionBound { line: line as u32, cos_min };
+                    }
+                    let child = Beam {
+                        apex: mirror.apply(&beam.apex),
+                        // A mirror reverses orientation: the wedge's edges swap.
+                        right: mirror.m * left,
+                        left: mirror.m * right,
+                        // The reflected beam lies on the apex's side of the wall.
+                        start: Some((line, end.flipped())),
+                        to_unfolded: beam.to_unfolded.then_after(&mirror),
+                        last: r_node,
+                        len: beam.len + 1,
+                        reflections: beam.reflections + 1,
+                        reflection_bounds,
+                        min_distance: hit.distance,
+                        holds_apex: false,
+                        ..beam.clone()
+                    };
+                    reflected.push((child, region, beam.strict));
+                }
             }
+            stack.extend(children.into_iter().rev());
         }
-        stack.extend(children.into_iter().rev());
+        let mut next = Vec::with_capacity(reflected.len());
+        match cut.as_deref_mut() {
+            Some(c) => {
+                let drop = c.generation(&set, first_region..set.regions.len());
+                for (child, region, strict) in reflected {
+                    if c.keep(&set.nodes, &set.regions[region], child.last, strict) {
+                        next.push(child);
+                    } else {
+                        stats.cut += 1;
+                    }
+                }
+                if drop {
+                    set.regions.truncate(first_region);
+                }
+            }
+            None => next.extend(reflected.into_iter().map(|r| r.0)),
+        }
+        if next.is_empty() {
+            break;
+        }
+        generation = next;
     }
-    Ok(set)
+    Ok((set, stats))
 }
 
 /// The first wall the rays of a sub-wedge meet.

@@ -3,10 +3,11 @@
 //! bands of grid rows. Each cell is summed by one task in a fixed order (regions in
 //! tracing order, then vertical paths), so results do not depend on the thread count.
 
-use super::beams::{self, BeamSet, HalfPlane, Region, SpanBound, TraceLimits, Walls};
+use super::beams::{self, BeamSet, HalfPlane, Region, SpanBound, TraceLimits, TraceStats, Walls};
+use super::energy::EnergyCut;
 use super::path::PathContext;
 use super::vertical::{VerticalPath, vertical_paths};
-use super::{Backend, Job, SolverError, TxMaps};
+use super::{Backend, Job, RunStats, SolverError, TxMaps};
 use crate::materials::SPEED_OF_LIGHT;
 use crate::radiomap::Grid;
 use crate::scene::Scene;
@@ -92,7 +93,7 @@ pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Pre
 }
 
 /// Clips a convex polygon to {p : n·p − c ≥ 0}.
-fn clip_polygon(poly: &[P], n: Vector2<f64>, c: f64) -> Vec<P> {
+pub(super) fn clip_polygon(poly: &[P], n: Vector2<f64>, c: f64) -> Vec<P> {
     let mut out = Vec::with_capacity(poly.len() + 1);
     for i in 0..poly.len() {
         let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
@@ -193,6 +194,7 @@ fn rows_of(shape: &Shape, grid: &Grid, rows: &std::ops::Range<usize>) -> Vec<(us
 #[allow(clippy::too_many_arguments)]
 fn evaluate_band(
     ctx: &PathContext,
+    regions: &[Region],
     set: &BeamSet,
     grid: &Grid,
     verticals: &[VerticalPath],
@@ -201,13 +203,13 @@ fn evaluate_band(
     mask: Option<&[bool]>,
     shapes: &[Option<Shape>],
     rows: std::ops::Range<usize>,
-) -> Vec<f64> {
-    let mut acc = vec![0f64; rows.len() * grid.nx];
+    acc: &mut [f64],
+) {
     let mut chain = Vec::new();
     let fs = ctx.wavelength / (4.0 * std::f64::consts::PI);
     let mut kept: Vec<(&VerticalPath, f64)> = Vec::new();
     for pass in 0..2 {
-        for (region, shape) in set.regions.iter().zip(shapes) {
+        for (region, shape) in regions.iter().zip(shapes) {
             if (region.reflections == 0) != (pass == 0) {
                 continue;
             }
@@ -269,7 +271,6 @@ fn evaluate_band(
             }
         }
     }
-    acc
 }
 
 pub(super) fn to_db(g: f64) -> f32 {
@@ -313,7 +314,7 @@ impl<'a> Shared<'a> {
             altitudes,
             z_range,
             floor: 10f64.powf(s.power_floor_db / 10.0),
-            relative: 10f64.powf(s.relative_cutoff_db / 10.0),
+            relative: 10f64.powf(-s.dynamic_range_db / 10.0),
         })
     }
 
@@ -322,13 +323,22 @@ impl<'a> Shared<'a> {
         &self.prepared[&self.job.transmitters[i].f_ghz.to_bits()]
     }
 
+    /// Horizontal position of transmitter `i` [m].
+    pub(super) fn tx_point(&self, i: usize) -> P {
+        let p = self.job.transmitters[i].position;
+        P::new(p[0], p[1])
+    }
+
     /// Wavelength of transmitter `i` [m].
     pub(super) fn wavelength(&self, i: usize) -> f64 {
         SPEED_OF_LIGHT / (self.job.transmitters[i].f_ghz * 1e9)
     }
 
-    /// Traces transmitter `i`'s beams.
-    pub(super) fn trace(&self, i: usize) -> Result<BeamSet, SolverError> {
+    /// Traces transmitter `i`'s beams with the energy criterion ([`super::energy`]),
+    /// evaluating its maps generation by generation on the way: on every grid when
+    /// `maps` (the regions are then dropped as they are evaluated, and the maps come
+    /// back), else on its storey's grids only (the regions are kept).
+    pub(super) fn trace(&self, i: usize, maps: bool) -> Result<Traced, SolverError> {
         let tx = &self.job.transmitters[i];
         let prep = self.prepared(i);
         let walls = Walls { lines: &self.lines, spans: &prep.spans, bvh: &self.job.scene.bvh };
@@ -339,8 +349,29 @@ impl<'a> Shared<'a> {
             max_regions: self.job.settings.max_regions,
             z_range: self.z_range,
         };
-        beams::trace(P::new(tx.position[0], tx.position[1]), &walls, &limits)
-            .map_err(|source| SolverError::Trace { name: tx.name.clone(), source })
+        let mut cut = EnergyCut::new(self, i, maps);
+        let (set, stats) = beams::trace(P::new(tx.position[0], tx.position[1]), &walls, &limits, Some(&mut cut))
+            .map_err(|source| SolverError::Trace { name: tx.name.clone(), source })?;
+        Ok(Traced { set, stats, maps: maps.then(|| cut.into_maps()) })
+    }
+
+    /// The planes of transmitter `i`'s storey: no slab plane between their altitude and
+    /// the transmitter's, and at least one cell to evaluate (every plane with cells to
+    /// evaluate when none is).
+    pub(super) fn storey(&self, i: usize) -> Vec<usize> {
+        let z = self.job.transmitters[i].position[2];
+        let grids = self.job.grids;
+        let evaluated: Vec<usize> =
+            (0..grids.len()).filter(|&k| self.job.masks.is_none_or(|m| m[k].iter().any(|&c| c))).collect();
+        let same: Vec<usize> = evaluated
+            .iter()
+            .copied()
+            .filter(|&k| {
+                let (lo, hi) = (z.min(grids[k].z), z.max(grids[k].z));
+                !self.altitudes.iter().any(|&a| a > lo + 1e-9 && a < hi - 1e-9)
+            })
+            .collect();
+        if same.is_empty() { evaluated } else { same }
     }
 
     /// The path context of transmitter `i`.
@@ -377,30 +408,54 @@ impl<'a> Shared<'a> {
     /// Linear path gains of transmitter `i` (beams `set`) on grid `k`, for the cells of
     /// `mask` (every cell when `None`; the others stay 0).
     pub(super) fn evaluate(&self, i: usize, set: &BeamSet, k: usize, mask: Option<&[bool]>) -> Vec<f64> {
+        let mut acc = vec![0f64; self.job.grids[k].len()];
+        self.accumulate(i, set, 0..set.regions.len(), k, mask, &mut acc);
+        acc
+    }
+
+    /// Adds the paths of `set`'s regions `regions` to the linear gains `acc` of grid
+    /// `k`, for the cells of `mask`. Regions without reflection must come before the
+    /// others, in this call or an earlier one, so that each cell's running total (and
+    /// with it the cutoff) starts from its direct path.
+    pub(super) fn accumulate(
+        &self,
+        i: usize,
+        set: &BeamSet,
+        regions: std::ops::Range<usize>,
+        k: usize,
+        mask: Option<&[bool]>,
+        acc: &mut [f64],
+    ) {
         let grid = &self.job.grids[k];
         let ctx = self.context(i);
         let verticals = self.verticals(i, k);
-        let shapes: Vec<Option<Shape>> = set.regions.par_iter().map(|r| shape_of(r, grid)).collect();
-        let bands: Vec<std::ops::Range<usize>> =
-            (0..grid.ny).step_by(BAND_ROWS).map(|r| r..(r + BAND_ROWS).min(grid.ny)).collect();
-        bands
-            .into_par_iter()
-            .map(|rows| {
-                evaluate_band(
-                    &ctx,
-                    set,
-                    grid,
-                    &verticals,
-                    self.job.settings.max_reflections,
-                    self.relative,
-                    mask,
-                    &shapes,
-                    rows,
-                )
-            })
-            .flatten_iter()
-            .collect()
+        let shapes: Vec<Option<Shape>> = set.regions[regions.clone()].par_iter().map(|r| shape_of(r, grid)).collect();
+        acc.par_chunks_mut(BAND_ROWS * grid.nx).enumerate().for_each(|(b, band)| {
+            let rows = b * BAND_ROWS..(b * BAND_ROWS + BAND_ROWS).min(grid.ny);
+            evaluate_band(
+                &ctx,
+                &set.regions[regions.clone()],
+                set,
+                grid,
+                &verticals,
+                self.job.settings.max_reflections,
+                self.relative,
+                mask,
+                &shapes,
+                rows,
+                band,
+            );
+        });
     }
+}
+
+/// A transmitter's beams, what tracing them did, and the direct field computed on the
+/// way (per grid, where it was).
+pub(super) struct Traced {
+    pub(super) set: BeamSet,
+    pub(super) stats: TraceStats,
+    /// Per grid, the linear gains, when tracing evaluated them.
+    pub(super) maps: Option<Vec<Vec<f64>>>,
 }
 
 impl Backend for CpuBackend {
@@ -408,18 +463,17 @@ impl Backend for CpuBackend {
         "cpu"
     }
 
-    fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<(), SolverError> {
+    fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<RunStats, SolverError> {
         let shared = Shared::new(job)?;
-        (0..job.transmitters.len()).into_par_iter().try_for_each(|i| {
-            let set = shared.trace(i)?;
-            let maps: TxMaps = (0..job.grids.len())
-                .map(|k| {
-                    let mask = job.masks.map(|m| m[k].as_slice());
-                    shared.evaluate(i, &set, k, mask).into_iter().map(to_db).collect()
-                })
-                .collect();
-            sink(i, maps);
-            Ok(())
-        })
+        (0..job.transmitters.len())
+            .into_par_iter()
+            .map(|i| {
+                let traced = shared.trace(i, true)?;
+                let stats = RunStats::of(&traced);
+                let maps = traced.maps.unwrap_or_default();
+                sink(i, maps.into_iter().map(|m| m.into_iter().map(to_db).collect()).collect());
+                Ok(stats)
+            })
+            .try_reduce(RunStats::default, |a, b| Ok(a.merge(b)))
     }
 }

@@ -14,7 +14,7 @@
 use super::beams::{BeamSet, NO_NODE};
 use super::cpu::{Shape, Shared, shape_of, to_db};
 use super::vertical::VerticalPath;
-use super::{Backend, Job, SolverError, TxMaps};
+use super::{Backend, Job, RunStats, SolverError, TxMaps};
 use crate::radiomap::Grid;
 use bytemuck::{Pod, Zeroable};
 use rayon::prelude::*;
@@ -521,12 +521,13 @@ impl Backend for GpuBackend {
         Some(self.adapter_name())
     }
 
-    fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<(), SolverError> {
+    fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<RunStats, SolverError> {
         let _one_at_a_time = self.busy.lock().unwrap_or_else(|e| e.into_inner());
         let shared = Shared::new(job)?;
         let max_binding = self.limits.max_storage_buffer_binding_size.min(self.limits.max_buffer_size) as usize;
         let max_groups = self.limits.max_compute_workgroups_per_dimension as usize;
         let mut scenes: BTreeMap<u64, (SceneWords, wgpu::Buffer)> = BTreeMap::new();
+        let mut stats = RunStats::default();
         for (i, tx) in job.transmitters.iter().enumerate() {
             let (sw, scene_buffer) = match scenes.entry(tx.f_ghz.to_bits()) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
@@ -542,7 +543,9 @@ impl Backend for GpuBackend {
                     e.insert((sw, buffer))
                 }
             };
-            let set = shared.trace(i)?;
+            let traced = shared.trace(i, false)?;
+            stats = stats.merge(RunStats::of(&traced));
+            let set = traced.set;
             let (tw, off_regions) = tx_words(&set);
             // Regions beyond one binding: this transmitter is evaluated on the host.
             let tx_buffer = (tw.len() * 4 <= max_binding).then(|| self.storage("transmitter", &tw));
@@ -640,6 +643,6 @@ impl Backend for GpuBackend {
             }
             sink(i, maps);
         }
-        Ok(())
+        Ok(stats)
     }
 }

@@ -27,11 +27,15 @@
 //! 1. coefficient tables interpolated linearly over 2048 intervals of cos θ (doubling the
 //!    resolution moves no cell of `lycee-demo.ron` by 0.1 dB: see the tests);
 //! 2. paths below the power floor (−150 dB) are dropped;
-//! 3. paths with reflections are dropped where a strict upper bound of their gain is
-//!    below `relative_cutoff_db` (−40 dB) times the running total of the cell, which
-//!    already holds the direct path: each dropped path is below 10⁻⁴ of the cell's final
-//!    value, so n dropped paths lower it by less than n·10⁻⁴ (relative); measured: going
-//!    to −60 dB moves no cell by 0.1 dB (see the tests);
+//! 3. reflections are followed while they carry energy ([`energy`]): with ε =
+//!    10^(−`dynamic_range_db`/10) (default 40 dB, ε = 10⁻⁴), a branch of the beam tree
+//!    is traced further only while a strict bound of its whole subtree is at least ε
+//!    times the direct field where it is, and a path is evaluated only where its bound
+//!    is at least ε times its cell's running total (direct path first);
+//!    `max_reflections` (default 3) is a hard cap. Measured: going from 40 to 60 dB
+//!    moves no cell of the demo by more than 0.15 dB at 3 reflections; in a closed metal
+//!    box at 8 reflections the map is within 0.06 dB of the image sum at 40 dB (see the
+//!    tests);
 //! 4. no diffraction or diffuse scattering, and paths add incoherently.
 //!
 //! The bounds are: free space at the path's exact length; per wall crossed, the largest
@@ -42,6 +46,7 @@
 
 pub mod beams;
 mod cpu;
+mod energy;
 pub mod gpu;
 pub mod path;
 pub mod vertical;
@@ -64,16 +69,26 @@ pub struct Transmitter {
     pub f_ghz: f64,
 }
 
+/// Default hard cap on reflections per path.
+pub const DEFAULT_MAX_REFLECTIONS: u32 = 3;
+/// Default dynamic range of the energy criterion [dB].
+pub const DEFAULT_DYNAMIC_RANGE_DB: f64 = 40.0;
+/// Accepted `max_reflections`.
+pub const MAX_REFLECTIONS_RANGE: std::ops::RangeInclusive<u32> = 0..=16;
+/// Accepted `dynamic_range_db` [dB].
+pub const DYNAMIC_RANGE_RANGE_DB: std::ops::RangeInclusive<f64> = 10.0..=100.0;
+
 /// Solver settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
-    /// Most reflections per path (walls and slabs together).
+    /// Hard cap on reflections per path (walls and slabs together); the energy criterion
+    /// ends branches long before it on ordinary plans.
     pub max_reflections: u32,
     /// Paths below this path gain are dropped [dB].
     pub power_floor_db: f64,
-    /// Paths with reflections are dropped where an upper bound of their gain is below
-    /// this much of the running total of their cell, which holds the direct path [dB].
-    pub relative_cutoff_db: f64,
+    /// Dynamic range [dB]: branches and paths whose strict bound is below the direct
+    /// field (or the cell's running total) minus this are not followed ([`energy`]).
+    pub dynamic_range_db: f64,
     /// Intervals of the coefficient tables over cos θ.
     pub table_intervals: usize,
     /// Memory guard: most beam regions per transmitter.
@@ -83,9 +98,9 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            max_reflections: 3,
+            max_reflections: DEFAULT_MAX_REFLECTIONS,
             power_floor_db: -150.0,
-            relative_cutoff_db: -40.0,
+            dynamic_range_db: DEFAULT_DYNAMIC_RANGE_DB,
             table_intervals: crate::scene::tables::DEFAULT_INTERVALS,
             max_regions: 2_000_000,
         }
@@ -164,12 +179,41 @@ pub trait Backend: Sync {
     }
     /// Computes the batch, handing each transmitter's maps to `sink` (index, maps) as
     /// soon as they are ready, in any order and from any thread.
-    fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<(), SolverError>;
+    fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<RunStats, SolverError>;
 
     /// Computes the batch and keeps every map: `[tx][grid][cell]`.
     fn path_gains(&self, job: &Job) -> Result<Vec<TxMaps>, SolverError> {
         let out = std::sync::Mutex::new(vec![Vec::new(); job.transmitters.len()]);
         self.run(job, &|i, maps| out.lock().unwrap_or_else(|e| e.into_inner())[i] = maps)?;
         Ok(out.into_inner().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// What a batch did, over its transmitters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunStats {
+    /// Most reflections of a path kept (the depth the energy criterion reached).
+    pub deepest_reflections: u32,
+    /// Beam regions traced.
+    pub regions: u64,
+    /// Branches the energy criterion ended.
+    pub branches_cut: u64,
+}
+
+impl RunStats {
+    fn of(traced: &cpu::Traced) -> RunStats {
+        RunStats {
+            deepest_reflections: traced.stats.deepest,
+            regions: traced.stats.regions,
+            branches_cut: traced.stats.cut,
+        }
+    }
+
+    fn merge(self, o: RunStats) -> RunStats {
+        RunStats {
+            deepest_reflections: self.deepest_reflections.max(o.deepest_reflections),
+            regions: self.regions + o.regions,
+            branches_cut: self.branches_cut + o.branches_cut,
+        }
     }
 }

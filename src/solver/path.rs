@@ -150,6 +150,23 @@ impl PathContext<'_> {
         if free_space * t_bound * self.reflection_bound(region, vertical, h2.sqrt() / dist, v / dist) < cutoff {
             return 0.0;
         }
+        if region.reflections > 0 {
+            // The same bound with each wall reflection at this path's own angle: most
+            // paths that end below the cutoff end here, before their field is computed.
+            let n = self.table.intervals as f64;
+            let mut bound = free_space * t_bound;
+            let inv = 1.0 / dist;
+            for &node in chain {
+                let w = &set.nodes[node as usize];
+                if w.reflect {
+                    let i = ((w.normal.dot(&d).abs() * inv * n) as usize).min(self.table.intervals);
+                    bound *= f64::from(self.line_reflection_max[w.line as usize][i]);
+                    if bound < cutoff {
+                        return 0.0;
+                    }
+                }
+            }
+        }
         // Direction of travel, unnormalised horizontal part d and vertical part v.
         let (kx, ky, kz) = (d.x / dist, d.y / dist, v / dist);
         let slab_cos = kz.abs();
