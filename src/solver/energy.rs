@@ -53,22 +53,23 @@ const TILE: usize = 4;
 /// Most reflections a bound walks per chain; beyond, each counts |R|² = 1 (still strict).
 const MAX_CHAIN: usize = 32;
 
-/// The direct field of one plane as tile minima: a conservative min over any region.
-struct TileMins {
-    grid: Grid,
+/// What one plane already receives, as tile minima: a conservative min over any region.
+struct TileMins<'g> {
+    grid: &'g Grid,
     tiles_x: usize,
     tiles_y: usize,
     /// Per tile: the least direct gain of its evaluated cells (+∞ when none) [1].
     mins: Vec<f64>,
 }
 
-impl TileMins {
+impl<'g> TileMins<'g> {
     /// No cell evaluated yet.
-    fn empty(grid: &Grid) -> TileMins {
-        TileMins { grid: grid.clone(), tiles_x: 0, tiles_y: 0, mins: Vec::new() }
+    fn empty(grid: &'g Grid) -> TileMins<'g> {
+        TileMins { grid, tiles_x: 0, tiles_y: 0, mins: Vec::new() }
     }
 
-    fn new(grid: &Grid, direct: &[f64], mask: Option<&[bool]>) -> TileMins {
+    /// The minima of `map` [1] over the cells of `mask` (+∞ for tiles without any).
+    fn new(grid: &'g Grid, map: &[f64], mask: Option<&[bool]>) -> TileMins<'g> {
         let (tiles_x, tiles_y) = (grid.nx.div_ceil(TILE), grid.ny.div_ceil(TILE));
         let mut mins = vec![f64::INFINITY; tiles_x * tiles_y];
         for iy in 0..grid.ny {
@@ -76,11 +77,11 @@ impl TileMins {
                 let c = iy * grid.nx + ix;
                 if mask.is_none_or(|m| m[c]) {
                     let t = &mut mins[(iy / TILE) * tiles_x + ix / TILE];
-                    *t = t.min(direct[c]);
+                    *t = t.min(map[c]);
                 }
             }
         }
-        TileMins { grid: grid.clone(), tiles_x, tiles_y, mins }
+        TileMins { grid, tiles_x, tiles_y, mins }
     }
 
     /// Visits the tiles `region` may cover (a superset of those holding one of its cell
@@ -90,8 +91,8 @@ impl TileMins {
         if self.mins.is_empty() {
             return None;
         }
-        let shape = shape_of(region, &self.grid)?;
-        let g = &self.grid;
+        let shape = shape_of(region, self.grid)?;
+        let g = self.grid;
         let size = g.cell * TILE as f64;
         let (lo, hi) = shape.poly.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.y), b.max(p.y)));
         let ty0 = (((lo - g.ymin) / size).floor().max(0.0) as usize).min(self.tiles_y - 1);
@@ -124,7 +125,11 @@ pub(super) struct EnergyCut<'s, 'a> {
     /// Per grid: the gains accumulated so far [1], for the grids this cut evaluates.
     maps: Vec<Option<Vec<f64>>>,
     /// The storey's grids, with their tile minima and vertical paths.
-    storey: Vec<(usize, TileMins, Vec<VerticalPath>)>,
+    storey: Vec<(usize, TileMins<'a>, Vec<VerticalPath>)>,
+    /// Per wall line, the largest |R|² over cos θ ≥ i / N at index i [1].
+    line_reflection_max: &'s [Vec<f32>],
+    /// The hard cap on reflections per path.
+    max_reflections: u32,
     /// Least gain over every plane of the storey: the level of regions that miss them
     /// all [1].
     global_min: f64,
@@ -146,7 +151,17 @@ impl<'s, 'a> EnergyCut<'s, 'a> {
             .collect();
         let storey = storey_grids.iter().map(|&k| (k, TileMins::empty(&grids[k]), shared.verticals(tx, k))).collect();
         let fs = shared.wavelength(tx) / (4.0 * std::f64::consts::PI);
-        EnergyCut { shared, tx, maps, storey, global_min: 0.0, streaming: every_grid, fs2: fs * fs }
+        EnergyCut {
+            shared,
+            tx,
+            maps,
+            storey,
+            line_reflection_max: &shared.prepared(tx).line_reflection_max,
+            max_reflections: shared.job.settings.max_reflections,
+            global_min: 0.0,
+            streaming: every_grid,
+            fs2: fs * fs,
+        }
     }
 
     /// The maps accumulated (per grid; 0 where nothing arrives or outside the mask) [1].
@@ -185,12 +200,11 @@ impl EnergyCut<'_, '_> {
         length: f64,
         cos: impl Fn(&Node) -> f64,
     ) -> f64 {
-        let table = &self.shared.prepared(self.tx).line_reflection_max;
+        let table = self.line_reflection_max;
         let intervals = table.first().map_or(1, |t| t.len() - 1) as f64;
-        let max_reflections = self.shared.job.settings.max_reflections;
         let l2 = length * length;
         let mut sum = 0.0;
-        for v in verticals.iter().filter(|v| v.reflections + count <= max_reflections) {
+        for v in verticals.iter().filter(|v| v.reflections + count <= self.max_reflections) {
             let d2 = (l2 + v.travel * v.travel).max(1e-6);
             // The 3D cosine of a wall reflection is the horizontal one times L/D, which
             // grows with L.
@@ -216,8 +230,8 @@ impl BranchCut for EnergyCut<'_, '_> {
         let tx = self.shared.tx_point(self.tx);
         let mut missed = true;
         for (k, tiles, verticals) in &self.storey {
-            let half_diagonal = self.shared.job.grids[*k].cell * TILE as f64 * std::f64::consts::FRAC_1_SQRT_2;
-            let grid = &self.shared.job.grids[*k];
+            let grid = tiles.grid;
+            let half_diagonal = grid.cell * TILE as f64 * std::f64::consts::FRAC_1_SQRT_2;
             let map = self.maps[*k].as_deref().expect("the storey is evaluated");
             let mask = self.shared.job.masks.map(|m| m[*k].as_slice());
             let found = tiles.any_tile(region, |t, cx, cy| {
@@ -230,10 +244,11 @@ impl BranchCut for EnergyCut<'_, '_> {
                 let q = region.to_unfolded.apply(&nalgebra::Point2::new(cx, cy)) - tx;
                 let r = q.norm();
                 let length = (r - half_diagonal).max(region.min_distance).max(1e-3);
-                let (k_dir, delta) = if r > half_diagonal { (q / r, (half_diagonal / r).asin()) } else { (q, 2.0) };
+                // A tile around the source sees every direction: grazing everywhere.
+                let direction = (r > half_diagonal).then(|| (q / r, (half_diagonal / r).asin()));
                 let bound = strict
                     * self.sum_over_verticals(verticals, chain, count, length, |n| {
-                        if delta >= 2.0 { 0.0 } else { (n.normal.dot(&k_dir).abs() - delta).max(0.0) }
+                        direction.map_or(0.0, |(k_dir, delta)| (n.normal.dot(&k_dir).abs() - delta).max(0.0))
                     });
                 if bound < level {
                     return false;
@@ -279,7 +294,7 @@ impl BranchCut for EnergyCut<'_, '_> {
         }
         for (k, tiles, _) in &mut self.storey {
             let map = self.maps[*k].as_deref().expect("the storey is evaluated");
-            *tiles = TileMins::new(&self.shared.job.grids[*k], map, masks.map(|m| m[*k].as_slice()));
+            *tiles = TileMins::new(tiles.grid, map, masks.map(|m| m[*k].as_slice()));
         }
         self.global_min = self.storey.iter().flat_map(|(_, t, _)| t.mins.iter().copied()).fold(f64::INFINITY, f64::min);
         self.streaming
