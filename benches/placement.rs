@@ -4,8 +4,9 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::Path;
 use std::time::Duration;
-use wifiplan::placement::{Requirements, place};
+use wifiplan::placement::place;
 use wifiplan::plan;
+use wifiplan::requirements::Requirements;
 use wifiplan::solver::CpuBackend;
 
 fn placement(c: &mut Criterion) {

@@ -10,8 +10,8 @@ use std::time::Duration;
 use wifiplan::band::Band;
 use wifiplan::plan;
 use wifiplan::radio::AccessPoints;
-use wifiplan::radiomap::GridSpec;
-use wifiplan::simulate::{SimulateOptions, simulate};
+use wifiplan::scene::GridSpec;
+use wifiplan::site::simulate::{SimulateOptions, simulate};
 use wifiplan::solver::{Backend, CpuBackend, GpuBackend, Settings};
 
 fn load(site: &str, aps: &str) -> (plan::Site, AccessPoints) {

@@ -7,14 +7,15 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::path::Path;
 use std::time::Duration;
 use wifiplan::band::Band;
-use wifiplan::heatmap::{HeatmapOptions, draw, report_data};
-use wifiplan::placement::Requirements;
 use wifiplan::plan;
 use wifiplan::radio::AccessPoints;
-use wifiplan::radiomap::{GridSpec, Metric};
+use wifiplan::radiomap::Metric;
 use wifiplan::region::Costs;
 use wifiplan::render::report::html;
-use wifiplan::simulate::{SimulateOptions, simulate};
+use wifiplan::requirements::Requirements;
+use wifiplan::scene::GridSpec;
+use wifiplan::site::assess::{AssessOptions, draw, report_data};
+use wifiplan::site::simulate::{SimulateOptions, simulate};
 use wifiplan::solver::{CpuBackend, Settings};
 
 fn render(c: &mut Criterion) {
@@ -29,7 +30,7 @@ fn render(c: &mut Criterion) {
         per_ap: true,
     };
     let sim = simulate(&site, &aps, &sim_options, &CpuBackend, &|_, _| {}).unwrap();
-    let options = |metrics: Vec<Metric>| HeatmapOptions {
+    let options = |metrics: Vec<Metric>| AssessOptions {
         simulate: sim_options.clone(),
         metrics,
         px_per_m: 20.0,

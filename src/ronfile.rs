@@ -30,6 +30,12 @@ pub enum ReadError {
     },
 }
 
+impl crate::error::JobError for ReadError {
+    fn is_bad_input(&self) -> bool {
+        true
+    }
+}
+
 /// Parses RON text; `origin` names it in errors (usually its path).
 pub fn parse<T: DeserializeOwned>(text: &str, origin: &Path) -> Result<T, ReadError> {
     ron::Options::default()

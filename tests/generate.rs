@@ -4,9 +4,10 @@
 mod common;
 
 use common::{stderr, wifiplan};
-use wifiplan::placement::{Requirements, place};
+use wifiplan::placement::place;
 use wifiplan::plan::generate::{SchoolType, generate, teaching_seats};
 use wifiplan::plan::{self, RoomKind, validate};
+use wifiplan::requirements::Requirements;
 use wifiplan::seed::{below, rng};
 use wifiplan::solver::CpuBackend;
 

@@ -14,8 +14,8 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use wifiplan::band::Band;
 use wifiplan::plan::{self, Site};
 use wifiplan::radio::{AccessPoint, AccessPoints};
-use wifiplan::radiomap::GridSpec;
-use wifiplan::simulate::{SimulateOptions, Simulation, simulate};
+use wifiplan::scene::GridSpec;
+use wifiplan::site::simulate::{SimulateOptions, Simulation, simulate};
 use wifiplan::solver::{CpuBackend, GpuBackend, Settings};
 
 /// The shared device (or why there is none) and the lock that serialises the tests.
@@ -142,7 +142,7 @@ fn a_mask_leaves_the_other_cells_empty_on_the_gpu_too() {
     let site = load("floorplans/empty_room.ron");
     let scene = wifiplan::scene::Scene::build(&site).unwrap();
     let grids =
-        wifiplan::radiomap::grids(&site, &scene, &GridSpec { cell: 0.5, rx_height: 1.0, margin: 2.0, bounds: None });
+        wifiplan::scene::grids(&site, &scene, &GridSpec { cell: 0.5, rx_height: 1.0, margin: 2.0, bounds: None });
     let masks: Vec<Vec<bool>> = grids.iter().map(|g| (0..g.len()).map(|c| c % 3 == 0).collect()).collect();
     let tx = [wifiplan::solver::Transmitter { name: "a".into(), position: [3.0, 2.0, 2.5], f_ghz: 5.18 }];
     let job = wifiplan::solver::Job {

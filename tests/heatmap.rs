@@ -7,10 +7,10 @@ mod common;
 use common::{stderr, wifiplan};
 use image::RgbImage;
 use std::path::{Path, PathBuf};
-use wifiplan::heatmap::scale_for;
-use wifiplan::placement::Requirements;
 use wifiplan::radiomap::Metric;
 use wifiplan::render::heatmap::Layout;
+use wifiplan::requirements::Requirements;
+use wifiplan::site::assess::scale_for;
 
 /// A 40 × 10 m hall with one concrete wall across it at x = 38 m; no slab, so with no
 /// reflection every cell before the wall sees its APs in free space.

@@ -8,6 +8,7 @@ use common::{stderr, wifiplan};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use std::path::Path;
+use wifiplan::coverage::Requirement;
 use wifiplan::plan::import::config::{ImportConfig, RasterScale};
 use wifiplan::plan::import::{ImportError, ImportReport, import, import_file};
 use wifiplan::plan::{OpeningKind, RoomKind, Site, validate};
@@ -147,7 +148,11 @@ fn imported_plans_can_be_placed() {
     // Capacity: four classrooms, the lab, and two APs for the 40-seat CDI.
     assert_eq!(p.report.bounds.capacity, 7);
     assert_eq!(p.report.ap_count, 7);
-    assert!(p.report.failing_rooms.iter().all(|f| f.requirement == "secondary"), "{:?}", p.report.failing_rooms);
+    assert!(
+        p.report.failing_rooms.iter().all(|f| f.requirement == Requirement::Secondary),
+        "{:?}",
+        p.report.failing_rooms
+    );
 }
 
 fn refused(args: &[&str]) -> String {

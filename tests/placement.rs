@@ -8,12 +8,13 @@ use common::{stderr, wifiplan};
 use std::path::Path;
 use wifiplan::band::Band;
 use wifiplan::geometry::{P2, point_in_polygon};
-use wifiplan::placement::{self, Class, Placement, Requirements, class_of};
+use wifiplan::placement::{self, Placement};
 use wifiplan::plan::{self, Site};
 use wifiplan::radio::AccessPoints;
 use wifiplan::radio::channels::max_eirp_dbm;
-use wifiplan::radiomap::GridSpec;
-use wifiplan::simulate::{self, SimulateOptions};
+use wifiplan::requirements::{Class, Requirements, class_of};
+use wifiplan::scene::GridSpec;
+use wifiplan::site::simulate::{self, SimulateOptions};
 use wifiplan::solver::{CpuBackend, Settings};
 
 fn site(path: &str) -> Site {

@@ -2,6 +2,7 @@
 //! validation rule with a plan that breaks it and the message it must give.
 
 use std::path::Path;
+use wifiplan::error::JobError;
 use wifiplan::materials::MaterialDef;
 use wifiplan::plan::{self, OpeningKind, PlanError, RoomKind, Site, validate};
 use wifiplan::ronfile::ReadError;

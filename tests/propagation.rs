@@ -10,8 +10,8 @@ use wifiplan::band::Band;
 use wifiplan::materials::{Material, SPEED_OF_LIGHT};
 use wifiplan::plan::{self, Site};
 use wifiplan::radio::{AccessPoint, AccessPoints};
-use wifiplan::radiomap::GridSpec;
-use wifiplan::simulate::{self, SimulateOptions, Simulation};
+use wifiplan::scene::GridSpec;
+use wifiplan::site::simulate::{self, SimulateOptions, Simulation};
 use wifiplan::solver::{CpuBackend, Settings};
 
 const F_GHZ: f64 = 5.5;

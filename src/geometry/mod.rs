@@ -4,7 +4,7 @@
 mod polygon;
 mod segment;
 
-pub use polygon::{point_in_polygon, polygon_area, polygon_self_intersection, segment_distance};
+pub use polygon::{point_in_outline, point_in_polygon, polygon_area, polygon_self_intersection, segment_distance};
 pub use segment::segments_intersect;
 
 /// A point of the plane [m].

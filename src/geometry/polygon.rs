@@ -18,12 +18,17 @@ pub fn polygon_area(vertices: &[P2]) -> f64 {
 /// Whether the point (x, y) lies inside the polygon (crossing number; half-open, so that
 /// a point on an edge shared by two polygons belongs to exactly one of them).
 pub fn point_in_polygon(vertices: &[P2], x: f64, y: f64) -> bool {
-    let n = vertices.len();
+    point_in_outline(vertices.len(), |i| (vertices[i].x, vertices[i].y), x, y)
+}
+
+/// [`point_in_polygon`] on `n` vertices given by index, for outlines stored in other
+/// forms (the scene's `f32` pairs).
+pub fn point_in_outline(n: usize, vertex: impl Fn(usize) -> (f64, f64), x: f64, y: f64) -> bool {
     let mut inside = false;
     let mut j = n.wrapping_sub(1);
     for i in 0..n {
-        let (a, b) = (&vertices[i], &vertices[j]);
-        if (a.y > y) != (b.y > y) && x < (b.x - a.x) * (y - a.y) / (b.y - a.y) + a.x {
+        let ((ax, ay), (bx, by)) = (vertex(i), vertex(j));
+        if (ay > y) != (by > y) && x < (bx - ax) * (y - ay) / (by - ay) + ax {
             inside = !inside;
         }
         j = i;

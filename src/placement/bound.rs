@@ -8,7 +8,7 @@
 //! miss n − need of them, at least m − (n − need) of its m sampled cells must be covered.
 //! Dropping cells only loosens the problem, so the optimum stays a valid lower bound.
 
-use super::coverage::Model;
+use super::model::Model;
 use good_lp::{Expression, SolverModel, Variable, microlp, variable, variables};
 
 /// Sampling lattice of the LP [m].

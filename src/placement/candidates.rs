@@ -3,9 +3,9 @@
 //! floor, mounted just below the ceiling.
 
 use super::demand::Demand;
-use super::requirements::Requirements;
 use crate::geometry::{P2, point_in_polygon, segment_distance};
 use crate::plan::Site;
+use crate::requirements::Requirements;
 
 /// One candidate position.
 #[derive(Debug, Clone, PartialEq)]

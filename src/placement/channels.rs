@@ -4,9 +4,9 @@
 //! every coverage requirement stays met; and the seeded random channel assignment it is
 //! compared with.
 
-use super::coverage::Model;
-use super::requirements::{Class, Requirements, is_teaching};
+use super::model::Model;
 use crate::radio::channels::{max_eirp_dbm, overlap, plan_channels};
+use crate::requirements::{Class, Requirements, is_teaching};
 
 /// Co-channel APs that hear each other above this interfere [dBm].
 pub const HEARING_DBM: f64 = -82.0;

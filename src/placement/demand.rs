@@ -1,11 +1,11 @@
 //! Demand: the receiver grid of every building floor, the cells inside rooms that need
 //! coverage (the demand cells), and per room its class, capacity need and cells.
 
-use super::requirements::{Class, Requirements, class_of};
 use crate::geometry::P2;
 use crate::plan::{RoomKind, Site};
-use crate::radiomap::Grid;
 use crate::radiomap::rooms::polygon_cells;
+use crate::requirements::{Class, Requirements, class_of};
+use crate::scene::Grid;
 use crate::scene::Scene;
 
 /// A room that needs coverage or capacity.

@@ -14,23 +14,23 @@ mod bound;
 mod cabling;
 mod candidates;
 mod channels;
-mod coverage;
 mod demand;
+mod model;
 mod optimise;
-mod requirements;
 
+use crate::requirements::{Requirements, Thresholds};
 pub use cabling::{COPPER_LIMIT_M, CableRun, cable_run};
 pub use candidates::{Candidate, mounting_height};
 pub use channels::ChannelPlan;
 pub use demand::{Demand, DemandCell, RoomDemand};
-pub use requirements::{Class, Requirements, Thresholds, class_of, is_teaching};
 
 use crate::atomic::write_atomic;
+use crate::coverage::{Check, Coverage, FailingRoom, Requirement, RoomCoverage, Tally};
 use crate::plan::{RoomKind, Site};
 use crate::radio::{AccessPoint, AccessPoints, Antenna, Radio};
 use crate::scene::Scene;
 use crate::solver::{Backend, Job, Settings, SolverError, Transmitter};
-use coverage::Model;
+use model::Model;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -64,16 +64,15 @@ pub enum PlaceError {
     },
 }
 
-impl PlaceError {
-    /// Whether this is bad input (exit 2) rather than a failure (exit 1).
-    pub fn is_bad_input(&self) -> bool {
+impl crate::error::JobError for PlaceError {
+    fn is_bad_input(&self) -> bool {
         !matches!(self, PlaceError::Write { .. })
     }
 }
 
 /// Lower bounds and the gap to them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Bounds {
+pub struct LowerBounds {
     /// Σ ⌈occupants / clients per radio⌉ over the rooms.
     pub capacity: u32,
     /// LP relaxation optimum (with the capacity rows), `None` if the solver failed.
@@ -101,7 +100,7 @@ pub struct RequirementCoverage {
 
 /// Coverage of the rooms of one kind.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct KindCoverage {
+pub struct KindFigures {
     /// Room kind.
     pub kind: RoomKind,
     /// Rooms.
@@ -112,27 +111,6 @@ pub struct KindCoverage {
     pub covered_pct: f64,
     /// Share at the secondary threshold [%] (primary rooms).
     pub secondary_pct: Option<f64>,
-}
-
-/// A room that does not meet a requirement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FailingRoom {
-    /// Building.
-    pub building: String,
-    /// Floor.
-    pub floor: String,
-    /// Room.
-    pub room: String,
-    /// Kind.
-    pub kind: RoomKind,
-    /// Requirement missed: "primary", "secondary", "circulation" or "capacity".
-    pub requirement: String,
-    /// What it reaches (share of cells [%], or APs inside for capacity).
-    pub achieved: f64,
-    /// What it needs.
-    pub needed: f64,
-    /// Strongest RSSI anywhere in the room [dBm].
-    pub best_rssi_dbm: f64,
 }
 
 /// One placed AP in the report.
@@ -191,11 +169,11 @@ pub struct PlacementReport {
     /// Candidates evaluated.
     pub candidates: usize,
     /// Lower bounds.
-    pub bounds: Bounds,
+    pub bounds: LowerBounds,
     /// Coverage per requirement, as evaluated by the optimiser's model.
     pub coverage: BTreeMap<String, RequirementCoverage>,
     /// Coverage per room kind.
-    pub coverage_by_kind: Vec<KindCoverage>,
+    pub coverage_by_kind: Vec<KindFigures>,
     /// Rooms that miss a requirement.
     pub failing_rooms: Vec<FailingRoom>,
     /// SINR figures.
@@ -217,10 +195,6 @@ pub struct Placement {
     pub aps: AccessPoints,
     /// The report.
     pub report: PlacementReport,
-}
-
-fn pct(part: usize, whole: usize) -> f64 {
-    if whole == 0 { 100.0 } else { 100.0 * part as f64 / whole as f64 }
 }
 
 /// Places APs on a validated site.
@@ -290,7 +264,7 @@ pub fn place(
     let capacity = bound::capacity_bound(&model);
     let lp = bound::lp_bound(&model, power);
     let best = capacity.max(lp.as_ref().map_or(0, |v| (v - 1e-6).ceil().max(0.0) as u32));
-    let bounds = Bounds {
+    let bounds = LowerBounds {
         capacity,
         lp: lp.as_ref().ok().copied(),
         lp_error: lp.err(),
@@ -394,92 +368,68 @@ pub fn place(
     Ok(Placement { aps: AccessPoints(aps), report })
 }
 
-type CoverageReport = (BTreeMap<String, RequirementCoverage>, Vec<KindCoverage>, Vec<FailingRoom>);
+type CoverageReport = (BTreeMap<String, RequirementCoverage>, Vec<KindFigures>, Vec<FailingRoom>);
 
-fn coverage_report(site: &Site, req: &Requirements, model: &Model, eval: &coverage::Evaluation) -> CoverageReport {
-    let d = model.demand;
-    let t = model.thresholds;
-    let mut totals: BTreeMap<&str, (f64, f64, usize, usize)> = BTreeMap::new(); // threshold, required, cells, covered
-    let mut kinds: BTreeMap<RoomKind, (usize, usize, usize, usize)> = BTreeMap::new(); // rooms, cells, covered, secured
-    let mut failing = Vec::new();
-    for (ri, room) in d.rooms.iter().enumerate() {
-        let (covered, secured, inside) = eval.rooms[ri];
-        let n = room.cells.len();
-        let (need, need2) = model.needs[ri];
-        let best_rssi = eval.best[room.cells.clone()].iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let b = &site.buildings[room.building];
-        let fail = |requirement: &str, achieved: f64, needed: f64| FailingRoom {
-            building: b.name.clone(),
-            floor: b.floors[room.floor].name.clone(),
-            room: room.name.clone(),
-            kind: room.kind,
-            requirement: requirement.to_string(),
-            achieved,
-            needed,
-            best_rssi_dbm: f64::from(best_rssi),
-        };
-        let entry = kinds.entry(room.kind).or_default();
-        entry.0 += 1;
-        entry.1 += n;
-        entry.2 += covered;
-        entry.3 += secured;
-        let required = match room.class {
-            Class::Primary => (100.0 * req.primary_fraction, 100.0 * req.secondary_fraction),
-            Class::Circulation => (100.0 * req.circulation_fraction, 0.0),
-        };
-        match room.class {
-            Class::Primary => {
-                let e = totals.entry("primary").or_insert((t.primary_dbm, required.0, 0, 0));
-                e.2 += n;
-                e.3 += covered;
-                let e = totals.entry("secondary").or_insert((t.secondary_dbm, required.1, 0, 0));
-                e.2 += n;
-                e.3 += secured;
-                if covered < need {
-                    failing.push(fail("primary", pct(covered, n), required.0));
-                }
-                if secured < need2 {
-                    failing.push(fail("secondary", pct(secured, n), required.1));
-                }
+/// The placement's check: the design requirements on the model's cells, through the one
+/// coverage evaluation.
+fn coverage_report(site: &Site, req: &Requirements, model: &Model, eval: &model::Evaluation) -> CoverageReport {
+    let rooms = model
+        .demand
+        .rooms
+        .iter()
+        .enumerate()
+        .map(|(ri, room)| {
+            let b = &site.buildings[room.building];
+            let cells = room.cells.clone();
+            let checks = Check::design(room.class, req)
+                .into_iter()
+                .map(|c| {
+                    let values = if c.requirement == Requirement::Secondary { &eval.second } else { &eval.best };
+                    (c, Tally::of(values[cells.clone()].iter().copied(), c.threshold))
+                })
+                .collect();
+            RoomCoverage {
+                building: b.name.clone(),
+                floor: b.floors[room.floor].name.clone(),
+                room: room.name.clone(),
+                kind: room.kind,
+                area_m2: 0.0,
+                best_rssi_dbm: f64::from(eval.best[cells].iter().copied().fold(f32::NEG_INFINITY, f32::max)),
+                checks,
+                capacity: Some((eval.rooms[ri].2, room.capacity_need)),
             }
-            Class::Circulation => {
-                let e = totals.entry("circulation").or_insert((t.circulation_dbm, required.0, 0, 0));
-                e.2 += n;
-                e.3 += covered;
-                if covered < need {
-                    failing.push(fail("circulation", pct(covered, n), required.0));
-                }
-            }
-        }
-        if inside < room.capacity_need {
-            failing.push(fail("capacity", f64::from(inside), f64::from(room.capacity_need)));
-        }
-    }
-    let coverage = totals
-        .into_iter()
-        .map(|(k, (threshold, required, cells, covered))| {
-            (
-                k.to_string(),
-                RequirementCoverage {
-                    threshold_dbm: threshold,
-                    required_pct: required,
-                    cells,
-                    covered_pct: pct(covered, cells),
-                },
-            )
         })
         .collect();
-    let by_kind = kinds
+    let coverage = Coverage { rooms };
+    let totals = coverage
+        .totals()
         .into_iter()
-        .map(|(kind, (rooms, cells, covered, secured))| KindCoverage {
-            kind,
-            rooms,
-            cells,
-            covered_pct: pct(covered, cells),
-            secondary_pct: (class_of(kind) == Some(Class::Primary)).then(|| pct(secured, cells)),
+        .map(|(r, (c, t))| {
+            let figures = RequirementCoverage {
+                threshold_dbm: c.threshold,
+                required_pct: 100.0 * c.fraction,
+                cells: t.cells,
+                covered_pct: t.pct(),
+            };
+            (r.key().to_string(), figures)
         })
         .collect();
-    (coverage, by_kind, failing)
+    let by_kind = coverage
+        .by_kind()
+        .into_iter()
+        .map(|k| {
+            let covered = k.checks[0].tally;
+            let secured = k.checks.iter().find(|c| c.check.requirement == Requirement::Secondary);
+            KindFigures {
+                kind: k.kind,
+                rooms: k.rooms,
+                cells: covered.cells,
+                covered_pct: covered.pct(),
+                secondary_pct: secured.map(|s| s.tally.pct()),
+            }
+        })
+        .collect();
+    (totals, by_kind, coverage.failing())
 }
 
 /// Writes `aps.ron` and `placement.json` into `dir` (created if needed), atomically.

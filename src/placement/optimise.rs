@@ -3,8 +3,8 @@
 //! most cells, then to the lower index), then local search — drop every AP the others
 //! make redundant, and replace pairs of APs by one — never increasing the deficit.
 
-use super::coverage::{CAPACITY_WEIGHT, Model};
-use super::requirements::Class;
+use super::model::{CAPACITY_WEIGHT, Model};
+use crate::requirements::Class;
 
 /// Most local-search evaluations of whole solutions.
 const SEARCH_BUDGET: usize = 20_000;

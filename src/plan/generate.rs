@@ -64,6 +64,12 @@ pub enum GenerateError {
     Pupils(u32),
 }
 
+impl crate::error::JobError for GenerateError {
+    fn is_bad_input(&self) -> bool {
+        true
+    }
+}
+
 /// Storey height of every building but halls [m].
 const STOREY: f64 = 3.5;
 /// Depth of a row of rooms [m].

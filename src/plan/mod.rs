@@ -11,8 +11,8 @@ mod validate;
 
 pub use io::{load, parse, read, save, to_ron_string};
 pub use model::{Building, Floor, Opening, OpeningKind, Room, RoomKind, Site, Slab, Wall, Xy};
-pub use summary::{Bounds, BuildingSummary, FloorSummary, KindRooms, MaterialWalls, SlabLoss, Summary};
-pub use validate::{MIN_ROOM_AREA, MIN_WALL_LENGTH, Problem, validate};
+pub use summary::{BuildingSummary, Extent, FloorSummary, KindRooms, MaterialWalls, SlabLoss, Summary};
+pub use validate::{Defect, MIN_ROOM_AREA, MIN_WALL_LENGTH, validate};
 
 use std::path::PathBuf;
 
@@ -29,7 +29,7 @@ pub enum PlanError {
         /// The plan file.
         path: PathBuf,
         /// Every problem found.
-        problems: Vec<Problem>,
+        problems: Vec<Defect>,
     },
     /// The plan could not be written.
     #[error("{}: cannot write: {source}", path.display())]
@@ -41,9 +41,13 @@ pub enum PlanError {
     },
 }
 
-impl PlanError {
-    /// One line per problem, each starting with the file: what a user reads.
-    pub fn lines(&self) -> Vec<String> {
+impl crate::error::JobError for PlanError {
+    fn is_bad_input(&self) -> bool {
+        !matches!(self, PlanError::Write { .. })
+    }
+
+    /// One line per problem, each starting with the file.
+    fn lines(&self) -> Vec<String> {
         match self {
             PlanError::Invalid { path, problems } => {
                 problems.iter().map(|p| format!("{}: {p}", path.display())).collect()

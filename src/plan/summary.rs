@@ -25,7 +25,7 @@ pub struct Summary {
     /// Normal-incidence slab losses of every (material, thickness) the plan uses.
     pub losses: Vec<SlabLoss>,
     /// Bounding box of walls, rooms and floors in site coordinates.
-    pub bounds: Bounds,
+    pub bounds: Extent,
 }
 
 /// One building of the summary.
@@ -111,7 +111,7 @@ pub struct SlabLoss {
 
 /// Axis-aligned box in site coordinates [m].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Bounds {
+pub struct Extent {
     /// West edge [m].
     pub xmin: f64,
     /// South edge [m].
@@ -126,9 +126,9 @@ pub struct Bounds {
     pub zmax: f64,
 }
 
-impl Bounds {
+impl Extent {
     /// The empty box, which any point grows.
-    pub const EMPTY: Bounds = Bounds {
+    pub const EMPTY: Extent = Extent {
         xmin: f64::INFINITY,
         ymin: f64::INFINITY,
         xmax: f64::NEG_INFINITY,
@@ -152,7 +152,7 @@ impl Summary {
         let mut walls: BTreeMap<&str, MaterialWalls> = BTreeMap::new();
         let mut kinds: BTreeMap<RoomKind, KindRooms> = BTreeMap::new();
         let mut slabs: BTreeMap<(&str, u64), f64> = BTreeMap::new();
-        let mut bounds = Bounds::EMPTY;
+        let mut bounds = Extent::EMPTY;
         let mut buildings = Vec::new();
         for b in &site.buildings {
             let mut floors = Vec::new();

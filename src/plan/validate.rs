@@ -17,14 +17,14 @@ const FIT_TOLERANCE: f64 = 1e-6;
 
 /// One thing wrong with a site, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub struct Defect {
     /// Path to the element, e.g. `building "A" / floor "RDC" / wall 3`; empty for the site.
     pub place: String,
     /// What is wrong.
     pub message: String,
 }
 
-impl fmt::Display for Problem {
+impl fmt::Display for Defect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.place.is_empty() {
             write!(f, "{}", self.message)
@@ -35,7 +35,7 @@ impl fmt::Display for Problem {
 }
 
 /// Every problem of the site (empty when it is sound).
-pub fn validate(site: &Site) -> Vec<Problem> {
+pub fn validate(site: &Site) -> Vec<Defect> {
     let mut v = Validator { site, out: Vec::new() };
     v.site();
     v.out
@@ -43,7 +43,7 @@ pub fn validate(site: &Site) -> Vec<Problem> {
 
 struct Validator<'a> {
     site: &'a Site,
-    out: Vec<Problem>,
+    out: Vec<Defect>,
 }
 
 fn finite_all(values: &[f64]) -> bool {
@@ -52,7 +52,7 @@ fn finite_all(values: &[f64]) -> bool {
 
 impl Validator<'_> {
     fn report(&mut self, place: &str, message: impl Into<String>) {
-        self.out.push(Problem { place: place.to_string(), message: message.into() });
+        self.out.push(Defect { place: place.to_string(), message: message.into() });
     }
 
     fn site(&mut self) {

@@ -95,9 +95,13 @@ pub enum ApError {
     },
 }
 
-impl ApError {
+impl crate::error::JobError for ApError {
+    fn is_bad_input(&self) -> bool {
+        true
+    }
+
     /// One line per problem, each starting with the file.
-    pub fn lines(&self) -> Vec<String> {
+    fn lines(&self) -> Vec<String> {
         match self {
             ApError::Invalid { path, problems } => {
                 problems.iter().map(|p| format!("{}: {p}", path.display())).collect()

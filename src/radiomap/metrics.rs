@@ -51,6 +51,26 @@ impl Metric {
         Metric::ALL.into_iter().find(|m| m.key() == key)
     }
 
+    /// Metrics named by keys (`all` for every one), sorted and without repeats; the error
+    /// names the first unknown key.
+    pub fn parse_list(keys: &[String]) -> Result<Vec<Metric>, String> {
+        let mut metrics = Vec::new();
+        for key in keys {
+            match (key.as_str(), Metric::from_key(key)) {
+                ("all", _) => metrics.extend(Metric::ALL),
+                (_, Some(m)) => metrics.push(m),
+                _ => {
+                    return Err(format!(
+                        "--metric {key}: expected rssi, secondary, snr, sinr, rate, channel, ap-count or all"
+                    ));
+                }
+            }
+        }
+        metrics.sort_unstable();
+        metrics.dedup();
+        Ok(metrics)
+    }
+
     /// Title in images and the report.
     pub fn title(self) -> &'static str {
         match self {

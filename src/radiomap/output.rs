@@ -1,8 +1,9 @@
 //! Writing radio maps: one `.npy` per plane and metric, and `radiomap.json`, the index
 //! readers go through (DESIGN.md §3). Every file is written atomically, the index last.
 
-use super::{Grid, write_npy_f32};
+use super::write_npy_f32;
 use crate::atomic::write_atomic;
+use crate::scene::Grid;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,18 +1,17 @@
-//! The region: the site list, the cost model, the batch runner over every lycée (with
+//! The region: the site list, the batch runner over every lycée (with
 //! shards and `merge`), the school calendar and the wave scheduler.
 
 pub mod batch;
 pub mod calendar;
-pub mod costs;
 pub mod merge;
 pub mod sites;
 pub mod waves;
 
+pub use crate::costs::{Costs, SiteCost};
 pub use batch::{BatchOptions, BatchResult, BatchSummary, Shard, Status};
 pub use calendar::Calendar;
-pub use costs::{Costs, SiteCost};
 pub use sites::{SiteList, SiteRow};
-pub use waves::{Plan, WavesConfig};
+pub use waves::{Schedule, WavesConfig};
 
 /// The bundled cost defaults (`data/costs.ron`).
 pub const BUNDLED_COSTS: &str = include_str!("../../data/costs.ron");

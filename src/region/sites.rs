@@ -86,6 +86,12 @@ pub enum SiteListError {
     },
 }
 
+impl crate::error::JobError for SiteListError {
+    fn is_bad_input(&self) -> bool {
+        true
+    }
+}
+
 impl SiteList {
     /// Parses site-list text; `origin` names it in errors and plan paths are resolved
     /// against `base`.

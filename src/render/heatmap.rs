@@ -238,7 +238,7 @@ pub fn layout(plane: &PlaneEntry, px_per_m: f64, legend_rows: usize) -> Layout {
 
 /// Draws one floor's heatmap of `values` (one per cell of `view.plane`) and encodes it
 /// as PNG; returns the PNG and where the map lies in it.
-pub fn heatmap(view: &FloorView, values: &[f32], scale: &ColourScale) -> Result<(Vec<u8>, Layout), RenderError> {
+pub fn floor_png(view: &FloorView, values: &[f32], scale: &ColourScale) -> Result<(Vec<u8>, Layout), RenderError> {
     font()?;
     let plane = view.plane;
     if values.len() != plane.nx * plane.ny || view.mask.len() != values.len() {

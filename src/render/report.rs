@@ -2,6 +2,8 @@
 //! URIs, no script, no network) with the AP list, coverage against each requirement per
 //! room kind, the rooms that fail, the bill of materials and the heatmaps.
 
+use crate::costs::BillLine;
+use crate::coverage::{FailingRoom, Requirement};
 use base64::Engine;
 use serde::Serialize;
 use std::fmt::Write;
@@ -46,38 +48,15 @@ pub struct CoverageRow {
     pub failing_rooms: usize,
 }
 
-/// A room below a requirement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FailingRoom {
-    /// Building.
-    pub building: String,
-    /// Floor.
-    pub floor: String,
-    /// Room name.
-    pub room: String,
-    /// Room kind.
-    pub kind: String,
-    /// The requirement.
-    pub requirement: String,
-    /// Share of its cells that meet it [%].
-    pub achieved_pct: f64,
-    /// Share needed [%].
-    pub required_pct: f64,
-}
-
-/// One line of the bill of materials.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BomLine {
-    /// What.
-    pub item: String,
-    /// How many.
-    pub quantity: f64,
-    /// Unit of the quantity ("pc", "m", "site").
-    pub unit: String,
-    /// Unit price [€].
-    pub unit_eur: f64,
-    /// Quantity × unit price [€].
-    pub total_eur: f64,
+/// How the report names a check, e.g. "RSSI ≥ −67 dBm".
+pub fn requirement_text(requirement: Requirement, threshold: f64) -> String {
+    let t = super::heatmap::number(threshold);
+    match requirement {
+        Requirement::Primary | Requirement::Rssi | Requirement::Circulation => format!("RSSI ≥ {t} dBm"),
+        Requirement::Snr => format!("SNR ≥ {t} dB"),
+        Requirement::Secondary => format!("second AP ≥ {t} dBm"),
+        Requirement::Capacity => "capacity".to_string(),
+    }
 }
 
 /// A heatmap of the report.
@@ -105,7 +84,7 @@ pub struct ReportData {
     /// Rooms below a requirement.
     pub failing: Vec<FailingRoom>,
     /// Bill of materials (empty: left out).
-    pub bill: Vec<BomLine>,
+    pub bill: Vec<BillLine>,
     /// The heatmaps.
     pub figures: Vec<Figure>,
 }
@@ -203,10 +182,10 @@ pub fn html(data: &ReportData) -> String {
                 esc(&f.building),
                 esc(&f.floor),
                 esc(&f.room),
-                esc(&f.kind),
-                esc(&f.requirement),
-                f.achieved_pct,
-                f.required_pct,
+                esc(&format!("{:?}", f.kind)),
+                esc(&requirement_text(f.requirement, f.threshold)),
+                f.achieved,
+                f.needed,
             );
         }
         h.push_str("</table>\n");

@@ -16,11 +16,14 @@
 
 mod build;
 mod bvh;
+pub mod grid;
 pub mod tables;
 
 pub use build::SceneError;
 pub use bvh::{Bvh, BvhNode};
+pub use grid::{Grid, GridSpec, grids};
 
+use crate::geometry::point_in_outline;
 use crate::materials::Material;
 use bytemuck::{Pod, Zeroable};
 
@@ -213,7 +216,7 @@ impl Scene {
                 continue;
             }
             let verts = &self.vertices[poly.vertex_start as usize..(poly.vertex_start + poly.vertex_count) as usize];
-            if point_in_polygon(verts, x, y) {
+            if point_in_outline(verts.len(), |i| (f64::from(verts[i][0]), f64::from(verts[i][1])), x, y) {
                 return poly.slab_type;
             }
         }
@@ -230,21 +233,4 @@ impl Scene {
     pub fn plane_altitudes(&self) -> Vec<f64> {
         self.planes.iter().map(|p| f64::from(p.z)).collect()
     }
-}
-
-/// Crossing-number test, half-open so that points on an edge shared by two polygons
-/// belong to exactly one of them.
-pub fn point_in_polygon(verts: &[[f32; 2]], x: f64, y: f64) -> bool {
-    let n = verts.len();
-    let mut inside = false;
-    let mut j = n - 1;
-    for i in 0..n {
-        let (xi, yi) = (f64::from(verts[i][0]), f64::from(verts[i][1]));
-        let (xj, yj) = (f64::from(verts[j][0]), f64::from(verts[j][1]));
-        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
 }

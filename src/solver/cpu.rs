@@ -9,7 +9,7 @@ use super::path::PathContext;
 use super::vertical::{VerticalPath, vertical_paths};
 use super::{Backend, Job, RunStats, SolverError, TxMaps};
 use crate::materials::SPEED_OF_LIGHT;
-use crate::radiomap::Grid;
+use crate::scene::Grid;
 use crate::scene::Scene;
 use crate::scene::tables::CoefficientTable;
 use nalgebra::{Point2, Vector2};
@@ -274,7 +274,7 @@ fn evaluate_band(
 }
 
 pub(super) fn to_db(g: f64) -> f32 {
-    if g > 0.0 { (10.0 * g.log10()) as f32 } else { f32::NEG_INFINITY }
+    if g > 0.0 { crate::materials::to_db(g) as f32 } else { f32::NEG_INFINITY }
 }
 
 /// What every transmitter of a batch shares: tables per frequency, the wall lines, the

@@ -44,7 +44,7 @@
 use super::beams::{BeamSet, BranchCut, NO_NODE, Node, Region};
 use super::cpu::{Shared, clip_polygon as clip, shape_of};
 use super::vertical::VerticalPath;
-use crate::radiomap::Grid;
+use crate::scene::Grid;
 use nalgebra::Vector2;
 
 /// Cells per side of a tile of the minimum pyramid.

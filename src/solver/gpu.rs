@@ -15,7 +15,7 @@ use super::beams::{BeamSet, NO_NODE};
 use super::cpu::{Shape, Shared, shape_of, to_db};
 use super::vertical::VerticalPath;
 use super::{Backend, Job, RunStats, SolverError, TxMaps};
-use crate::radiomap::Grid;
+use crate::scene::Grid;
 use bytemuck::{Pod, Zeroable};
 use rayon::prelude::*;
 use std::collections::BTreeMap;

@@ -44,18 +44,18 @@
 //! region's most grazing ray allows; per slab reflection, the largest |R|² at the path's
 //! exact angle; slab crossings count 1.
 
-pub mod beams;
+mod beams;
 mod cpu;
 mod energy;
-pub mod gpu;
-pub mod path;
-pub mod vertical;
+mod gpu;
+mod path;
+mod vertical;
 
 pub use cpu::CpuBackend;
 pub use gpu::{GpuBackend, GpuError};
 
 use crate::materials::MaterialError;
-use crate::radiomap::Grid;
+use crate::scene::Grid;
 use crate::scene::Scene;
 
 /// One transmitter of a batch: isotropic, vertically polarised.

@@ -54,6 +54,12 @@ pub struct FileImportError {
     pub error: ImportError,
 }
 
+impl crate::error::JobError for FileImportError {
+    fn is_bad_input(&self) -> bool {
+        true
+    }
+}
+
 /// Imports `bytes` of a DXF or PNG file (by its extension, else by its first bytes);
 /// `name` is the site name when the config gives none.
 pub fn import(bytes: &[u8], png: bool, config: &ImportConfig, name: &str) -> Result<(Site, ImportReport), ImportError> {

@@ -1,11 +1,11 @@
-//! The schedule's charts, from a solved [`Plan`] to the render module's inputs.
+//! The schedule's charts, from a solved [`Schedule`] to the render module's inputs.
 
-use super::Plan;
+use super::Schedule;
 use crate::render::RenderError;
 use crate::render::charts::{GanttBar, MapPoint, burndown, gantt, region_map};
 
 /// `gantt.png`, `map.png` and `burndown.png`.
-pub fn images(plan: &Plan) -> Vec<(&'static str, Result<Vec<u8>, RenderError>)> {
+pub fn images(plan: &Schedule) -> Vec<(&'static str, Result<Vec<u8>, RenderError>)> {
     let p = &plan.problem;
     let a = &plan.solution.assignment;
     let mut bars = Vec::new();

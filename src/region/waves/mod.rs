@@ -1,22 +1,23 @@
 //! `waves`: the batch's planned sites scheduled into the installation waves — the
 //! problem ([`model`]), its solver ([`solve`]), the day-by-day crew sequence inside each
-//! window and département, the reasons a site stays unscheduled, and the outputs
-//! (`schedule.csv`, `waves.json`, charts).
+//! window and département, the reasons a site stays unscheduled; the outputs
+//! (`schedule.csv`, `waves.json`, [`charts`]) are written by [`output`].
 
 pub mod charts;
 pub mod config;
 pub mod model;
+pub mod output;
 pub mod solve;
 pub mod synthetic;
 
 pub use config::{WavesConfig, Window};
 pub use model::{Assignment, Item, Problem};
+pub use output::{SCHEDULE_COLUMNS, write};
 pub use solve::{Solution, solve};
 
-use super::batch::{BatchError, SiteRecord, Status, read_sites_csv, site_dir, write_json};
+use super::batch::{BatchError, SiteRecord, Status, read_sites_csv, site_dir};
 use super::calendar::Calendar;
-use super::costs::Costs;
-use crate::atomic::write_atomic;
+use crate::costs::Costs;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,6 +32,12 @@ pub enum WavesError {
     /// The batch folder could not be read, or an output written.
     #[error(transparent)]
     Batch(#[from] BatchError),
+}
+
+impl crate::error::JobError for WavesError {
+    fn is_bad_input(&self) -> bool {
+        matches!(self, WavesError::Input(_))
+    }
 }
 
 /// A site of the batch that is not in the problem, and why.
@@ -247,7 +254,7 @@ pub struct WavesReport {
 
 /// A solved schedule with dates.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub struct Schedule {
     /// The problem.
     pub problem: Problem,
     /// The solution.
@@ -371,7 +378,7 @@ pub fn thousands(v: f64) -> String {
 }
 
 /// Solves and dates the schedule.
-pub fn plan(config: &WavesConfig, calendar: &Calendar, sites: BatchSites) -> Result<Plan, WavesError> {
+pub fn schedule(config: &WavesConfig, calendar: &Calendar, sites: BatchSites) -> Result<Schedule, WavesError> {
     let windows = config.windows(calendar).map_err(WavesError::Input)?;
     let problem = Problem::new(config, windows, sites.items, sites.departements);
     let t = std::time::Instant::now();
@@ -472,63 +479,5 @@ pub fn plan(config: &WavesConfig, calendar: &Calendar, sites: BatchSites) -> Res
         not_planned: sites.skipped,
         config: config.clone(),
     };
-    Ok(Plan { problem, solution, sites: rows, report, solve_s })
-}
-
-/// The header of `schedule.csv`.
-pub const SCHEDULE_COLUMNS: [&str; 15] = [
-    "uai",
-    "name",
-    "departement",
-    "pupils",
-    "wave",
-    "window",
-    "start",
-    "end",
-    "golive",
-    "aps",
-    "crew_days",
-    "cost_eur",
-    "cumulative_eur",
-    "pupil_weeks",
-    "reason",
-];
-
-/// Writes `schedule.csv`, `waves.json` and the charts into `out`.
-pub fn write(out: &Path, plan: &Plan) -> Result<(), WavesError> {
-    std::fs::create_dir_all(out).map_err(|e| BatchError::io(out, e))?;
-    let path = out.join("schedule.csv");
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| BatchError::io(&path, e);
-    w.write_record(SCHEDULE_COLUMNS).map_err(io)?;
-    let day = |d: Option<NaiveDate>| d.map_or(String::new(), |d| d.to_string());
-    for r in &plan.sites {
-        w.write_record([
-            r.uai.clone(),
-            r.name.clone(),
-            r.departement.clone(),
-            r.pupils.to_string(),
-            r.wave.clone(),
-            r.window.clone(),
-            day(r.start),
-            day(r.end),
-            day(r.golive),
-            r.aps.to_string(),
-            r.crew_days.to_string(),
-            format!("{:.0}", r.cost_eur),
-            if r.end.is_some() { format!("{:.0}", r.cumulative_eur) } else { String::new() },
-            format!("{:.1}", r.pupil_weeks),
-            r.reason.clone(),
-        ])
-        .map_err(io)?;
-    }
-    let bytes = w.into_inner().map_err(|e| BatchError::io(&path, e))?;
-    write_atomic(&path, &bytes).map_err(|e| BatchError::io(&path, e))?;
-    write_json(&out.join("waves.json"), &plan.report)?;
-    for (name, png) in charts::images(plan) {
-        let file = out.join(name);
-        let bytes = png.map_err(|e| BatchError::io(&file, e))?;
-        write_atomic(&file, &bytes).map_err(|e| BatchError::io(&file, e))?;
-    }
-    Ok(())
+    Ok(Schedule { problem, solution, sites: rows, report, solve_s })
 }

@@ -5,7 +5,7 @@
 
 use super::config::WavesConfig;
 use super::model::Item;
-use crate::region::costs::Costs;
+use crate::costs::Costs;
 use crate::seed::{rng, uniform};
 
 /// The five départements and their share of the region's lycées.

@@ -2,7 +2,6 @@
 //! split into per-AP costs (hardware, licence, drop, PoE port, labour, cable) and
 //! per-site costs (survey with the asbestos survey, project management, closet works).
 
-use crate::render::report::BomLine;
 use serde::{Deserialize, Serialize};
 
 /// Unit costs [€, excluding VAT]; every field has the bundled default.
@@ -43,6 +42,21 @@ impl Default for Costs {
             closet_eur: 2_200.0,
         }
     }
+}
+
+/// One line of a bill of materials.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BillLine {
+    /// What.
+    pub item: String,
+    /// How many.
+    pub quantity: f64,
+    /// Unit of the quantity ("pc", "m", "site").
+    pub unit: String,
+    /// Unit price [€].
+    pub unit_eur: f64,
+    /// Quantity × unit price [€].
+    pub total_eur: f64,
 }
 
 /// One site's cost, itemised [€].
@@ -87,12 +101,12 @@ impl Costs {
 
     /// The bill of materials of a site with `aps` APs and `cable_m` metres of cable; its
     /// lines add up to [`Costs::site`]'s total before rounding.
-    pub fn bill(&self, aps: usize, cable_m: f64) -> Vec<BomLine> {
+    pub fn bill(&self, aps: usize, cable_m: f64) -> Vec<BillLine> {
         if aps == 0 {
             return Vec::new();
         }
         let n = aps as f64;
-        let line = |item: &str, quantity: f64, unit: &str, unit_eur: f64| BomLine {
+        let line = |item: &str, quantity: f64, unit: &str, unit_eur: f64| BillLine {
             item: item.to_string(),
             quantity,
             unit: unit.to_string(),

@@ -5,8 +5,9 @@
 use crate::band::Band;
 use crate::plan::Site;
 use crate::radio::AccessPoints;
-use crate::radiomap::{self, Grid, GridSpec, MapsFile};
-use crate::scene::{NONE, Scene};
+use crate::radiomap::{self, MapsFile};
+
+use crate::scene::{self, Grid, GridSpec, NONE, Scene};
 use crate::solver::{Backend, Job, Settings, SolverError, Transmitter};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -55,9 +56,8 @@ pub enum SimulateError {
     Write(#[from] radiomap::WriteError),
 }
 
-impl SimulateError {
-    /// Whether this is bad input (exit 2) rather than a failure (exit 1).
-    pub fn is_bad_input(&self) -> bool {
+impl crate::error::JobError for SimulateError {
+    fn is_bad_input(&self) -> bool {
         !matches!(self, SimulateError::Write(_))
     }
 }
@@ -219,7 +219,7 @@ pub fn simulate(
     if transmitters.is_empty() {
         return Err(SimulateError::Aps(vec![format!("no AP has a radio in the {} band", options.band)]));
     }
-    let grids = radiomap::grids(site, &scene, g);
+    let grids = scene::grids(site, &scene, g);
     if grids.is_empty() {
         return Err(SimulateError::Options("the plan has no geometry to map; give --bounds".into()));
     }

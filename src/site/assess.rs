@@ -1,18 +1,23 @@
-//! The `heatmap` job: a plan and its APs in; per floor and metric a PNG heatmap, and the
-//! site report's contents (AP list, coverage per requirement and room kind, failing
-//! rooms) out. It simulates every AP's map, derives the metrics
-//! ([`crate::radiomap::metrics`]) and draws them ([`crate::render::heatmap`]).
+//! The assessment (the `heatmap` command): a plan and its APs in; per floor and metric a
+//! PNG heatmap, and the site report's contents (AP list, coverage per requirement and
+//! room kind, failing rooms) out. It simulates every AP's map, derives the metrics
+//! ([`crate::radiomap::metrics`]), evaluates the rooms through [`crate::coverage`] and
+//! draws the maps ([`crate::render::heatmap`]).
 
+use super::simulate::{self, SimulateError, SimulateOptions, Simulation};
 use crate::band::Band;
-use crate::placement::{Class, Requirements, cable_run, class_of};
-use crate::plan::{RoomKind, Site};
+use crate::costs::BillLine;
+use crate::coverage::{Check, Coverage, FailingRoom, Requirement, RoomCoverage, Tally};
+use crate::error::JobError;
+use crate::placement::cable_run;
+use crate::plan::Site;
 use crate::radio::{AccessPoints, mcs};
 use crate::radiomap::metrics::{self, PlaneMetrics, ServingRadio};
 use crate::radiomap::{Metric, file_safe, room_cells};
 use crate::render::RenderError;
-use crate::render::heatmap::{ApMark, ColourScale, FloorView, Layout, heatmap, number};
-use crate::render::report::{ApRow, BomLine, CoverageRow, FailingRoom, Figure, ReportData};
-use crate::simulate::{self, SimulateError, SimulateOptions, Simulation};
+use crate::render::heatmap::{ApMark, ColourScale, FloorView, Layout, floor_png, number};
+use crate::render::report::{ApRow, CoverageRow, Figure, ReportData, requirement_text};
+use crate::requirements::{Class, Requirements, class_of};
 use crate::solver::Backend;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -21,7 +26,7 @@ use std::path::Path;
 
 /// What to draw.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HeatmapOptions {
+pub struct AssessOptions {
     /// The simulation (every AP's map is kept whatever `per_ap` says).
     pub simulate: SimulateOptions,
     /// Metrics drawn, one image per floor each.
@@ -34,7 +39,7 @@ pub struct HeatmapOptions {
 
 /// Why heatmaps could not be made.
 #[derive(Debug, thiserror::Error)]
-pub enum HeatmapError {
+pub enum AssessError {
     /// The simulation refused (bad APs, options) or failed.
     #[error(transparent)]
     Simulate(#[from] SimulateError),
@@ -49,13 +54,12 @@ pub enum HeatmapError {
     Write(String),
 }
 
-impl HeatmapError {
-    /// Whether this is bad input (exit 2) rather than a failure (exit 1).
-    pub fn is_bad_input(&self) -> bool {
+impl JobError for AssessError {
+    fn is_bad_input(&self) -> bool {
         match self {
-            HeatmapError::Simulate(e) => e.is_bad_input(),
-            HeatmapError::Options(_) => true,
-            HeatmapError::Render(_) | HeatmapError::Write(_) => false,
+            AssessError::Simulate(e) => e.is_bad_input(),
+            AssessError::Options(_) => true,
+            AssessError::Render(_) | AssessError::Write(_) => false,
         }
     }
 }
@@ -80,7 +84,7 @@ pub struct Image {
 
 /// The heatmaps and the report's contents of one site.
 #[derive(Debug, Clone)]
-pub struct Heatmaps {
+pub struct Assessment {
     /// Band drawn.
     pub band: Band,
     /// Images, plane by plane, metric by metric.
@@ -91,10 +95,8 @@ pub struct Heatmaps {
     pub metrics: Vec<PlaneMetrics>,
     /// AP rows.
     pub aps: Vec<ApRow>,
-    /// Coverage per room kind and requirement.
-    pub coverage: Vec<CoverageRow>,
-    /// Rooms below a requirement.
-    pub failing: Vec<FailingRoom>,
+    /// The rooms against the requirements.
+    pub coverage: Coverage,
     /// Sum of the cable runs [m].
     pub cable_total_m: f64,
 }
@@ -103,10 +105,10 @@ pub struct Heatmaps {
 pub fn run(
     site: &Site,
     aps: &AccessPoints,
-    options: &HeatmapOptions,
+    options: &AssessOptions,
     backend: &dyn Backend,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Heatmaps, HeatmapError> {
+) -> Result<Assessment, AssessError> {
     check(options)?;
     let mut sim_options = options.simulate.clone();
     sim_options.per_ap = true;
@@ -114,16 +116,16 @@ pub fn run(
     draw(site, aps, sim, options)
 }
 
-fn check(options: &HeatmapOptions) -> Result<(), HeatmapError> {
+fn check(options: &AssessOptions) -> Result<(), AssessError> {
     if !(options.px_per_m.is_finite() && options.px_per_m >= 1.0 && options.px_per_m <= 200.0) {
-        return Err(HeatmapError::Options(format!("--scale {}: must lie in 1 to 200 px/m", options.px_per_m)));
+        return Err(AssessError::Options(format!("--scale {}: must lie in 1 to 200 px/m", options.px_per_m)));
     }
     if options.metrics.is_empty() {
-        return Err(HeatmapError::Options("no metric to draw".into()));
+        return Err(AssessError::Options("no metric to draw".into()));
     }
     let problems = options.requirements.problems();
     if !problems.is_empty() {
-        return Err(HeatmapError::Options(problems.join("; ")));
+        return Err(AssessError::Options(problems.join("; ")));
     }
     Ok(())
 }
@@ -203,11 +205,11 @@ pub fn draw(
     site: &Site,
     aps: &AccessPoints,
     sim: Simulation,
-    options: &HeatmapOptions,
-) -> Result<Heatmaps, HeatmapError> {
+    options: &AssessOptions,
+) -> Result<Assessment, AssessError> {
     check(options)?;
     if sim.gains.len() != sim.ap_names.len() {
-        return Err(HeatmapError::Options("the simulation did not keep every AP's map".into()));
+        return Err(AssessError::Options("the simulation did not keep every AP's map".into()));
     }
     let band = options.simulate.band;
     let radios = serving_radios(aps, &sim, band);
@@ -232,7 +234,7 @@ pub fn draw(
         let bi = site.buildings.iter().position(|b| b.name == p.building);
         let fi = bi.and_then(|bi| site.buildings[bi].floors.iter().position(|f| f.name == p.floor));
         let (Some(bi), Some(fi)) = (bi, fi) else {
-            return Err(HeatmapError::Options(format!("plane {}/{} is not in the plan", p.building, p.floor)));
+            return Err(AssessError::Options(format!("plane {}/{} is not in the plan", p.building, p.floor)));
         };
         if site.buildings[bi].floors[fi].rooms.is_empty() {
             masks[k].iter_mut().for_each(|m| *m = true);
@@ -261,7 +263,7 @@ pub fn draw(
             let file = format!("{}-{}.{}.png", file_safe(&p.building), file_safe(&p.floor), m.key());
             if let Some(other) = names.insert(file.clone(), k) {
                 let o = &planes[other];
-                return Err(HeatmapError::Options(format!(
+                return Err(AssessError::Options(format!(
                     "{file}: floors {}/{} and {}/{} give the same file name",
                     o.building, o.floor, p.building, p.floor
                 )));
@@ -294,7 +296,7 @@ pub fn draw(
                 px_per_m: options.px_per_m,
             };
             let scale = scale_for(m, &options.requirements, &radios);
-            let (png, layout) = heatmap(&view, metrics[k].get(m), &scale)?;
+            let (png, layout) = floor_png(&view, metrics[k].get(m), &scale)?;
             Ok(Image {
                 file,
                 building: p.building.clone(),
@@ -307,8 +309,8 @@ pub fn draw(
         .collect::<Result<_, RenderError>>()?;
 
     let (ap_rows, cable_total_m) = ap_rows(site, aps, &sim, band);
-    let (coverage, failing) = coverage(site, &rooms, &metrics, &options.requirements);
-    Ok(Heatmaps { band, images, simulation: sim, metrics, aps: ap_rows, coverage, failing, cable_total_m })
+    let coverage = evaluate(site, &rooms, &metrics, &options.requirements);
+    Ok(Assessment { band, images, simulation: sim, metrics, aps: ap_rows, coverage, cable_total_m })
 }
 
 /// The report's AP rows and the sum of their cable runs [m].
@@ -344,100 +346,71 @@ fn ap_rows(site: &Site, aps: &AccessPoints, sim: &Simulation, band: Band) -> (Ve
     (rows, total)
 }
 
-/// One requirement checked per room: its text, the metric and threshold, the share.
-struct Check {
-    text: String,
-    metric: Metric,
-    threshold: f64,
-    fraction: f64,
-}
-
-fn checks(class: Class, req: &Requirements) -> Vec<Check> {
-    let m = req.margin_db;
-    match class {
-        Class::Primary => vec![
-            Check {
-                text: format!("RSSI ≥ {} dBm", number(req.primary_rssi_dbm + m)),
-                metric: Metric::Rssi,
-                threshold: req.primary_rssi_dbm + m,
-                fraction: req.primary_fraction,
-            },
-            Check {
-                text: format!("SNR ≥ {} dB", number(req.min_snr_db + m)),
-                metric: Metric::Snr,
-                threshold: req.min_snr_db + m,
-                fraction: req.primary_fraction,
-            },
-            Check {
-                text: format!("second AP ≥ {} dBm", number(req.secondary_rssi_dbm + m)),
-                metric: Metric::Secondary,
-                threshold: req.secondary_rssi_dbm + m,
-                fraction: req.secondary_fraction,
-            },
-        ],
-        Class::Circulation => vec![Check {
-            text: format!("RSSI ≥ {} dBm", number(req.circulation_rssi_dbm + m)),
-            metric: Metric::Rssi,
-            threshold: req.circulation_rssi_dbm + m,
-            fraction: req.circulation_fraction,
-        }],
-    }
-}
-
-fn kind_name(kind: RoomKind) -> String {
-    format!("{kind:?}")
-}
-
-/// Coverage per room kind and requirement, and the rooms below one.
-fn coverage(
+/// The one coverage evaluation on the simulated metrics: the report's detailed checks,
+/// and for primary rooms the design check that the batch's `coverage_pct` reads.
+fn evaluate(
     site: &Site,
     rooms: &[crate::radiomap::RoomCells],
     metrics: &[PlaneMetrics],
     req: &Requirements,
-) -> (Vec<CoverageRow>, Vec<FailingRoom>) {
-    let mut rows = Vec::new();
-    let mut failing = Vec::new();
-    for kind in RoomKind::ALL {
-        let Some(class) = class_of(kind) else { continue };
-        let of_kind: Vec<_> = rooms.iter().filter(|r| r.kind == kind && !r.cells.is_empty()).collect();
-        if of_kind.is_empty() {
-            continue;
-        }
-        let area: f64 = of_kind.iter().map(|r| site.buildings[r.building].floors[r.floor].rooms[r.room].area()).sum();
-        for check in checks(class, req) {
-            let (mut met, mut cells, mut failing_rooms) = (0usize, 0usize, 0usize);
-            for r in &of_kind {
-                let values = metrics[r.plane].get(check.metric);
-                let here = r.cells.iter().filter(|&&c| f64::from(values[c as usize]) >= check.threshold).count();
-                met += here;
-                cells += r.cells.len();
-                let share = here as f64 / r.cells.len() as f64;
-                if share + 1e-9 < check.fraction {
-                    failing_rooms += 1;
-                    let b = &site.buildings[r.building];
-                    failing.push(FailingRoom {
-                        building: b.name.clone(),
-                        floor: b.floors[r.floor].name.clone(),
-                        room: b.floors[r.floor].rooms[r.room].name.clone(),
-                        kind: kind_name(kind),
-                        requirement: check.text.clone(),
-                        achieved_pct: 100.0 * share,
-                        required_pct: 100.0 * check.fraction,
-                    });
-                }
+) -> Coverage {
+    let rooms = rooms
+        .iter()
+        .filter(|r| !r.cells.is_empty())
+        .filter_map(|r| {
+            let class = class_of(r.kind)?;
+            let mut checks = Check::detailed(class, req);
+            if class == Class::Primary {
+                checks.extend(Check::design(class, req).into_iter().filter(|c| c.requirement == Requirement::Primary));
             }
-            rows.push(CoverageRow {
-                kind: kind_name(kind),
-                rooms: of_kind.len(),
-                area_m2: area,
-                requirement: check.text,
-                achieved_pct: 100.0 * met as f64 / cells as f64,
-                required_pct: 100.0 * check.fraction,
-                failing_rooms,
-            });
+            let values = |m: Metric| {
+                let v = metrics[r.plane].get(m);
+                r.cells.iter().map(move |&c| v[c as usize])
+            };
+            let b = &site.buildings[r.building];
+            let room = &b.floors[r.floor].rooms[r.room];
+            Some(RoomCoverage {
+                building: b.name.clone(),
+                floor: b.floors[r.floor].name.clone(),
+                room: room.name.clone(),
+                kind: r.kind,
+                area_m2: room.area(),
+                best_rssi_dbm: f64::from(values(Metric::Rssi).fold(f32::NEG_INFINITY, f32::max)),
+                checks: checks.into_iter().map(|c| (c, Tally::of(values(c.metric), c.threshold))).collect(),
+                capacity: None,
+            })
+        })
+        .collect();
+    Coverage { rooms }
+}
+
+impl Assessment {
+    /// The report's coverage rows: per room kind, each detailed check.
+    pub fn coverage_rows(&self) -> Vec<CoverageRow> {
+        let mut rows = Vec::new();
+        for k in self.coverage.by_kind() {
+            for c in k.checks.iter().filter(|c| c.check.requirement != Requirement::Primary) {
+                rows.push(CoverageRow {
+                    kind: format!("{:?}", k.kind),
+                    rooms: k.rooms,
+                    area_m2: k.area_m2,
+                    requirement: requirement_text(c.check.requirement, c.check.threshold),
+                    achieved_pct: c.tally.pct(),
+                    required_pct: 100.0 * c.check.fraction,
+                    failing_rooms: c.failing_rooms,
+                });
+            }
         }
+        rows
     }
-    (rows, failing)
+
+    /// The rooms below a detailed check, by room kind, then check, then room.
+    pub fn failing(&self) -> Vec<FailingRoom> {
+        let mut failing: Vec<FailingRoom> =
+            self.coverage.failing().into_iter().filter(|f| f.requirement != Requirement::Primary).collect();
+        failing.sort_by_key(|f| (f.kind, f.requirement));
+        failing
+    }
 }
 
 /// The report's figures: every image with its caption.
@@ -452,10 +425,12 @@ pub fn figures(images: &[Image]) -> Vec<Figure> {
 }
 
 /// The site report of drawn heatmaps, with its bill of materials.
-pub fn report_data(site: &Site, maps: &Heatmaps, bill: Vec<BomLine>) -> ReportData {
+pub fn report_data(site: &Site, maps: &Assessment, bill: Vec<BillLine>) -> ReportData {
     let total: f64 = bill.iter().map(|b| b.total_eur).sum();
+    let coverage = maps.coverage_rows();
+    let failing = maps.failing();
     let worst = |prefix: &str| {
-        maps.coverage
+        coverage
             .iter()
             .filter(|c| c.requirement.starts_with(prefix))
             .map(|c| c.achieved_pct)
@@ -468,7 +443,7 @@ pub fn report_data(site: &Site, maps: &Heatmaps, bill: Vec<BomLine>) -> ReportDa
         ("Access points".to_string(), maps.aps.len().to_string()),
         ("Band".to_string(), maps.band.to_string()),
         ("Worst RSSI coverage of a room kind".to_string(), worst("RSSI")),
-        ("Rooms failing a requirement".to_string(), maps.failing.len().to_string()),
+        ("Rooms failing a requirement".to_string(), failing.len().to_string()),
         ("Cable".to_string(), format!("{:.0} m", maps.cable_total_m)),
     ];
     if !bill.is_empty() {
@@ -483,8 +458,8 @@ pub fn report_data(site: &Site, maps: &Heatmaps, bill: Vec<BomLine>) -> ReportDa
         uai: site.uai.clone(),
         facts,
         aps: maps.aps.clone(),
-        coverage: maps.coverage.clone(),
-        failing: maps.failing.clone(),
+        coverage,
+        failing,
         bill,
         figures: figures(&maps.images),
     }
@@ -499,15 +474,15 @@ struct Index<'a> {
 
 /// Writes the images, `heatmaps.json` and, when given, `report.html` into `dir` (each
 /// atomically; the index and the report last).
-pub fn write(dir: &Path, site: &Site, images: &[Image], report_html: Option<&str>) -> Result<(), HeatmapError> {
-    let io = |p: &Path, e: std::io::Error| HeatmapError::Write(format!("{}: cannot write: {e}", p.display()));
+pub fn write(dir: &Path, site: &Site, images: &[Image], report_html: Option<&str>) -> Result<(), AssessError> {
+    let io = |p: &Path, e: std::io::Error| AssessError::Write(format!("{}: cannot write: {e}", p.display()));
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     for i in images {
         let path = dir.join(&i.file);
         crate::atomic::write_atomic(&path, &i.png).map_err(|e| io(&path, e))?;
     }
     let index = serde_json::to_string_pretty(&Index { site: &site.name, images })
-        .map_err(|e| HeatmapError::Write(e.to_string()))?;
+        .map_err(|e| AssessError::Write(e.to_string()))?;
     let path = dir.join("heatmaps.json");
     crate::atomic::write_atomic(&path, index.as_bytes()).map_err(|e| io(&path, e))?;
     if let Some(html) = report_html {

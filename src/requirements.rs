@@ -116,7 +116,43 @@ pub struct Thresholds {
     pub noise_dbm: f64,
 }
 
+/// Values given on the command line that replace a requirements file's.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Overrides {
+    /// Best-server RSSI in teaching rooms and offices [dBm].
+    pub primary_rssi_dbm: Option<f64>,
+    /// Second-strongest AP's RSSI there [dBm].
+    pub secondary_rssi_dbm: Option<f64>,
+    /// Best-server SNR there [dB].
+    pub min_snr_db: Option<f64>,
+    /// RSSI in circulation rooms [dBm].
+    pub circulation_rssi_dbm: Option<f64>,
+    /// Active clients one radio serves at most.
+    pub clients_per_radio: Option<u32>,
+    /// Band planned.
+    pub band: Option<Band>,
+    /// Allow the DFS channels (added to the file's choice, never removed).
+    pub dfs: bool,
+}
+
 impl Requirements {
+    /// These requirements with the values `flags` give.
+    pub fn with_overrides(mut self, flags: &Overrides) -> Requirements {
+        let set = |v: &mut f64, o: Option<f64>| {
+            if let Some(o) = o {
+                *v = o;
+            }
+        };
+        set(&mut self.primary_rssi_dbm, flags.primary_rssi_dbm);
+        set(&mut self.secondary_rssi_dbm, flags.secondary_rssi_dbm);
+        set(&mut self.min_snr_db, flags.min_snr_db);
+        set(&mut self.circulation_rssi_dbm, flags.circulation_rssi_dbm);
+        self.clients_per_radio = flags.clients_per_radio.unwrap_or(self.clients_per_radio);
+        self.band = flags.band.unwrap_or(self.band);
+        self.dfs |= flags.dfs;
+        self
+    }
+
     /// Noise power in one channel: −174 dBm/Hz + 10·log10(B) + NF [dBm].
     pub fn noise_dbm(&self) -> f64 {
         -174.0 + 10.0 * (f64::from(self.width_mhz) * 1e6).log10() + self.noise_figure_db

@@ -26,7 +26,10 @@
 //! where those pieces have no gap; for each reflection, the most grazing horizontal
 //! incidence of the beam's rays.
 
+mod split;
+
 use nalgebra::{Matrix2, Point2, Vector2};
+use split::{line_plane, split};
 
 type P = Point2<f64>;
 type V = Vector2<f64>;
@@ -316,16 +319,16 @@ pub enum TraceError {
 }
 
 #[inline]
-fn cross(a: &V, b: &V) -> f64 {
+pub(super) fn cross(a: &V, b: &V) -> f64 {
     a.x * b.y - a.y * b.x
 }
 
 /// A beam waiting to be expanded.
 #[derive(Clone)]
 struct Beam {
-    apex: P,
-    right: V,
-    left: V,
+    pub(super) apex: P,
+    pub(super) right: V,
+    pub(super) left: V,
     start: Option<(usize, HalfPlane)>,
     to_unfolded: Iso,
     last: u32,
@@ -358,41 +361,6 @@ fn piece_bound(spans: &[SpanBound], u0: f64, u1: f64) -> (f64, (f64, f64), (u32,
         cover = (f64::INFINITY, f64::NEG_INFINITY);
     }
     (max_t, cover, range)
-}
-
-/// A wall clipped to a beam: its line, direction interval and line equation.
-struct Candidate {
-    line: usize,
-    phi0: f64,
-    phi1: f64,
-    a: P,
-    b: P,
-    plane: HalfPlane,
-}
-
-fn line_plane(a: &P, b: &P) -> HalfPlane {
-    let d = (b - a).normalize();
-    let n = V::new(-d.y, d.x);
-    HalfPlane { n, c: n.dot(&a.coords) }
-}
-
-/// Clips the segment [a, b] to {p : f(p) ≥ 0} for every half-plane f given as (n, c)
-/// with f(p) = n·p − c; returns the parameter interval kept.
-fn clip(a: &P, b: &P, planes: &[HalfPlane]) -> Option<(f64, f64)> {
-    let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for h in planes {
-        let fa = h.side(a);
-        let fb = h.side(b);
-        if fa < 0.0 && fb < 0.0 {
-            return None;
-        }
-        if fa < 0.0 {
-            t0 = t0.max(fa / (fa - fb));
-        } else if fb < 0.0 {
-            t1 = t1.min(fa / (fa - fb));
-        }
-    }
-    (t0 <= t1).then_some((t0, t1))
 }
 
 /// Traces every region of the transmitter at `tx` [m], generation by generation (a
@@ -586,184 +554,4 @@ pub fn trace(
         generation = next;
     }
     Ok((set, stats))
-}
-
-/// The first wall the rays of a sub-wedge meet.
-#[derive(Clone, Copy)]
-struct Hit {
-    line: usize,
-    /// Shortest distance from the apex to the piece met [m].
-    distance: f64,
-    /// The piece met, along the line from its start [m].
-    u0: f64,
-    u1: f64,
-}
-
-/// One sub-wedge of a beam: its edges and the first wall its rays meet.
-struct Sub {
-    right: V,
-    left: V,
-    hit: Option<Hit>,
-}
-
-fn rotate(v: &V, phi: f64) -> V {
-    let (s, c) = phi.sin_cos();
-    V::new(c * v.x - s * v.y, s * v.x + c * v.y)
-}
-
-fn split(beam: &Beam, walls: &Walls) -> Vec<Sub> {
-    let s = beam.apex;
-    let width = cross(&beam.right, &beam.left).atan2(beam.right.dot(&beam.left));
-    let angle = |p: &P| {
-        let d = p - s;
-        cross(&beam.right, &d).atan2(beam.right.dot(&d)).clamp(0.0, width)
-    };
-    let mut planes = vec![
-        HalfPlane { n: V::new(-beam.right.y, beam.right.x), c: 0.0 },
-        HalfPlane { n: V::new(beam.left.y, -beam.left.x), c: 0.0 },
-    ];
-    for h in planes.iter_mut() {
-        h.c = h.n.dot(&s.coords);
-    }
-    if let Some((_, start)) = beam.start {
-        planes.push(start);
-    }
-    let start_line = beam.start.map(|(l, _)| l);
-    let mut candidates = Vec::new();
-    walls.bvh.query(
-        |lo, hi| {
-            let corners = [P::new(lo[0], lo[1]), P::new(hi[0], lo[1]), P::new(hi[0], hi[1]), P::new(lo[0], hi[1])];
-            planes.iter().any(|h| corners.iter().all(|c| h.side(c) < 0.0))
-        },
-        |line| {
-            if Some(line) == start_line {
-                return;
-            }
-            let (a, b) = walls.lines[line];
-            let (a, b) = (P::new(a[0], a[1]), P::new(b[0], b[1]));
-            let plane = line_plane(&a, &b);
-            if plane.side(&s).abs() < LENGTH_EPS {
-                return; // rays from the apex graze this line
-            }
-            let Some((t0, t1)) = clip(&a, &b, &planes) else { return };
-            let (ca, cb) = (a + (b - a) * t0, a + (b - a) * t1);
-            if (cb - ca).norm() < LENGTH_EPS {
-                return;
-            }
-            let (pa, pb) = (angle(&ca), angle(&cb));
-            candidates.push(Candidate { line, phi0: pa.min(pb), phi1: pa.max(pb), a: ca, b: cb, plane });
-        },
-    );
-    candidates.sort_by_key(|c| c.line);
-
-    let mut critical: Vec<f64> = vec![0.0, width];
-    for c in &candidates {
-        critical.extend([c.phi0, c.phi1].into_iter().filter(|&p| p > 0.0 && p < width));
-    }
-    critical.sort_by(f64::total_cmp);
-    critical.dedup_by(|a, b| *a - *b <= ANGLE_EPS);
-    if let Some(last) = critical.last_mut() {
-        *last = width;
-    }
-
-    // First wall along the ray at angle phi, with its distance.
-    let first_hit = |phi: f64| -> Option<(usize, f64)> {
-        let v = rotate(&beam.right, phi);
-        let mut best: Option<(usize, f64)> = None;
-        for (k, c) in candidates.iter().enumerate() {
-            if phi < c.phi0 || phi > c.phi1 {
-                continue;
-            }
-            let den = c.plane.n.dot(&v);
-            if den == 0.0 {
-                continue;
-            }
-            let t = (c.plane.c - c.plane.n.dot(&s.coords)) / den;
-            if t > 0.0 && best.is_none_or(|(_, bt)| t < bt) {
-                best = Some((k, t));
-            }
-        }
-        best
-    };
-
-    // Elementary intervals, refined where the nearest wall crosses another one.
-    let mut cuts = critical;
-    let mut intervals: Vec<(f64, f64, Option<usize>)> = Vec::new();
-    let mut i = 0;
-    while i + 1 < cuts.len() {
-        let (p0, p1) = (cuts[i], cuts[i + 1]);
-        let hit = first_hit(0.5 * (p0 + p1)).map(|(k, _)| k);
-        if let Some(k) = hit {
-            let h = &candidates[k];
-            let crossing = candidates.iter().enumerate().find_map(|(j, c)| {
-                if j == k || c.phi1 <= p0 || c.phi0 >= p1 {
-                    return None;
-                }
-                segment_intersection(&h.a, &h.b, &c.a, &c.b)
-                    .map(|x| angle(&x))
-                    .filter(|&phi| phi > p0 + ANGLE_EPS && phi < p1 - ANGLE_EPS)
-            });
-            if let Some(phi) = crossing {
-                cuts.insert(i + 1, phi);
-                continue;
-            }
-        }
-        intervals.push((p0, p1, hit));
-        i += 1;
-    }
-
-    // Merge neighbours with the same first wall; edges computed once per cut.
-    let mut subs: Vec<Sub> = Vec::new();
-    let mut k = 0;
-    while k < intervals.len() {
-        let mut m = k + 1;
-        while m < intervals.len() && intervals[m].2 == intervals[k].2 {
-            m += 1;
-        }
-        let p1 = intervals[m - 1].1;
-        let right = subs.last().map_or(beam.right, |prev| prev.left);
-        let left = if m == intervals.len() { beam.left } else { rotate(&beam.right, p1) };
-        let hit = intervals[k].2.map(|ci| {
-            let c = &candidates[ci];
-            // Nearest point of the wall piece seen within [p0, p1].
-            let clipped = clip(
-                &c.a,
-                &c.b,
-                &[
-                    HalfPlane { n: V::new(-right.y, right.x), c: V::new(-right.y, right.x).dot(&s.coords) },
-                    HalfPlane { n: V::new(left.y, -left.x), c: V::new(left.y, -left.x).dot(&s.coords) },
-                ],
-            );
-            let (qa, qb) = clipped.map_or((c.a, c.b), |(t0, t1)| (c.a + (c.b - c.a) * t0, c.a + (c.b - c.a) * t1));
-            let (la, lb) = walls.lines[c.line];
-            let (la, lb) = (P::new(la[0], la[1]), P::new(lb[0], lb[1]));
-            let dir = (lb - la).normalize();
-            let (u0, u1) = ((qa - la).dot(&dir), (qb - la).dot(&dir));
-            Hit { line: c.line, distance: segment_distance(&s, &qa, &qb), u0: u0.min(u1), u1: u0.max(u1) }
-        });
-        subs.push(Sub { right, left, hit });
-        k = m;
-    }
-    subs
-}
-
-/// Intersection point of two closed segments that cross properly, if any.
-fn segment_intersection(a: &P, b: &P, c: &P, d: &P) -> Option<P> {
-    let r = b - a;
-    let q = d - c;
-    let den = cross(&r, &q);
-    if den.abs() < 1e-15 {
-        return None;
-    }
-    let t = cross(&(c - a), &q) / den;
-    let u = cross(&(c - a), &r) / den;
-    (t > 0.0 && t < 1.0 && u > 0.0 && u < 1.0).then(|| a + r * t)
-}
-
-/// Distance from `p` to the segment [a, b] [m].
-fn segment_distance(p: &P, a: &P, b: &P) -> f64 {
-    let ab = b - a;
-    let len2 = ab.norm_squared();
-    let t = if len2 > 0.0 { ((p - a).dot(&ab) / len2).clamp(0.0, 1.0) } else { 0.0 };
-    (p - (a + ab * t)).norm()
 }

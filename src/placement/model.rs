@@ -11,7 +11,8 @@
 
 use super::candidates::Candidate;
 use super::demand::Demand;
-use super::requirements::{Class, Requirements, Thresholds};
+use crate::coverage::cells_needed;
+use crate::requirements::{Class, Requirements, Thresholds};
 
 /// Weight of one missing in-room AP against one missing cell: capacity comes first.
 pub const CAPACITY_WEIGHT: u64 = 1_000_000;
@@ -64,8 +65,7 @@ impl<'a> Model<'a> {
             .rooms
             .iter()
             .map(|r| {
-                let n = r.cells.len() as f64;
-                let need = |f: f64| (f * n - 1e-9).ceil().max(0.0) as usize;
+                let need = |f: f64| cells_needed(f, r.cells.len());
                 match r.class {
                     Class::Primary => (need(req.primary_fraction), need(req.secondary_fraction)),
                     Class::Circulation => (need(req.circulation_fraction), 0),

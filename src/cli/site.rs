@@ -1,0 +1,179 @@
+//! The commands on one site: `check`, `simulate`, `heatmap`, `place`, `generate`,
+//! `import`.
+
+use super::args::{CheckArgs, GenerateArgs, HeatmapArgs, ImportArgs, PlaceArgs, SimulateArgs};
+use super::{Failure, open_backend, out, read_costs, read_requirements, with_aps_file, with_progress};
+use wifiplan::band::Band;
+use wifiplan::placement;
+use wifiplan::plan::{self, Summary};
+use wifiplan::radio::AccessPoints;
+use wifiplan::radiomap::Metric;
+use wifiplan::scene::GridSpec;
+use wifiplan::site::assess::{AssessError, AssessOptions};
+use wifiplan::site::pipeline;
+use wifiplan::site::simulate::{self, SimulateOptions};
+
+pub fn check(args: &CheckArgs) -> Result<(), Failure> {
+    if let Some(f) = args.frequency
+        && !(f.is_finite() && f > 0.0)
+    {
+        return Err(Failure::bad_input(vec![format!("--frequency {f}: must be a positive frequency in GHz")]));
+    }
+    let site = plan::load(&args.plan)?;
+    let summary = Summary::of(&site, args.frequency.unwrap_or(Band::G5.centre_ghz()));
+    if args.frequency.is_some() {
+        let unusable = summary.unusable_materials();
+        if !unusable.is_empty() {
+            return Err(Failure::bad_input(unusable.iter().map(|e| format!("{}: {e}", args.plan.display())).collect()));
+        }
+    }
+    if args.json {
+        let text =
+            serde_json::to_string_pretty(&summary).map_err(|e| Failure::failed(format!("cannot write JSON: {e}")))?;
+        out!("{text}");
+    } else {
+        out!("{summary}");
+    }
+    Ok(())
+}
+
+pub fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
+    let site = plan::load(&args.plan)?;
+    let aps = AccessPoints::load(&args.aps)?;
+    let band = simulate::resolve_band(args.band, args.frequency).map_err(|e| with_aps_file(e, &args.aps))?;
+    let options = SimulateOptions {
+        band,
+        frequency_ghz: args.frequency,
+        grid: GridSpec { cell: args.cell, rx_height: args.rx_height, margin: args.margin, bounds: args.bounds },
+        settings: args.engine.settings(),
+        per_ap: args.per_ap,
+    };
+    let backend = open_backend(args.backend)?;
+    let result = with_progress("access points", false, |progress| {
+        simulate::simulate(&site, &aps, &options, backend.as_ref(), progress)
+    });
+    let sim = result.map_err(|e| with_aps_file(e, &args.aps))?;
+    for s in &sim.skipped {
+        eprintln!("notice: {s}");
+    }
+    simulate::write(&args.out, &sim)?;
+    let cells: usize = sim.maps.planes.iter().map(|p| p.nx * p.ny).sum();
+    out!(
+        "simulated {} APs on {} planes ({} cells) with the {} backend in {:.2} s; wrote {}",
+        sim.ap_names.len(),
+        sim.maps.planes.len(),
+        cells,
+        sim.maps.backend,
+        sim.maps.timings_s.get("solve").copied().unwrap_or(0.0),
+        args.out.join("radiomap.json").display()
+    );
+    Ok(())
+}
+
+pub fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
+    let metrics = Metric::parse_list(&args.metric).map_err(|e| Failure::bad_input(vec![e]))?;
+    let site = plan::load(&args.plan)?;
+    let aps = AccessPoints::load(&args.aps)?;
+    let mut requirements = read_requirements(args.requirements.as_deref())?;
+    requirements.band = args.band;
+    let costs = read_costs(args.costs.as_deref())?;
+    let options = AssessOptions {
+        simulate: pipeline::simulate_options(&requirements, args.cell, args.engine.settings()),
+        metrics,
+        px_per_m: args.scale,
+        requirements,
+    };
+    let backend = open_backend(args.backend)?;
+    let result = with_progress("access points", false, |progress| {
+        pipeline::assess(&site, &aps, &options, &costs, backend.as_ref(), progress)
+    });
+    let assessed = result.map_err(|e| match e {
+        AssessError::Simulate(e) => with_aps_file(e, &args.aps),
+        other => other.into(),
+    })?;
+    let maps = &assessed.assessment;
+    for s in &maps.simulation.skipped {
+        eprintln!("notice: {s}");
+    }
+    assessed.write(&site, &args.out, &args.out.join("report.html"))?;
+    out!(
+        "drew {} heatmaps of {} floors ({} APs); {} rooms fail a requirement; wrote {}",
+        maps.images.len(),
+        maps.simulation.maps.planes.len(),
+        maps.aps.len(),
+        assessed.report.failing.len(),
+        args.out.join("report.html").display()
+    );
+    Ok(())
+}
+
+pub fn place(args: &PlaceArgs) -> Result<(), Failure> {
+    let site = plan::load(&args.plan)?;
+    let req = read_requirements(args.requirements.as_deref())?.with_overrides(&args.overrides());
+    let backend = open_backend(args.backend)?;
+    let result = with_progress("candidate positions", false, |progress| {
+        placement::place(&site, &req, backend.as_ref(), progress)
+    });
+    let placed = result.map_err(|e| Failure { lines: vec![format!("{}: {e}", args.plan.display())], ..e.into() })?;
+    placement::write(&args.out, &placed)?;
+    let r = &placed.report;
+    out!(
+        "placed {} APs ({} candidates); bounds: capacity {}, LP {}; gap {:.1} %",
+        r.ap_count,
+        r.candidates,
+        r.bounds.capacity,
+        r.bounds.lp.map_or("failed".to_string(), |v| format!("{v:.2}")),
+        r.bounds.gap_pct
+    );
+    out!(
+        "SINR p5 {:.1} dB, {} co-channel pairs (random channels: p5 {:.1} dB, {} pairs); cable {:.0} m, {} runs flagged",
+        r.sinr.plan_db[0],
+        r.sinr.plan_co_channel_pairs,
+        r.sinr.baseline_db[0],
+        r.sinr.baseline_co_channel_pairs,
+        r.cable_total_m,
+        r.cable_flagged
+    );
+    out!("wrote {} and {}", args.out.join("aps.ron").display(), args.out.join("placement.json").display());
+    if !r.failing_rooms.is_empty() {
+        for f in &r.failing_rooms {
+            eprintln!(
+                "warning: building \"{}\" / floor \"{}\" / room \"{}\": {} requirement not met ({:.1} of {:.1}; best RSSI {:.1} dBm)",
+                f.building, f.floor, f.room, f.requirement, f.achieved, f.needed, f.best_rssi_dbm
+            );
+        }
+        if args.strict {
+            return Err(Failure::failed(format!("{} rooms miss a requirement (--strict)", r.failing_rooms.len())));
+        }
+    }
+    Ok(())
+}
+
+pub fn generate(args: &GenerateArgs) -> Result<(), Failure> {
+    let seed = args.seed.clone().unwrap_or_else(|| format!("{}-{}", args.kind, args.pupils));
+    let site = wifiplan::plan::generate::generate(args.pupils, args.kind, &seed)?;
+    plan::save(&site, &args.output)?;
+    let summary = Summary::of(&site, Band::G5.centre_ghz());
+    let rooms: usize = summary.rooms_by_kind.iter().map(|k| k.count).sum();
+    out!(
+        "generated {}: {} buildings, {} rooms, {} teaching seats; wrote {}",
+        site.name,
+        site.buildings.len(),
+        rooms,
+        wifiplan::plan::generate::teaching_seats(&site),
+        args.output.display()
+    );
+    Ok(())
+}
+
+pub fn import(args: &ImportArgs) -> Result<(), Failure> {
+    let config: wifiplan::plan::import::ImportConfig = wifiplan::ronfile::read(&args.config)?;
+    let (site, report) = wifiplan::plan::import::import_file(&args.file, &config)?;
+    plan::save(&site, &args.output)?;
+    for line in report.lines() {
+        out!("{line}");
+    }
+    let floor = &site.buildings[0].floors[0];
+    out!("imported {} walls and {} rooms; wrote {}", floor.walls.len(), floor.rooms.len(), args.output.display());
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! The per-site jobs, above the solver and placement: [`simulate`] (a plan and its APs to
+//! radio maps), [`assess`] (maps to metrics, the one coverage evaluation, heatmaps and the
+//! report's contents) and [`pipeline`] (plan → place → assess → record, the one path that
+//! `place`, `heatmap` and the region batch all take).
+
+pub mod assess;
+pub mod pipeline;
+pub mod simulate;

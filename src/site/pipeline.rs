@@ -1,0 +1,157 @@
+//! The one path a site takes: plan → place → assess → outputs. `place` and `heatmap` run
+//! one stage each, the region batch runs them all ([`plan_site`]); every stage's options,
+//! bill of materials and outputs are decided here once.
+//!
+//! Outputs of a planned site folder: `aps.ron` and `placement.json` (placement),
+//! `maps/` (the best-server map of the assessment), `heatmaps/` (images and their index)
+//! and `report.html`.
+
+use super::assess::{self, AssessError, AssessOptions, Assessment};
+use super::simulate::{self, SimulateOptions};
+use crate::atomic::write_atomic;
+use crate::costs::Costs;
+use crate::placement::{self, PlaceError, Placement};
+use crate::plan::Site;
+use crate::radio::AccessPoints;
+use crate::render::report::{self, ReportData};
+use crate::requirements::Requirements;
+use crate::solver::Backend;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+/// Margin of the radio maps around each building [m]: enough for the façade's outside
+/// cells, which no requirement reads.
+pub const MAP_MARGIN_M: f64 = 2.0;
+
+/// A site's APs assessed, and the report page made of it.
+#[derive(Debug, Clone)]
+pub struct Assessed {
+    /// Maps, metrics, coverage and images.
+    pub assessment: Assessment,
+    /// The report's contents.
+    pub report: ReportData,
+}
+
+/// Simulates and draws `aps` (see [`assess::run`]) and makes the report, whose bill of
+/// materials prices the assessed APs and their cable runs.
+pub fn assess(
+    site: &Site,
+    aps: &AccessPoints,
+    options: &AssessOptions,
+    costs: &Costs,
+    backend: &dyn Backend,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Assessed, AssessError> {
+    let assessment = assess::run(site, aps, options, backend, progress)?;
+    Ok(report_of(site, assessment, costs))
+}
+
+fn report_of(site: &Site, assessment: Assessment, costs: &Costs) -> Assessed {
+    let bill = costs.bill(assessment.aps.len(), assessment.cable_total_m);
+    let report = assess::report_data(site, &assessment, bill);
+    Assessed { assessment, report }
+}
+
+impl Assessed {
+    /// Writes the images and `heatmaps.json` into `images`, then the report page at
+    /// `page`, each atomically.
+    pub fn write(&self, site: &Site, images: &Path, page: &Path) -> Result<(), AssessError> {
+        assess::write(images, site, &self.assessment.images, None)?;
+        write_atomic(page, report::html(&self.report).as_bytes())
+            .map_err(|e| AssessError::Write(format!("{}: cannot write: {e}", page.display())))
+    }
+}
+
+/// What [`plan_site`] runs with.
+#[derive(Debug, Clone)]
+pub struct SiteOptions {
+    /// Placement requirements (their receiver height sets the assessment's too).
+    pub requirements: Requirements,
+    /// Cost model of the report's bill.
+    pub costs: Costs,
+    /// The assessment's simulation and drawing.
+    pub assess: AssessOptions,
+}
+
+/// A site planned by [`plan_site`].
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// The placement.
+    pub placement: Placement,
+    /// Its assessment and report.
+    pub assessed: Assessed,
+}
+
+/// Why [`plan_site`] stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// Placement failed.
+    #[error(transparent)]
+    Place(#[from] PlaceError),
+    /// Assessment failed.
+    #[error(transparent)]
+    Assess(#[from] AssessError),
+}
+
+impl crate::error::JobError for PipelineError {
+    fn is_bad_input(&self) -> bool {
+        match self {
+            PipelineError::Place(e) => e.is_bad_input(),
+            PipelineError::Assess(e) => e.is_bad_input(),
+        }
+    }
+
+    fn lines(&self) -> Vec<String> {
+        match self {
+            PipelineError::Place(e) => e.lines(),
+            PipelineError::Assess(e) => e.lines(),
+        }
+    }
+}
+
+/// Places APs on `site`, assesses them and writes every output into `dir`; the time of
+/// each stage goes into `stages` [s] ("placement", "simulation", "rendering").
+pub fn plan_site(
+    site: &Site,
+    dir: &Path,
+    options: &SiteOptions,
+    backend: &dyn Backend,
+    stages: &mut BTreeMap<String, f64>,
+) -> Result<Planned, PipelineError> {
+    let t = Instant::now();
+    let placement = placement::place(site, &options.requirements, backend, &|_, _| {})?;
+    placement::write(dir, &placement)?;
+    stages.insert("placement".into(), t.elapsed().as_secs_f64());
+
+    let t = Instant::now();
+    let mut sim_options = options.assess.simulate.clone();
+    sim_options.per_ap = true;
+    let sim = simulate::simulate(site, &placement.aps, &sim_options, backend, &|_, _| {}).map_err(AssessError::from)?;
+    stages.insert("simulation".into(), t.elapsed().as_secs_f64());
+
+    let t = Instant::now();
+    let assessment = assess::draw(site, &placement.aps, sim, &options.assess)?;
+    let mut assessed = report_of(site, assessment, &options.costs);
+    assessed.write(site, &dir.join("heatmaps"), &dir.join("report.html"))?;
+    stages.insert("rendering".into(), t.elapsed().as_secs_f64());
+
+    // Every AP's map was kept for the metrics; the folder keeps the best server's.
+    let sim = &mut assessed.assessment.simulation;
+    sim.gains.clear();
+    sim.maps.planes.iter_mut().for_each(|p| p.gain_files.clear());
+    simulate::write(&dir.join("maps"), sim).map_err(AssessError::from)?;
+    Ok(Planned { placement, assessed })
+}
+
+/// The simulation options of an assessment on a grid of `cell` [m] at the
+/// requirements' receiver height.
+pub fn simulate_options(requirements: &Requirements, cell: f64, settings: crate::solver::Settings) -> SimulateOptions {
+    SimulateOptions {
+        band: requirements.band,
+        frequency_ghz: None,
+        grid: crate::scene::GridSpec { cell, rx_height: requirements.rx_height_m, margin: MAP_MARGIN_M, bounds: None },
+        settings,
+        per_ap: true,
+    }
+}
