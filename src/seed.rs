@@ -9,6 +9,11 @@ pub fn stable_hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
+/// [`stable_hash`] as 16 hex digits: the fingerprints batch folders record.
+pub fn fingerprint(text: &str) -> String {
+    format!("{:016x}", stable_hash(text))
+}
+
 /// A generator seeded by a text.
 pub fn rng(text: &str) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(stable_hash(text))

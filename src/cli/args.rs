@@ -115,7 +115,7 @@ pub struct WavesArgs {
     #[arg(long, value_name = "COSTS.ron")]
     pub costs: Option<PathBuf>,
     /// Budget instead of the configuration's [€].
-    #[arg(long, value_name = "EUR")]
+    #[arg(long, value_name = "EUR", value_parser = parse_budget)]
     pub budget: Option<f64>,
 }
 
@@ -304,6 +304,13 @@ pub struct PlaceArgs {
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,
+}
+
+fn parse_budget(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(b) if b.is_finite() && b >= 0.0 => Ok(b),
+        _ => Err("must be an amount ≥ 0 in euros".into()),
+    }
 }
 
 fn parse_band(s: &str) -> Result<Band, String> {

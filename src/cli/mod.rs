@@ -14,7 +14,7 @@ use wifiplan::costs::Costs;
 use wifiplan::error::JobError;
 use wifiplan::requirements::Requirements;
 use wifiplan::site::simulate::SimulateError;
-use wifiplan::solver::{self, Backend};
+use wifiplan::solver::{self, Backend, Progress};
 
 /// Prints a line on stdout; a reader that went away (`| head`) is not an error.
 macro_rules! out {
@@ -73,7 +73,7 @@ pub fn run(command: &Command) -> Result<(), Failure> {
 }
 
 /// Runs `work` with a progress bar on stderr that its `(done, total)` calls move.
-fn with_progress<T>(what: &'static str, eta: bool, work: impl FnOnce(&(dyn Fn(usize, usize) + Sync)) -> T) -> T {
+fn with_progress<T>(what: &'static str, eta: bool, work: impl FnOnce(Progress<'_>) -> T) -> T {
     let template = if eta {
         "{bar:40} {pos}/{len} {msg} ({elapsed}, ETA {eta})"
     } else {

@@ -21,15 +21,8 @@ fn million(eur: f64) -> String {
 
 /// Runs a batch; `Err` only when it could not run at all. Failed sites are reported and
 /// make the outcome 1.
-fn run_batch(
-    list: &SiteList,
-    input: &str,
-    fingerprint: &str,
-    opts: &BatchOptions,
-    backend: &dyn Backend,
-) -> Result<(BatchResult, u8), Failure> {
-    let result =
-        with_progress("sites", true, |progress| batch::run(list, input, fingerprint, opts, backend, progress))?;
+fn run_batch(list: &SiteList, opts: &BatchOptions, backend: &dyn Backend) -> Result<(BatchResult, u8), Failure> {
+    let result = with_progress("sites", true, |progress| batch::run(list, opts, backend, progress))?;
     let s = &result.summary;
     out!(
         "planned {} of {} sites: {} APs, {}; coverage of teaching rooms and offices mean {} % (min {} %)",
@@ -62,16 +55,9 @@ fn run_batch(
 }
 
 pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
-    let (list, input, fingerprint) = match &args.sites {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Failure::bad_input(vec![format!("{}: cannot read: {e}", path.display())]))?;
-            let base = path.parent().unwrap_or(std::path::Path::new("."));
-            let list = SiteList::parse(&text, &path.display().to_string(), base)
-                .map_err(|e| Failure::bad_input(vec![e.to_string()]))?;
-            (list, path.display().to_string(), batch::text_fingerprint(&text))
-        }
-        None => bundled_region(),
+    let list = match &args.sites {
+        Some(path) => SiteList::read(path)?,
+        None => SiteList::bundled(),
     };
     let backend = open_backend(args.backend)?;
     let opts = BatchOptions {
@@ -81,13 +67,8 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
         costs: read_costs(args.costs.as_deref())?,
         requirements: batch::batch_requirements(),
     };
-    let (_, code) = run_batch(&list, &input, &fingerprint, &opts, backend.as_ref())?;
+    let (_, code) = run_batch(&list, &opts, backend.as_ref())?;
     outcome(code)
-}
-
-fn bundled_region() -> (SiteList, String, String) {
-    let text = wifiplan::region::sites::BUNDLED_REGION;
-    (SiteList::bundled(), "data/lycees-normandie.csv".to_string(), batch::text_fingerprint(text))
 }
 
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
@@ -165,9 +146,6 @@ fn waves_config(path: Option<&Path>, budget: Option<f64>) -> Result<WavesConfig,
         None => WavesConfig::default(),
     };
     if let Some(b) = budget {
-        if !(b.is_finite() && b >= 0.0) {
-            return Err(Failure::bad_input(vec![format!("--budget {b}: must be an amount ≥ 0 in euros")]));
-        }
         config.budget_eur = b;
     }
     Ok(config)
@@ -182,7 +160,7 @@ pub fn waves(args: &WavesArgs) -> Result<(), Failure> {
 
 pub fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
     let t0 = std::time::Instant::now();
-    let (list, input, fingerprint) = bundled_region();
+    let list = SiteList::bundled();
     let opts = BatchOptions {
         out: args.out.clone(),
         shard: None,
@@ -191,7 +169,7 @@ pub fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
         requirements: batch::batch_requirements(),
     };
     let backend = open_backend(args.backend)?;
-    let (result, batch_code) = run_batch(&list, &input, &fingerprint, &opts, backend.as_ref())?;
+    let (result, batch_code) = run_batch(&list, &opts, backend.as_ref())?;
     let t1 = std::time::Instant::now();
     let (plan, waves_code, write_s) = run_waves(&args.out, &args.out, &WavesConfig::default(), None)?;
     let stages = &result.timings.stages_s;

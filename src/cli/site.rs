@@ -8,8 +8,9 @@ use wifiplan::placement;
 use wifiplan::plan::{self, Summary};
 use wifiplan::radio::AccessPoints;
 use wifiplan::radiomap::Metric;
+use wifiplan::requirements::Overrides;
 use wifiplan::scene::GridSpec;
-use wifiplan::site::assess::{AssessError, AssessOptions};
+use wifiplan::site::assess::AssessOptions;
 use wifiplan::site::pipeline;
 use wifiplan::site::simulate::{self, SimulateOptions};
 
@@ -74,8 +75,8 @@ pub fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
     let metrics = Metric::parse_list(&args.metric).map_err(|e| Failure::bad_input(vec![e]))?;
     let site = plan::load(&args.plan)?;
     let aps = AccessPoints::load(&args.aps)?;
-    let mut requirements = read_requirements(args.requirements.as_deref())?;
-    requirements.band = args.band;
+    let band = Overrides { band: Some(args.band), ..Overrides::default() };
+    let requirements = read_requirements(args.requirements.as_deref())?.with_overrides(&band);
     let costs = read_costs(args.costs.as_deref())?;
     let options = AssessOptions {
         simulate: pipeline::simulate_options(&requirements, args.cell, args.engine.settings()),
@@ -84,17 +85,16 @@ pub fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
         requirements,
     };
     let backend = open_backend(args.backend)?;
+    options.check()?;
     let result = with_progress("access points", false, |progress| {
-        pipeline::assess(&site, &aps, &options, &costs, backend.as_ref(), progress)
+        simulate::simulate(&site, &aps, &options.simulation(), backend.as_ref(), progress)
     });
-    let assessed = result.map_err(|e| match e {
-        AssessError::Simulate(e) => with_aps_file(e, &args.aps),
-        other => other.into(),
-    })?;
-    let maps = &assessed.assessment;
-    for s in &maps.simulation.skipped {
+    let sim = result.map_err(|e| with_aps_file(e, &args.aps))?;
+    for s in &sim.skipped {
         eprintln!("notice: {s}");
     }
+    let assessed = pipeline::assess(&site, &aps, sim, &options, &costs)?;
+    let maps = &assessed.assessment;
     assessed.write(&site, &args.out, &args.out.join("report.html"))?;
     out!(
         "drew {} heatmaps of {} floors ({} APs); {} rooms fail a requirement; wrote {}",

@@ -198,49 +198,60 @@ pub fn channel_plan(inter: &Interference, req: &Requirements) -> ChannelPlan {
     };
     let better = |a: (f64, f64), b: (f64, f64)| a.0 > b.0 + 1e-9 || (a.0 >= b.0 - 1e-9 && a.1 > b.1 + 1e-9);
     let mut current = score(&channels, &powers);
-    for _ in 0..8 {
-        let mut changed = false;
-        for a in 0..n {
-            for &ch in &list {
-                if ch == channels[a] {
-                    continue;
-                }
-                let old = channels[a];
-                channels[a] = ch;
-                let s = score(&channels, &powers);
-                if better(s, current) {
-                    current = s;
-                    changed = true;
-                } else {
-                    channels[a] = old;
-                }
+    descend(
+        &mut channels,
+        8,
+        |_| list.clone(),
+        |ch| {
+            let s = score(ch, &powers);
+            let kept = better(s, current);
+            if kept {
+                current = s;
             }
-        }
-        if !changed {
-            break;
-        }
-    }
+            kept
+        },
+    );
     // Powers: keep coverage (the model's deficit may not grow).
     let coverage = |pw: &[f64]| {
         inter.model.evaluate(&inter.aps.iter().copied().zip(pw.iter().copied()).collect::<Vec<_>>()).deficit
     };
     let target = coverage(&powers);
-    for _ in 0..2 {
+    let steps = |a: usize| -> Vec<f64> {
+        let limit = max_eirp_dbm(req.band, channels[a]);
+        POWER_STEPS.iter().copied().filter(|&p| p >= req.min_tx_power_dbm && p <= limit).collect()
+    };
+    descend(&mut powers, 2, steps, |pw| {
+        let s = score(&channels, pw);
+        let kept = better(s, current) && coverage(pw) <= target;
+        if kept {
+            current = s;
+        }
+        kept
+    });
+    inter.plan(channels, powers)
+}
+
+/// Coordinate descent over one value per AP: up to `rounds` passes, each AP trying every
+/// value `choices(a)` offers in turn; a change stays when `keep` accepts the new values.
+fn descend<T: Copy + PartialEq>(
+    values: &mut [T],
+    rounds: usize,
+    choices: impl Fn(usize) -> Vec<T>,
+    mut keep: impl FnMut(&[T]) -> bool,
+) {
+    for _ in 0..rounds {
         let mut changed = false;
-        for a in 0..n {
-            let limit = max_eirp_dbm(req.band, channels[a]);
-            for &p in POWER_STEPS.iter().filter(|&&p| p >= req.min_tx_power_dbm && p <= limit) {
-                if p == powers[a] {
+        for a in 0..values.len() {
+            for v in choices(a) {
+                if v == values[a] {
                     continue;
                 }
-                let old = powers[a];
-                powers[a] = p;
-                let s = score(&channels, &powers);
-                if better(s, current) && coverage(&powers) <= target {
-                    current = s;
+                let old = values[a];
+                values[a] = v;
+                if keep(values) {
                     changed = true;
                 } else {
-                    powers[a] = old;
+                    values[a] = old;
                 }
             }
         }
@@ -248,5 +259,4 @@ pub fn channel_plan(inter: &Interference, req: &Requirements) -> ChannelPlan {
             break;
         }
     }
-    inter.plan(channels, powers)
 }

@@ -29,7 +29,7 @@ use crate::coverage::{Check, Coverage, FailingRoom, Requirement, RoomCoverage, T
 use crate::plan::{RoomKind, Site};
 use crate::radio::{AccessPoint, AccessPoints, Antenna, Radio};
 use crate::scene::Scene;
-use crate::solver::{Backend, Job, Settings, SolverError, Transmitter};
+use crate::solver::{Backend, Job, Progress, Settings, SolverError, Transmitter};
 use model::Model;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -202,7 +202,7 @@ pub fn place(
     site: &Site,
     req: &Requirements,
     backend: &dyn Backend,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: Progress<'_>,
 ) -> Result<Placement, PlaceError> {
     let problems = req.problems();
     if !problems.is_empty() {

@@ -175,25 +175,23 @@ fn programme(pupils: u32, kind: SchoolType, r: &mut ChaCha8Rng) -> Programme {
     }
 }
 
+/// A glazed window, sill at 0.9 m, head at 2.5 m.
 fn window(offset: f64, width: f64) -> Opening {
-    Opening {
-        kind: OpeningKind::Window,
-        offset,
-        width,
-        material: Some("glass".into()),
-        thickness: Some(0.008),
-        bottom: Some(0.9),
-        top: Some(2.5),
-    }
+    Opening { bottom: Some(0.9), top: Some(2.5), ..opening(OpeningKind::Window, offset, width, ("glass", 0.008)) }
 }
 
+/// A wooden door, floor to the wall's top.
 fn door(offset: f64, width: f64) -> Opening {
+    opening(OpeningKind::Door, offset, width, ("wood", 0.04))
+}
+
+fn opening(kind: OpeningKind, offset: f64, width: f64, (material, thickness): (&str, f64)) -> Opening {
     Opening {
-        kind: OpeningKind::Door,
+        kind,
         offset,
         width,
-        material: Some("wood".into()),
-        thickness: Some(0.04),
+        material: Some(material.into()),
+        thickness: Some(thickness),
         bottom: None,
         top: None,
     }

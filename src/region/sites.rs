@@ -63,6 +63,10 @@ pub struct SiteList {
     pub rows: Vec<SiteRow>,
     /// Rows that cannot be planned.
     pub bad: Vec<BadRow>,
+    /// Where the list came from (a path, or the bundled file's), for messages.
+    pub origin: String,
+    /// Fingerprint of its text as given, for `--resume` and `summary.json`.
+    pub fingerprint: String,
 }
 
 /// Why a site list cannot be read at all.
@@ -96,6 +100,7 @@ impl SiteList {
     /// Parses site-list text; `origin` names it in errors and plan paths are resolved
     /// against `base`.
     pub fn parse(text: &str, origin: &str, base: &Path) -> Result<SiteList, SiteListError> {
+        let fingerprint = crate::seed::fingerprint(text);
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // Spreadsheets write CRLF; the reader's line count wants LF.
         let text = text.replace("\r\n", "\n");
@@ -123,7 +128,8 @@ impl SiteList {
             }
         }
         let col = |name: &str| seen[name];
-        let mut list = SiteList { header: header.clone(), rows: Vec::new(), bad: Vec::new() };
+        let mut list =
+            SiteList { header: header.clone(), rows: Vec::new(), bad: Vec::new(), origin: origin.into(), fingerprint };
         let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
         let mut record = csv::StringRecord::new();
         for index in 0.. {

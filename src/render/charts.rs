@@ -85,6 +85,22 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .draw()
 }
 
+/// Fills the canvas white and starts a chart on it with the title and label areas
+/// (x, y) [px].
+fn builder<'a, 'b>(
+    root: &'a DrawingArea<BitMapBackend<'b>, plotters::coord::Shift>,
+    title: &'a str,
+    (x, y): (u32, u32),
+) -> Result<
+    ChartBuilder<'a, 'b, BitMapBackend<'b>>,
+    DrawingAreaErrorKind<<BitMapBackend<'b> as DrawingBackend>::ErrorType>,
+> {
+    root.fill(&WHITE)?;
+    let mut b = ChartBuilder::on(root);
+    b.caption(title, ("sans-serif", 22)).margin(12).x_label_area_size(x).y_label_area_size(y);
+    Ok(b)
+}
+
 /// Renders a Gantt chart: `rows` (e.g. départements) down, time across.
 pub fn gantt(title: &str, rows: &[String], waves: &[String], bars: &[GanttBar]) -> Result<Vec<u8>, RenderError> {
     font()?;
@@ -97,12 +113,8 @@ pub fn gantt(title: &str, rows: &[String], waves: &[String], bars: &[GanttBar]) 
     {
         let e = || err("the Gantt chart");
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        root.fill(&WHITE).map_err(e())?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 22))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(130)
+        let mut chart = builder(&root, title, (36, 130))
+            .map_err(e())?
             .build_cartesian_2d(x0..x1, (0..rows.len().max(1) - 1).into_segmented())
             .map_err(e())?;
         chart
@@ -178,12 +190,8 @@ pub fn region_map(title: &str, waves: &[String], points: &[MapPoint]) -> Result<
     {
         let e = || err("the region map");
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        root.fill(&WHITE).map_err(e())?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 22))
-            .margin(12)
-            .x_label_area_size(32)
-            .y_label_area_size(48)
+        let mut chart = builder(&root, title, (32, 48))
+            .map_err(e())?
             .build_cartesian_2d(cx - half_x..cx + half_x, cy - half_y..cy + half_y)
             .map_err(e())?;
         chart
@@ -244,12 +252,8 @@ pub fn burndown(
     {
         let e = || err("the burn-down chart");
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        root.fill(&WHITE).map_err(e())?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 22))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(60)
+        let mut chart = builder(&root, title, (36, 60))
+            .map_err(e())?
             .build_cartesian_2d(x0..x1, bottom..top.max(0.1))
             .map_err(e())?;
         chart

@@ -136,37 +136,46 @@ pub fn html(data: &ReportData) -> String {
     }
     h.push_str("</dl>\n");
 
-    h.push_str("<h2>Access points</h2>\n<table><tr><th>AP</th><th>Building</th><th>Floor</th><th>Room</th><th>Channel</th><th>Width [MHz]</th><th>Power [dBm]</th><th>Cable [m]</th></tr>\n");
+    h.push_str("<h2>Access points</h2>\n");
+    let heads = ["AP", "Building", "Floor", "Room", "Channel", "Width [MHz]", "Power [dBm]", "Cable [m]"];
+    table_head(&mut h, &heads);
     for ap in &data.aps {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td></tr>",
-            esc(&ap.name),
-            esc(&ap.building),
-            esc(&ap.floor),
-            esc(&ap.room),
-            ap.channel.map_or("—".to_string(), |c| c.to_string()),
-            ap.width_mhz,
-            ap.tx_power_dbm,
-            ap.cable_m.map_or("—".to_string(), |m| format!("{m:.0}")),
-        );
+        let cells = [
+            Cell::Text(&ap.name),
+            Cell::Text(&ap.building),
+            Cell::Text(&ap.floor),
+            Cell::Text(&ap.room),
+            Cell::Number(ap.channel.map_or("—".to_string(), |c| c.to_string())),
+            Cell::Number(ap.width_mhz.to_string()),
+            Cell::Number(format!("{:.1}", ap.tx_power_dbm)),
+            Cell::Number(ap.cable_m.map_or("—".to_string(), |m| format!("{m:.0}"))),
+        ];
+        table_row(&mut h, false, &cells);
     }
     h.push_str("</table>\n");
 
-    h.push_str("<h2>Coverage per room kind</h2>\n<table><tr><th>Room kind</th><th>Rooms</th><th>Area [m²]</th><th>Requirement</th><th>Achieved [% of area]</th><th>Required per room [%]</th><th>Rooms failing</th></tr>\n");
+    h.push_str("<h2>Coverage per room kind</h2>\n");
+    let heads = [
+        "Room kind",
+        "Rooms",
+        "Area [m²]",
+        "Requirement",
+        "Achieved [% of area]",
+        "Required per room [%]",
+        "Rooms failing",
+    ];
+    table_head(&mut h, &heads);
     for c in &data.coverage {
-        let _ = writeln!(
-            h,
-            "<tr{}><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td>{}</td><td class=n>{:.1}</td><td class=n>{:.0}</td><td class=n>{}</td></tr>",
-            if c.failing_rooms > 0 { " class=fail" } else { "" },
-            esc(&c.kind),
-            c.rooms,
-            c.area_m2,
-            esc(&c.requirement),
-            c.achieved_pct,
-            c.required_pct,
-            c.failing_rooms,
-        );
+        let cells = [
+            Cell::Text(&c.kind),
+            Cell::Number(c.rooms.to_string()),
+            Cell::Number(format!("{:.0}", c.area_m2)),
+            Cell::Text(&c.requirement),
+            Cell::Number(format!("{:.1}", c.achieved_pct)),
+            Cell::Number(format!("{:.0}", c.required_pct)),
+            Cell::Number(c.failing_rooms.to_string()),
+        ];
+        table_row(&mut h, c.failing_rooms > 0, &cells);
     }
     h.push_str("</table>\n");
 
@@ -174,36 +183,36 @@ pub fn html(data: &ReportData) -> String {
     if data.failing.is_empty() {
         h.push_str("<p class=ok>Every room meets every requirement.</p>\n");
     } else {
-        h.push_str("<table><tr><th>Building</th><th>Floor</th><th>Room</th><th>Kind</th><th>Requirement</th><th>Achieved [%]</th><th>Required [%]</th></tr>\n");
+        table_head(&mut h, &["Building", "Floor", "Room", "Kind", "Requirement", "Achieved [%]", "Required [%]"]);
         for f in &data.failing {
-            let _ = writeln!(
-                h,
-                "<tr class=fail><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{:.1}</td><td class=n>{:.0}</td></tr>",
-                esc(&f.building),
-                esc(&f.floor),
-                esc(&f.room),
-                esc(&format!("{:?}", f.kind)),
-                esc(&requirement_text(f.requirement, f.threshold)),
-                f.achieved,
-                f.needed,
-            );
+            let cells = [
+                Cell::Text(&f.building),
+                Cell::Text(&f.floor),
+                Cell::Text(&f.room),
+                Cell::Text(&format!("{:?}", f.kind)),
+                Cell::Text(&requirement_text(f.requirement, f.threshold)),
+                Cell::Number(format!("{:.1}", f.achieved)),
+                Cell::Number(format!("{:.0}", f.needed)),
+            ];
+            table_row(&mut h, true, &cells);
         }
         h.push_str("</table>\n");
     }
 
     if !data.bill.is_empty() {
-        h.push_str("<h2>Bill of materials</h2>\n<table><tr><th>Item</th><th>Quantity</th><th>Unit</th><th>Unit price</th><th>Total</th></tr>\n");
+        h.push_str("<h2>Bill of materials</h2>\n");
+        table_head(&mut h, &["Item", "Quantity", "Unit", "Unit price", "Total"]);
         for b in &data.bill {
             let quantity =
                 if b.quantity.fract() == 0.0 { format!("{}", b.quantity as i64) } else { format!("{:.1}", b.quantity) };
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td class=n>{quantity}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-                esc(&b.item),
-                esc(&b.unit),
-                esc(&euros_precise(b.unit_eur)),
-                esc(&euros(b.total_eur)),
-            );
+            let cells = [
+                Cell::Text(&b.item),
+                Cell::Number(quantity),
+                Cell::Text(&b.unit),
+                Cell::Number(euros_precise(b.unit_eur)),
+                Cell::Number(euros(b.total_eur)),
+            ];
+            table_row(&mut h, false, &cells);
         }
         let total: f64 = data.bill.iter().map(|b| b.total_eur).sum();
         let _ = writeln!(h, "<tr><th colspan=4>Total (excl. VAT)</th><th class=n>{}</th></tr>", esc(&euros(total)));
@@ -227,6 +236,37 @@ pub fn html(data: &ReportData) -> String {
     h.push_str(env!("CARGO_PKG_VERSION"));
     h.push_str(".</p>\n</body></html>\n");
     h
+}
+
+/// A table cell: text, or a number aligned right.
+enum Cell<'a> {
+    Text(&'a str),
+    Number(String),
+}
+
+/// Opens a table with its header row.
+fn table_head(h: &mut String, heads: &[&str]) {
+    h.push_str("<table><tr>");
+    for head in heads {
+        let _ = write!(h, "<th>{head}</th>");
+    }
+    h.push_str("</tr>\n");
+}
+
+/// One row; `fail` marks it red.
+fn table_row(h: &mut String, fail: bool, cells: &[Cell]) {
+    h.push_str(if fail { "<tr class=fail>" } else { "<tr>" });
+    for c in cells {
+        match c {
+            Cell::Text(t) => {
+                let _ = write!(h, "<td>{}</td>", esc(t));
+            }
+            Cell::Number(n) => {
+                let _ = write!(h, "<td class=n>{}</td>", esc(n));
+            }
+        }
+    }
+    h.push_str("</tr>\n");
 }
 
 /// Unit prices keep their cents.

@@ -4,7 +4,7 @@
 //! ([`crate::radiomap::metrics`]), evaluates the rooms through [`crate::coverage`] and
 //! draws the maps ([`crate::render::heatmap`]).
 
-use super::simulate::{self, SimulateError, SimulateOptions, Simulation};
+use super::simulate::{SimulateError, SimulateOptions, Simulation};
 use crate::band::Band;
 use crate::costs::BillLine;
 use crate::coverage::{Check, Coverage, FailingRoom, Requirement, RoomCoverage, Tally};
@@ -18,7 +18,6 @@ use crate::render::RenderError;
 use crate::render::heatmap::{ApMark, ColourScale, FloorView, Layout, floor_png, number};
 use crate::render::report::{ApRow, CoverageRow, Figure, ReportData, requirement_text};
 use crate::requirements::{Class, Requirements, class_of};
-use crate::solver::Backend;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -27,7 +26,8 @@ use std::path::Path;
 /// What to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssessOptions {
-    /// The simulation (every AP's map is kept whatever `per_ap` says).
+    /// The simulation (every AP's map is kept whatever `per_ap` says: see
+    /// [`AssessOptions::simulation`]).
     pub simulate: SimulateOptions,
     /// Metrics drawn, one image per floor each.
     pub metrics: Vec<Metric>,
@@ -101,33 +101,27 @@ pub struct Assessment {
     pub cable_total_m: f64,
 }
 
-/// Simulates and draws.
-pub fn run(
-    site: &Site,
-    aps: &AccessPoints,
-    options: &AssessOptions,
-    backend: &dyn Backend,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Assessment, AssessError> {
-    check(options)?;
-    let mut sim_options = options.simulate.clone();
-    sim_options.per_ap = true;
-    let sim = simulate::simulate(site, aps, &sim_options, backend, progress)?;
-    draw(site, aps, sim, options)
-}
+impl AssessOptions {
+    /// The simulation an assessment draws: every AP's map kept.
+    pub fn simulation(&self) -> SimulateOptions {
+        SimulateOptions { per_ap: true, ..self.simulate.clone() }
+    }
 
-fn check(options: &AssessOptions) -> Result<(), AssessError> {
-    if !(options.px_per_m.is_finite() && options.px_per_m >= 1.0 && options.px_per_m <= 200.0) {
-        return Err(AssessError::Options(format!("--scale {}: must lie in 1 to 200 px/m", options.px_per_m)));
+    /// Refuses a scale out of 1–200 px/m, no metric, or unusable requirements.
+    pub fn check(&self) -> Result<(), AssessError> {
+        let options = self;
+        if !(options.px_per_m.is_finite() && options.px_per_m >= 1.0 && options.px_per_m <= 200.0) {
+            return Err(AssessError::Options(format!("--scale {}: must lie in 1 to 200 px/m", options.px_per_m)));
+        }
+        if options.metrics.is_empty() {
+            return Err(AssessError::Options("no metric to draw".into()));
+        }
+        let problems = options.requirements.problems();
+        if !problems.is_empty() {
+            return Err(AssessError::Options(problems.join("; ")));
+        }
+        Ok(())
     }
-    if options.metrics.is_empty() {
-        return Err(AssessError::Options("no metric to draw".into()));
-    }
-    let problems = options.requirements.problems();
-    if !problems.is_empty() {
-        return Err(AssessError::Options(problems.join("; ")));
-    }
-    Ok(())
 }
 
 /// The radio of each simulated AP in the band.
@@ -207,7 +201,7 @@ pub fn draw(
     sim: Simulation,
     options: &AssessOptions,
 ) -> Result<Assessment, AssessError> {
-    check(options)?;
+    options.check()?;
     if sim.gains.len() != sim.ap_names.len() {
         return Err(AssessError::Options("the simulation did not keep every AP's map".into()));
     }
@@ -472,9 +466,8 @@ struct Index<'a> {
     images: &'a [Image],
 }
 
-/// Writes the images, `heatmaps.json` and, when given, `report.html` into `dir` (each
-/// atomically; the index and the report last).
-pub fn write(dir: &Path, site: &Site, images: &[Image], report_html: Option<&str>) -> Result<(), AssessError> {
+/// Writes the images, then `heatmaps.json`, into `dir`, each atomically.
+pub fn write_images(dir: &Path, site: &Site, images: &[Image]) -> Result<(), AssessError> {
     let io = |p: &Path, e: std::io::Error| AssessError::Write(format!("{}: cannot write: {e}", p.display()));
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     for i in images {
@@ -484,10 +477,5 @@ pub fn write(dir: &Path, site: &Site, images: &[Image], report_html: Option<&str
     let index = serde_json::to_string_pretty(&Index { site: &site.name, images })
         .map_err(|e| AssessError::Write(e.to_string()))?;
     let path = dir.join("heatmaps.json");
-    crate::atomic::write_atomic(&path, index.as_bytes()).map_err(|e| io(&path, e))?;
-    if let Some(html) = report_html {
-        let path = dir.join("report.html");
-        crate::atomic::write_atomic(&path, html.as_bytes()).map_err(|e| io(&path, e))?;
-    }
-    Ok(())
+    crate::atomic::write_atomic(&path, index.as_bytes()).map_err(|e| io(&path, e))
 }

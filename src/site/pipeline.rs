@@ -7,7 +7,7 @@
 //! and `report.html`.
 
 use super::assess::{self, AssessError, AssessOptions, Assessment};
-use super::simulate::{self, SimulateOptions};
+use super::simulate::{self, SimulateOptions, Simulation};
 use crate::atomic::write_atomic;
 use crate::costs::Costs;
 use crate::placement::{self, PlaceError, Placement};
@@ -33,31 +33,26 @@ pub struct Assessed {
     pub report: ReportData,
 }
 
-/// Simulates and draws `aps` (see [`assess::run`]) and makes the report, whose bill of
-/// materials prices the assessed APs and their cable runs.
+/// Draws a simulation of `aps` made with [`AssessOptions::simulation`] and makes the
+/// report, whose bill of materials prices the assessed APs and their cable runs.
 pub fn assess(
     site: &Site,
     aps: &AccessPoints,
+    sim: Simulation,
     options: &AssessOptions,
     costs: &Costs,
-    backend: &dyn Backend,
-    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Assessed, AssessError> {
-    let assessment = assess::run(site, aps, options, backend, progress)?;
-    Ok(report_of(site, assessment, costs))
-}
-
-fn report_of(site: &Site, assessment: Assessment, costs: &Costs) -> Assessed {
+    let assessment = assess::draw(site, aps, sim, options)?;
     let bill = costs.bill(assessment.aps.len(), assessment.cable_total_m);
     let report = assess::report_data(site, &assessment, bill);
-    Assessed { assessment, report }
+    Ok(Assessed { assessment, report })
 }
 
 impl Assessed {
     /// Writes the images and `heatmaps.json` into `images`, then the report page at
     /// `page`, each atomically.
     pub fn write(&self, site: &Site, images: &Path, page: &Path) -> Result<(), AssessError> {
-        assess::write(images, site, &self.assessment.images, None)?;
+        assess::write_images(images, site, &self.assessment.images)?;
         write_atomic(page, report::html(&self.report).as_bytes())
             .map_err(|e| AssessError::Write(format!("{}: cannot write: {e}", page.display())))
     }
@@ -125,14 +120,13 @@ pub fn plan_site(
     stages.insert("placement".into(), t.elapsed().as_secs_f64());
 
     let t = Instant::now();
-    let mut sim_options = options.assess.simulate.clone();
-    sim_options.per_ap = true;
-    let sim = simulate::simulate(site, &placement.aps, &sim_options, backend, &|_, _| {}).map_err(AssessError::from)?;
+    options.assess.check()?;
+    let sim = simulate::simulate(site, &placement.aps, &options.assess.simulation(), backend, &|_, _| {})
+        .map_err(AssessError::from)?;
     stages.insert("simulation".into(), t.elapsed().as_secs_f64());
 
     let t = Instant::now();
-    let assessment = assess::draw(site, &placement.aps, sim, &options.assess)?;
-    let mut assessed = report_of(site, assessment, &options.costs);
+    let mut assessed = assess(site, &placement.aps, sim, &options.assess, &options.costs)?;
     assessed.write(site, &dir.join("heatmaps"), &dir.join("report.html"))?;
     stages.insert("rendering".into(), t.elapsed().as_secs_f64());
 

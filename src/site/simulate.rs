@@ -8,7 +8,7 @@ use crate::radio::AccessPoints;
 use crate::radiomap::{self, MapsFile};
 
 use crate::scene::{self, Grid, GridSpec, NONE, Scene};
-use crate::solver::{Backend, Job, Settings, SolverError, Transmitter};
+use crate::solver::{Backend, Job, Progress, Settings, SolverError, Transmitter};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -172,7 +172,7 @@ pub fn simulate(
     aps: &AccessPoints,
     options: &SimulateOptions,
     backend: &dyn Backend,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: Progress<'_>,
 ) -> Result<Simulation, SimulateError> {
     let g = &options.grid;
     if !(g.cell.is_finite() && g.cell > 0.0) {

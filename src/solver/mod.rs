@@ -141,6 +141,9 @@ pub enum SolverError {
     },
 }
 
+/// Reports progress as `(done, total)`, from any thread.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 /// Which backend a command asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackendChoice {

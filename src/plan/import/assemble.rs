@@ -293,6 +293,19 @@ fn derive_walls(outlines: &[Vec<P2>], config: &super::config::DerivedWalls, tol:
         .collect()
 }
 
+/// A wall from a to b over the floor's whole height, without openings.
+fn full_height_wall(a: &P2, b: &P2, material: &str, thickness: f64) -> Wall {
+    Wall {
+        from: (a.x, a.y),
+        to: (b.x, b.y),
+        material: material.to_string(),
+        thickness,
+        bottom: None,
+        top: None,
+        openings: Vec::new(),
+    }
+}
+
 /// Lower-case words of a label, accents folded.
 fn words(text: &str) -> Vec<String> {
     let folded: String = text
@@ -310,63 +323,49 @@ fn words(text: &str) -> Vec<String> {
     folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
+/// Words of a label that name a room kind (accents folded), checked in this order: the
+/// first kind with a word in the label wins.
+const LABEL_WORDS: [(RoomKind, &[&str]); 13] = [
+    (RoomKind::Stair, &["escalier", "escaliers"]),
+    (RoomKind::Corridor, &["circulation", "couloir", "degagement"]),
+    (
+        RoomKind::Technical,
+        &[
+            "sanitaires",
+            "sanitaire",
+            "wc",
+            "toilettes",
+            "rangement",
+            "reserve",
+            "local",
+            "chaufferie",
+            "menage",
+            "vestiaire",
+            "vestiaires",
+        ],
+    ),
+    (RoomKind::Library, &["cdi", "bibliotheque"]),
+    (RoomKind::Lab, &["tp", "labo", "laboratoire"]),
+    (RoomKind::Workshop, &["atelier", "ateliers"]),
+    (RoomKind::Canteen, &["refectoire", "restaurant", "cantine", "self"]),
+    (RoomKind::Gym, &["gymnase", "sport", "sports"]),
+    (RoomKind::Dormitory, &["chambre", "dortoir"]),
+    (RoomKind::Hall, &["hall", "accueil", "foyer"]),
+    (
+        RoomKind::Office,
+        &["bureau", "direction", "secretariat", "administration", "infirmerie", "professeurs", "cpe", "intendance"],
+    ),
+    (RoomKind::Classroom, &["salle", "td", "classe", "cours"]),
+    (RoomKind::Outdoor, &["preau", "cour"]),
+];
+
 /// The room kind a label names, whether it is a wiring closet, and the capacity it states.
 pub fn read_label(text: &str) -> (Option<RoomKind>, bool, Option<u32>) {
     let w = words(text);
     let has = |list: &[&str]| w.iter().any(|x| list.contains(&x.as_str()));
     let closet = has(&["vdi", "baie", "brassage"]);
-    let kind = if closet {
-        Some(RoomKind::Technical)
-    } else if has(&["escalier", "escaliers"]) {
-        Some(RoomKind::Stair)
-    } else if has(&["circulation", "couloir", "degagement"]) {
-        Some(RoomKind::Corridor)
-    } else if has(&[
-        "sanitaires",
-        "sanitaire",
-        "wc",
-        "toilettes",
-        "rangement",
-        "reserve",
-        "local",
-        "chaufferie",
-        "menage",
-        "vestiaire",
-        "vestiaires",
-    ]) {
-        Some(RoomKind::Technical)
-    } else if has(&["cdi", "bibliotheque"]) {
-        Some(RoomKind::Library)
-    } else if has(&["tp", "labo", "laboratoire"]) {
-        Some(RoomKind::Lab)
-    } else if has(&["atelier", "ateliers"]) {
-        Some(RoomKind::Workshop)
-    } else if has(&["refectoire", "restaurant", "cantine", "self"]) {
-        Some(RoomKind::Canteen)
-    } else if has(&["gymnase", "sport", "sports"]) {
-        Some(RoomKind::Gym)
-    } else if has(&["chambre", "dortoir"]) {
-        Some(RoomKind::Dormitory)
-    } else if has(&["hall", "accueil", "foyer"]) {
-        Some(RoomKind::Hall)
-    } else if has(&[
-        "bureau",
-        "direction",
-        "secretariat",
-        "administration",
-        "infirmerie",
-        "professeurs",
-        "cpe",
-        "intendance",
-    ]) {
-        Some(RoomKind::Office)
-    } else if has(&["salle", "td", "classe", "cours"]) {
-        Some(RoomKind::Classroom)
-    } else if has(&["preau", "cour"]) {
-        Some(RoomKind::Outdoor)
-    } else {
-        None
-    };
+    let kind =
+        if closet { Some(RoomKind::Technical) } else { LABEL_WORDS.iter().find(|(_, l)| has(l)).map(|(k, _)| *k) };
     let capacity =
         w.windows(2).find(|p| p[1] == "places" || p[1] == "pl" || p[1] == "place").and_then(|p| p[0].parse().ok());
     (kind, closet, capacity)
@@ -432,18 +431,8 @@ pub fn assemble(
         (p.a.x, p.a.y, p.b.x, p.b.y).partial_cmp(&(q.a.x, q.a.y, q.b.x, q.b.y)).unwrap_or(std::cmp::Ordering::Equal)
     });
 
-    let mut plan_walls: Vec<Wall> = walls
-        .iter()
-        .map(|w| Wall {
-            from: (w.a.x, w.a.y),
-            to: (w.b.x, w.b.y),
-            material: w.material.clone(),
-            thickness: w.thickness,
-            bottom: None,
-            top: None,
-            openings: Vec::new(),
-        })
-        .collect();
+    let mut plan_walls: Vec<Wall> =
+        walls.iter().map(|w| full_height_wall(&w.a, &w.b, &w.material, w.thickness)).collect();
     for o in &x.openings {
         let mid = nalgebra::center(&o.a, &o.b);
         let dir = o.b - o.a;
@@ -465,15 +454,7 @@ pub fn assemble(
             })
             .min_by(|a, b| (a.1, a.2).partial_cmp(&(b.1, b.2)).unwrap_or(std::cmp::Ordering::Equal));
         let Some((i, _, _, w)) = host else {
-            plan_walls.push(Wall {
-                from: (o.a.x, o.a.y),
-                to: (o.b.x, o.b.y),
-                material: o.material.clone(),
-                thickness: o.thickness,
-                bottom: None,
-                top: None,
-                openings: Vec::new(),
-            });
+            plan_walls.push(full_height_wall(&o.a, &o.b, &o.material, o.thickness));
             report.standalone += 1;
             continue;
         };

@@ -76,6 +76,17 @@ fn unit_metres(units: Units) -> Option<f64> {
     })
 }
 
+/// The points of an arc of centre `c` and radius `r` from `a0` to `a1` [rad]; a full
+/// circle (`closed`) without its repeated last point.
+fn arc(c: (f64, f64), r: f64, (a0, a1): (f64, f64), tol: f64, closed: bool) -> Vec<P2> {
+    let mut pts = Vec::new();
+    arc_points(P2::new(c.0, c.1), r, a0, a1, tol, &mut pts);
+    if closed {
+        pts.pop();
+    }
+    pts
+}
+
 /// Points of an arc from angle `a0` to `a1` [rad] counter-clockwise, flattened.
 fn arc_points(c: P2, r: f64, a0: f64, mut a1: f64, tol: f64, out: &mut Vec<P2>) {
     while a1 <= a0 {
@@ -189,30 +200,13 @@ impl Flattener<'_> {
                 self.push(&layer, name, Primitive::Polyline { points: pts, closed });
             }
             EntityType::Arc(a) => {
-                let mut pts = Vec::new();
-                let (x, y) = point(&a.center);
-                arc_points(
-                    P2::new(x, y),
-                    a.radius.abs(),
-                    a.start_angle.to_radians(),
-                    a.end_angle.to_radians(),
-                    tol,
-                    &mut pts,
-                );
+                let (a0, a1) = (a.start_angle.to_radians(), a.end_angle.to_radians());
+                let pts = arc(point(&a.center), a.radius.abs(), (a0, a1), tol, false);
                 self.push(&layer, name, Primitive::Polyline { points: map(&pts), closed: false });
             }
             EntityType::Circle(c) => {
-                let mut pts = Vec::new();
-                let (x, y) = point(&c.center);
-                arc_points(
-                    P2::new(x, y),
-                    c.radius.abs(),
-                    0.0,
-                    std::f64::consts::TAU,
-                    tol.max(c.radius.abs() * 0.05),
-                    &mut pts,
-                );
-                pts.pop();
+                let r = c.radius.abs();
+                let pts = arc(point(&c.center), r, (0.0, std::f64::consts::TAU), tol.max(r * 0.05), true);
                 self.push(&layer, name, Primitive::Polyline { points: map(&pts), closed: true });
             }
             EntityType::Text(tx) => {

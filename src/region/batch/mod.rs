@@ -9,4 +9,4 @@ pub use record::{
     ADDED, BatchError, BatchSummary, ResultRow, Shard, SiteRecord, Status, Timings, read_sites_csv, site_dir,
     summarise, write_folder,
 };
-pub use run::{BatchOptions, BatchResult, batch_requirements, run, text_fingerprint};
+pub use run::{BatchOptions, BatchResult, batch_requirements, run};

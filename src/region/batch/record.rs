@@ -213,10 +213,6 @@ pub fn site_dir(out: &Path, uai: &str) -> PathBuf {
     out.join("sites").join(uai)
 }
 
-pub(crate) fn hex(h: u64) -> String {
-    format!("{h:016x}")
-}
-
 /// Totals of a table of results.
 pub fn summarise(
     rows: &[ResultRow],

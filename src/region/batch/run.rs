@@ -9,7 +9,7 @@
 //! reads back with the same fingerprint, so a kill loses at most the sites in flight.
 
 use super::record::{
-    BatchError, BatchSummary, ResultRow, Shard, SiteRecord, Status, Timings, hex, site_dir, summarise, write_folder,
+    BatchError, BatchSummary, ResultRow, Shard, SiteRecord, Status, Timings, site_dir, summarise, write_folder,
     write_json,
 };
 use crate::atomic::write_atomic;
@@ -23,7 +23,7 @@ use crate::requirements::Requirements;
 use crate::seed::stable_hash;
 use crate::site::assess::AssessOptions;
 use crate::site::pipeline::{self, SiteOptions};
-use crate::solver::{Backend, Settings};
+use crate::solver::{Backend, Progress, Settings};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -83,7 +83,7 @@ fn fingerprint(header: &[String], row: &SiteRow, opts: &BatchOptions) -> String 
         serde_json::to_string(&opts.requirements).unwrap_or_default(),
         SIMULATION_CELL_M,
     );
-    hex(stable_hash(&text))
+    crate::seed::fingerprint(&text)
 }
 
 /// A site's previous result, if `--resume` may trust it.
@@ -189,15 +189,13 @@ fn bad_row(b: &BadRow, uai: &str) -> ResultRow {
     }
 }
 
-/// Runs the batch over `list` (named `input`, with text fingerprint `input_fingerprint`)
-/// and writes its folder. `progress(done, total)` is called as sites finish.
+/// Runs the batch over `list` and writes its folder. `progress(done, total)` is called
+/// as sites finish.
 pub fn run(
     list: &SiteList,
-    input: &str,
-    input_fingerprint: &str,
     opts: &BatchOptions,
     backend: &dyn Backend,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: Progress<'_>,
 ) -> Result<BatchResult, BatchError> {
     use rayon::prelude::*;
     let problems: Vec<String> = opts.costs.problems().into_iter().chain(opts.requirements.problems()).collect();
@@ -225,7 +223,7 @@ pub fn run(
                             // A stale record must not survive a failed rerun.
                             let _ = std::fs::remove_file(dir.join("site.json"));
                             let prefix = if status == Status::Invalid {
-                                format!("{input}: line {}: UAI {}: ", row.line, row.uai)
+                                format!("{}: line {}: UAI {}: ", list.origin, row.line, row.uai)
                             } else {
                                 format!("UAI {} (line {}): ", row.uai, row.line)
                             };
@@ -271,14 +269,9 @@ pub fn run(
     }
     table.sort_by_key(|r| r.line);
     let summary =
-        summarise(&table, input, input_fingerprint, list.rows.len() + list.bad.len(), opts.shard, &opts.costs);
+        summarise(&table, &list.origin, &list.fingerprint, list.rows.len() + list.bad.len(), opts.shard, &opts.costs);
     write_folder(&opts.out, &list.header, &table, &summary)?;
     timings.wall_s = t0.elapsed().as_secs_f64();
     write_json(&opts.out.join("timings.json"), &timings)?;
     Ok(BatchResult { rows: table, summary, timings })
-}
-
-/// Fingerprint of a site list's text.
-pub fn text_fingerprint(text: &str) -> String {
-    hex(stable_hash(text))
 }

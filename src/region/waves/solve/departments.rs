@@ -2,7 +2,7 @@
 //! envelope is set), each département is scheduled exactly on its own by branch and
 //! bound over its sites ranked by pupils per crew-day, bounded by knapsacks per window.
 
-use super::Solution;
+use super::{Solution, StepScale};
 use crate::region::waves::model::{Assignment, Problem};
 use std::time::Instant;
 
@@ -185,9 +185,7 @@ fn knapsack_bound(
     if active.is_empty() {
         return 0.0;
     }
-    let mut best = f64::INFINITY;
-    let mut theta = 1.0;
-    let mut stall = 0;
+    let mut scale = StepScale::new(10);
     let cmax = caps.iter().copied().max().unwrap_or(0) as usize;
     let mut dp = vec![0.0f64; cmax + 1];
     let mut take = vec![false; active.len() * (cmax + 1)];
@@ -226,17 +224,8 @@ fn knapsack_bound(
                 }
             }
         }
-        if l < best - 1e-9 {
-            best = l;
-            stall = 0;
-        } else {
-            stall += 1;
-            if stall >= 10 {
-                theta /= 2.0;
-                stall = 0;
-            }
-        }
-        if best < target || theta < 1e-4 {
+        scale.observe(l);
+        if scale.best < target || scale.theta < 1e-4 {
             break;
         }
         let mut norm = 0.0;
@@ -249,12 +238,12 @@ fn knapsack_bound(
         if norm == 0.0 {
             break;
         }
-        let step = theta * (l - target).max(1e-6) / norm;
+        let step = scale.theta * (l - target).max(1e-6) / norm;
         for &i in &active {
             u[i] = (u[i] - step * g[i]).max(0.0);
         }
     }
-    best
+    scale.best
 }
 
 /// Whether budget and envelopes hold whatever the plan: then départements are independent.

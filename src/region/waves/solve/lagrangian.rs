@@ -3,7 +3,7 @@
 //! optimum; projected subgradient steps (Polyak, rows normalised to 1) lower the bound
 //! while [`repair`] turns each step's choices into a plan.
 
-use super::{Solution, candidates, repair, tie_break};
+use super::{Solution, StepScale, candidates, repair, tie_break};
 use crate::region::waves::model::Problem;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -76,12 +76,10 @@ pub(super) fn lagrangian(p: &Problem, deadline: Instant, gap_target_pct: f64) ->
     };
     let mut best = repair(p, &cands, &|s, w| p.value(s, w) + tie_break(p, s, w));
     let mut best_value = p.objective(&best);
-    let mut bound = f64::INFINITY;
-    let mut theta = 1.0;
-    let mut since_better = 0;
+    let mut scale = StepScale::new(20);
     let mut iterations = 0;
     let gap = |bound: f64, value: f64| if bound > 0.0 { 100.0 * (bound - value).max(0.0) / bound } else { 0.0 };
-    while Instant::now() < deadline && theta > 1e-5 {
+    while Instant::now() < deadline && scale.theta > 1e-5 {
         iterations += 1;
         let mut l: f64 = pi.iter().sum();
         let mut g = vec![1.0; rows.count];
@@ -103,17 +101,7 @@ pub(super) fn lagrangian(p: &Problem, deadline: Instant, gap_target_pct: f64) ->
             }
         }
         // The tie-break is below 1e-3 pupil-week in all: the bound on pupil-weeks alone.
-        let l_true = l;
-        if l_true < bound - 1e-9 {
-            bound = l_true;
-            since_better = 0;
-        } else {
-            since_better += 1;
-            if since_better >= 20 {
-                theta /= 2.0;
-                since_better = 0;
-            }
-        }
+        scale.observe(l);
         if iterations % 10 == 1 {
             let pi_now = pi.clone();
             let plan = repair(p, &cands, &|s, w| {
@@ -126,7 +114,7 @@ pub(super) fn lagrangian(p: &Problem, deadline: Instant, gap_target_pct: f64) ->
                 best = plan;
             }
         }
-        if gap(bound, best_value) <= gap_target_pct {
+        if gap(scale.best, best_value) <= gap_target_pct {
             break;
         }
         for (k, gk) in g.iter_mut().enumerate() {
@@ -138,12 +126,12 @@ pub(super) fn lagrangian(p: &Problem, deadline: Instant, gap_target_pct: f64) ->
         if norm < 1e-18 {
             break; // The relaxed choice is feasible and complementary: optimal.
         }
-        let step = theta * (l - best_value).max(1e-9 * l.abs().max(1.0)) / norm;
+        let step = scale.theta * (l - best_value).max(1e-9 * l.abs().max(1.0)) / norm;
         for (k, gk) in g.iter().enumerate() {
             pi[k] = (pi[k] - step * gk).max(0.0);
         }
     }
-    let bound = bound.max(best_value);
+    let bound = scale.best.max(best_value);
     Solution {
         objective: best_value,
         gap_pct: gap(bound, best_value),

@@ -54,6 +54,37 @@ pub(super) fn tie_break(p: &Problem, s: usize, w: usize) -> f64 {
     1e-3 * (n - s as f64) / (n * n) * (k - w as f64) / k
 }
 
+/// The step scale θ of a projected subgradient descent on a dual bound (Polyak steps
+/// θ·(bound − target)/‖g‖²): halved after `patience` iterations without a lower bound.
+pub(super) struct StepScale {
+    /// θ, from 1.
+    pub(super) theta: f64,
+    /// Lowest bound seen.
+    pub(super) best: f64,
+    since_better: usize,
+    patience: usize,
+}
+
+impl StepScale {
+    pub(super) fn new(patience: usize) -> StepScale {
+        StepScale { theta: 1.0, best: f64::INFINITY, since_better: 0, patience }
+    }
+
+    /// Records this iteration's bound.
+    pub(super) fn observe(&mut self, bound: f64) {
+        if bound < self.best - 1e-9 {
+            self.best = bound;
+            self.since_better = 0;
+        } else {
+            self.since_better += 1;
+            if self.since_better >= self.patience {
+                self.theta /= 2.0;
+                self.since_better = 0;
+            }
+        }
+    }
+}
+
 /// Windows each site fits alone.
 pub(super) fn candidates(p: &Problem) -> Vec<Vec<usize>> {
     (0..p.items.len()).map(|s| (0..p.windows.len()).filter(|&w| p.fits(s, w)).collect()).collect()
