@@ -326,6 +326,30 @@ fn the_fixture_region_is_planned_and_scheduled_end_to_end() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     check_schedule(&out, &out, 6_200_000.0);
     assert!(stdout(&o).contains("proven optimal"), "{}", stdout(&o));
+
+    // sites.geojson: what QGIS opens — RFC 7946 points in Normandy, one per lycée, with
+    // the batch's and the schedule's figures.
+    let gis: serde_json::Value = serde_json::from_str(&read(&out.join("sites.geojson"))).unwrap();
+    assert_eq!(gis["type"], "FeatureCollection");
+    assert!(gis.get("crs").is_none(), "RFC 7946 has no crs member");
+    let features = gis["features"].as_array().unwrap();
+    assert_eq!(features.len(), rows.len());
+    let mut aps = 0;
+    for (f, r) in features.iter().zip(&rows) {
+        let [lon, lat] = [0, 1].map(|k| f["geometry"]["coordinates"][k].as_f64().unwrap());
+        assert_eq!(f["geometry"]["type"], "Point");
+        assert!((-2.0..=2.0).contains(&lon) && (48.0..=50.5).contains(&lat), "{f}");
+        let p = &f["properties"];
+        assert_eq!(p["uai"], r["uai"].as_str());
+        for key in ["name", "commune", "departement", "pupils", "wave", "window", "golive", "coverage_pct", "cost_eur"]
+        {
+            assert!(!p[key].is_null(), "{key} missing in {f}");
+        }
+        assert_eq!(p["status"], "ok");
+        aps += p["aps"].as_u64().unwrap();
+    }
+    let total: u64 = rows.iter().map(|r| r["aps"].parse::<u64>().unwrap()).sum();
+    assert_eq!(aps, total, "the map's APs are the batch's");
 }
 
 #[test]

@@ -60,7 +60,7 @@ pub enum Command {
     /// Merge the folders of a sharded batch into one equal to a single run.
     Merge(MergeArgs),
     /// Schedule a batch's sites into the installation waves under the budget: writes
-    /// schedule.csv, waves.json, gantt.png, map.png and burndown.png.
+    /// schedule.csv, waves.json, sites.geojson, gantt.png, map.png and burndown.png.
     Waves(WavesArgs),
     /// The main job: batch and waves over the bundled region with the defaults.
     Rollout(RolloutArgs),

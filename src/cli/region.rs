@@ -129,7 +129,7 @@ fn run_waves(
         r.method,
         plan.solve_s
     );
-    out!("wrote {}, waves.json, gantt.png, map.png, burndown.png", out.join("schedule.csv").display());
+    out!("wrote {}, waves.json, sites.geojson, gantt.png, map.png, burndown.png", out.join("schedule.csv").display());
     for s in &r.shortfalls {
         eprintln!("warning: {s}");
     }

@@ -49,6 +49,31 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A row of the batch as a map shows it, planned or not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// UAI (may be empty for an invalid row).
+    pub uai: String,
+    /// Name.
+    pub name: String,
+    /// Commune (empty when the list has no such column).
+    pub commune: String,
+    /// Département.
+    pub departement: String,
+    /// Pupils, when the row states a whole number.
+    pub pupils: Option<i64>,
+    /// Latitude and longitude [°].
+    pub latitude: f64,
+    /// Longitude [°].
+    pub longitude: f64,
+    /// Coverage of teaching rooms and offices in the batch's simulation [%].
+    pub coverage_pct: Option<f64>,
+    /// What the batch did with it.
+    pub status: Status,
+    /// Why the batch did not plan it.
+    pub error: String,
+}
+
 /// The problem's input read from a batch folder.
 #[derive(Debug, Clone)]
 pub struct BatchSites {
@@ -58,6 +83,8 @@ pub struct BatchSites {
     pub departements: Vec<String>,
     /// Sites the batch did not plan.
     pub skipped: Vec<Skipped>,
+    /// Every row whose coordinates read, in the batch's order.
+    pub places: Vec<Place>,
 }
 
 /// Reads the planned sites of a batch folder; with `costs`, their costs are recomputed
@@ -75,11 +102,29 @@ pub fn read_batch(dir: &Path, costs: Option<&Costs>, aps_per_crew_day: u32) -> R
     let (name, dept, pupils, lat, lon) =
         (col("name")?, col("departement")?, col("pupils")?, col("latitude")?, col("longitude")?);
     let coords = header.iter().position(|h| h == "coordinates");
+    let commune = header.iter().position(|h| h == "commune");
     let mut items = Vec::new();
+    let mut places = Vec::new();
     let mut skipped = Vec::new();
     let mut departements = BTreeSet::new();
     let mut names = Vec::new();
     for r in rows {
+        let field = |k: Option<usize>| k.and_then(|k| r.fields.get(k)).cloned().unwrap_or_default();
+        let read = |k: usize| r.fields.get(k).and_then(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite());
+        if let (Some(latitude), Some(longitude)) = (read(lat), read(lon)) {
+            places.push(Place {
+                uai: r.uai.clone(),
+                name: field(Some(name)),
+                commune: field(commune),
+                departement: field(Some(dept)),
+                pupils: r.fields.get(pupils).and_then(|v| v.trim().parse().ok()),
+                latitude,
+                longitude,
+                coverage_pct: r.coverage_pct,
+                status: r.status,
+                error: r.error.clone(),
+            });
+        }
         if r.status != Status::Ok {
             skipped.push(Skipped {
                 uai: r.uai.clone(),
@@ -126,7 +171,7 @@ pub fn read_batch(dir: &Path, costs: Option<&Costs>, aps_per_crew_day: u32) -> R
     for (it, d) in items.iter_mut().zip(&names) {
         it.departement = departements.iter().position(|x| x == d).unwrap_or(0);
     }
-    Ok(BatchSites { items, departements, skipped })
+    Ok(BatchSites { items, departements, skipped, places })
 }
 
 /// One line of `schedule.csv`.
@@ -265,6 +310,8 @@ pub struct Schedule {
     pub report: WavesReport,
     /// Solver time [s].
     pub solve_s: f64,
+    /// Every row of the batch with coordinates, for the map layer.
+    pub places: Vec<Place>,
 }
 
 /// Days of each site's installation: sites of a window and département in UAI order
@@ -479,5 +526,5 @@ pub fn schedule(config: &WavesConfig, calendar: &Calendar, sites: BatchSites) ->
         not_planned: sites.skipped,
         config: config.clone(),
     };
-    Ok(Schedule { problem, solution, sites: rows, report, solve_s })
+    Ok(Schedule { problem, solution, sites: rows, report, solve_s, places: sites.places })
 }

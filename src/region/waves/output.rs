@@ -1,7 +1,9 @@
-//! A schedule's outputs: `schedule.csv`, `waves.json` and the charts ([`super::charts`]).
+//! A schedule's outputs: `schedule.csv`, `waves.json`, `sites.geojson` (the lycées as
+//! points for a GIS) and the charts ([`super::charts`]).
 
 use super::{Schedule, charts};
 use crate::atomic::write_atomic;
+use crate::region::batch::Status;
 use crate::region::batch::{BatchError, write_json};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -25,7 +27,48 @@ pub const SCHEDULE_COLUMNS: [&str; 15] = [
     "reason",
 ];
 
-/// Writes `schedule.csv`, `waves.json` and the charts into `out`.
+/// `sites.geojson`: one Point feature per lycée of the batch with coordinates (RFC 7946:
+/// WGS 84 longitude, latitude; no `crs` member), so that QGIS opens it as is. Properties:
+/// UAI, name, commune, département, pupils, APs, cost [€], wave, window, go-live date,
+/// coverage [%], the batch's status, and why a site is left out of the schedule.
+pub fn geojson(plan: &Schedule) -> serde_json::Value {
+    let scheduled: std::collections::BTreeMap<&str, &super::ScheduledSite> =
+        plan.sites.iter().map(|s| (s.uai.as_str(), s)).collect();
+    let features: Vec<serde_json::Value> = plan
+        .places
+        .iter()
+        .map(|p| {
+            // A duplicate UAI's rejected row is not the planned site of that UAI.
+            let s = if p.status == Status::Ok { scheduled.get(p.uai.as_str()) } else { None };
+            let reason = match s {
+                Some(s) => s.reason.clone(),
+                None => format!("not planned by the batch ({}): {}", p.status.as_str(), p.error),
+            };
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [p.longitude, p.latitude] },
+                "properties": {
+                    "uai": p.uai,
+                    "name": p.name,
+                    "commune": p.commune,
+                    "departement": p.departement,
+                    "pupils": p.pupils,
+                    "aps": s.map(|s| s.aps),
+                    "cost_eur": s.map(|s| s.cost_eur.round()),
+                    "wave": s.map(|s| s.wave.as_str()),
+                    "window": s.map(|s| s.window.as_str()),
+                    "golive": s.and_then(|s| s.golive).map(|d| d.to_string()),
+                    "coverage_pct": p.coverage_pct,
+                    "status": p.status.as_str(),
+                    "reason": (!reason.is_empty()).then_some(reason),
+                }
+            })
+        })
+        .collect();
+    serde_json::json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// Writes `schedule.csv`, `waves.json`, `sites.geojson` and the charts into `out`.
 pub fn write(out: &Path, plan: &Schedule) -> Result<(), super::WavesError> {
     std::fs::create_dir_all(out).map_err(|e| BatchError::io(out, e))?;
     let path = out.join("schedule.csv");
@@ -56,6 +99,7 @@ pub fn write(out: &Path, plan: &Schedule) -> Result<(), super::WavesError> {
     let bytes = w.into_inner().map_err(|e| BatchError::io(&path, e))?;
     write_atomic(&path, &bytes).map_err(|e| BatchError::io(&path, e))?;
     write_json(&out.join("waves.json"), &plan.report)?;
+    write_json(&out.join("sites.geojson"), &geojson(plan))?;
     for (name, png) in charts::images(plan) {
         let file = out.join(name);
         let bytes = png.map_err(|e| BatchError::io(&file, e))?;
