@@ -59,6 +59,13 @@ pub struct BillLine {
     pub total_eur: f64,
 }
 
+impl BillLine {
+    /// The quantity as printed: whole pieces as integers, lengths to the decimetre.
+    pub fn quantity_text(&self) -> String {
+        if self.quantity.fract() == 0.0 { format!("{}", self.quantity as i64) } else { format!("{:.1}", self.quantity) }
+    }
+}
+
 /// One site's cost, itemised [€].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SiteCost {

@@ -77,12 +77,12 @@ fn a_batch_lists_bad_rows_by_line_and_plans_the_others() {
 /// The files of a batch folder that must be equal between runs (timings aside).
 fn comparable(dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for f in ["sites.csv", "summary.json"] {
+    for f in ["sites.csv", "summary.json", "bom.csv"] {
         out.insert(f.to_string(), read(&dir.join(f)));
     }
     for site in std::fs::read_dir(dir.join("sites")).unwrap() {
         let site = site.unwrap().path();
-        for f in ["site.json", "aps.ron", "plan.ron"] {
+        for f in ["site.json", "aps.ron", "plan.ron", "aps.csv", "bom.csv"] {
             out.insert(format!("{}/{f}", site.file_name().unwrap().to_string_lossy()), read(&site.join(f)));
         }
     }
@@ -350,6 +350,34 @@ fn the_fixture_region_is_planned_and_scheduled_end_to_end() {
     }
     let total: u64 = rows.iter().map(|r| r["aps"].parse::<u64>().unwrap()).sum();
     assert_eq!(aps, total, "the map's APs are the batch's");
+
+    // The installer's files re-read: one aps.csv row per AP, a port per AP on its closet's
+    // switch; bom.csv totals the site's cost (to the euro it is rounded to), and the
+    // region's bom.csv the batch's.
+    let bill_total = |path: &Path| -> f64 {
+        let lines = csv_rows(path);
+        let total = &lines.last().unwrap()["total_eur"];
+        let sum: f64 = lines[..lines.len() - 1].iter().map(|l| l["total_eur"].parse::<f64>().unwrap()).sum();
+        assert!((sum - total.parse::<f64>().unwrap()).abs() < 0.01, "{}", path.display());
+        sum
+    };
+    for r in &rows {
+        let dir = out.join("sites").join(&r["uai"]);
+        let aps = csv_rows(&dir.join("aps.csv"));
+        assert_eq!(aps.len().to_string(), r["aps"], "{}", r["uai"]);
+        let mut ports = std::collections::BTreeMap::new();
+        for a in &aps {
+            if !a["closet"].is_empty() {
+                let n = ports.entry((a["building"].clone(), a["closet_floor"].clone(), a["closet"].clone())).or_insert(0);
+                *n += 1;
+                assert_eq!(a["switch_port"], n.to_string(), "{a:?}");
+            }
+        }
+        let cost: f64 = r["cost_eur"].parse().unwrap();
+        assert!((bill_total(&dir.join("bom.csv")) - cost).abs() <= 1.0, "{}: bill and cost", r["uai"]);
+    }
+    let cost: f64 = rows.iter().map(|r| r["cost_eur"].parse::<f64>().unwrap()).sum();
+    assert!((bill_total(&out.join("bom.csv")) - cost).abs() <= rows.len() as f64, "region bill and cost");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 use super::batch::{
     BatchError, BatchSummary, ResultRow, Timings, read_sites_csv, site_dir, summarise, write_folder, write_json,
+    write_region_bill,
 };
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -106,6 +107,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<BatchSummary, BatchError>
     let rows: Vec<ResultRow> = rows.into_iter().map(|(_, r)| r).collect();
     let summary = summarise(&rows, &first.input, &first.input_fingerprint, first.input_rows, None, &first.costs);
     write_folder(out, header.as_deref().unwrap_or(&[]), &rows, &summary)?;
+    write_region_bill(out, &rows, &summary.costs)?;
     write_json(&out.join("timings.json"), &timings)?;
     Ok(summary)
 }

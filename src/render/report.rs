@@ -203,8 +203,7 @@ pub fn html(data: &ReportData) -> String {
         h.push_str("<h2>Bill of materials</h2>\n");
         table_head(&mut h, &["Item", "Quantity", "Unit", "Unit price", "Total"]);
         for b in &data.bill {
-            let quantity =
-                if b.quantity.fract() == 0.0 { format!("{}", b.quantity as i64) } else { format!("{:.1}", b.quantity) };
+            let quantity = b.quantity_text();
             let cells = [
                 Cell::Text(&b.item),
                 Cell::Number(quantity),

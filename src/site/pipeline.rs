@@ -2,11 +2,12 @@
 //! one stage each, the region batch runs them all ([`plan_site`]); every stage's options,
 //! bill of materials and outputs are decided here once.
 //!
-//! Outputs of a planned site folder: `aps.ron` and `placement.json` (placement),
-//! `maps/` (the best-server map of the assessment), `heatmaps/` (images and their index)
-//! and `report.html`.
+//! Outputs of a planned site folder: `aps.ron`, `placement.json` and the installer's
+//! `aps.csv` (placement), `maps/` (the best-server map of the assessment), `heatmaps/`
+//! (images and their index), `report.html` and `bom.csv` (its bill of materials).
 
 use super::assess::{self, AssessError, AssessOptions, Assessment};
+use super::installer;
 use super::simulate::{self, SimulateOptions, Simulation};
 use crate::atomic::write_atomic;
 use crate::costs::Costs;
@@ -87,6 +88,9 @@ pub enum PipelineError {
     /// Assessment failed.
     #[error(transparent)]
     Assess(#[from] AssessError),
+    /// An installer file could not be written.
+    #[error("{0}")]
+    Write(String),
 }
 
 impl crate::error::JobError for PipelineError {
@@ -94,6 +98,7 @@ impl crate::error::JobError for PipelineError {
         match self {
             PipelineError::Place(e) => e.is_bad_input(),
             PipelineError::Assess(e) => e.is_bad_input(),
+            PipelineError::Write(_) => false,
         }
     }
 
@@ -101,6 +106,7 @@ impl crate::error::JobError for PipelineError {
         match self {
             PipelineError::Place(e) => e.lines(),
             PipelineError::Assess(e) => e.lines(),
+            PipelineError::Write(e) => vec![e.clone()],
         }
     }
 }
@@ -117,6 +123,7 @@ pub fn plan_site(
     let t = Instant::now();
     let placement = placement::place(site, &options.requirements, backend, &|_, _| {})?;
     placement::write(dir, &placement)?;
+    write_file(&dir.join("aps.csv"), installer::aps_csv(site, &placement))?;
     stages.insert("placement".into(), t.elapsed().as_secs_f64());
 
     let t = Instant::now();
@@ -128,6 +135,7 @@ pub fn plan_site(
     let t = Instant::now();
     let mut assessed = assess(site, &placement.aps, sim, &options.assess, &options.costs)?;
     assessed.write(site, &dir.join("heatmaps"), &dir.join("report.html"))?;
+    write_file(&dir.join("bom.csv"), installer::bom_csv(&assessed.report.bill))?;
     stages.insert("rendering".into(), t.elapsed().as_secs_f64());
 
     // Every AP's map was kept for the metrics; the folder keeps the best server's.
@@ -136,6 +144,12 @@ pub fn plan_site(
     sim.maps.planes.iter_mut().for_each(|p| p.gain_files.clear());
     simulate::write(&dir.join("maps"), sim).map_err(AssessError::from)?;
     Ok(Planned { placement, assessed })
+}
+
+/// Writes a made CSV file atomically.
+fn write_file(path: &Path, made: Result<Vec<u8>, csv::Error>) -> Result<(), PipelineError> {
+    let bytes = made.map_err(|e| PipelineError::Write(format!("{}: {e}", path.display())))?;
+    write_atomic(path, &bytes).map_err(|e| PipelineError::Write(format!("{}: cannot write: {e}", path.display())))
 }
 
 /// The simulation options of an assessment on a grid of `cell` [m] at the

@@ -7,6 +7,6 @@ pub mod run;
 pub(crate) use record::write_json;
 pub use record::{
     ADDED, BatchError, BatchSummary, ResultRow, Shard, SiteRecord, Status, Timings, read_sites_csv, site_dir,
-    summarise, write_folder,
+    summarise, write_folder, write_region_bill,
 };
 pub use run::{BatchOptions, BatchResult, batch_requirements, run};

@@ -1,9 +1,10 @@
 //! A batch folder's format, which `merge` and `waves` read back: `sites.csv` (the input
-//! columns plus [`ADDED`]), `summary.json`, `timings.json`, and per site
+//! columns plus [`ADDED`]), `summary.json`, `timings.json`, the region's `bom.csv`, and per site
 //! `sites/<UAI>/site.json` ([`SiteRecord`]), with the shard, status and error types.
 
 use crate::atomic::write_atomic;
 use crate::costs::{Costs, SiteCost};
+use crate::site::installer;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -280,6 +281,22 @@ pub fn write_folder(
     let bytes = w.into_inner().map_err(|e| BatchError::io(&path, e))?;
     write_atomic(&path, &bytes).map_err(|e| BatchError::io(&path, e))?;
     write_json(&out.join("summary.json"), summary)
+}
+
+/// Writes the region's `bom.csv`: the bills of the planned sites of `rows` (from their
+/// `site.json`: AP count and cable) summed line by line.
+pub fn write_region_bill(out: &Path, rows: &[ResultRow], costs: &Costs) -> Result<(), BatchError> {
+    let mut bills = Vec::new();
+    for r in rows.iter().filter(|r| r.status == Status::Ok) {
+        let path = site_dir(out, &r.uai).join("site.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| BatchError::io(&path, e))?;
+        let rec: SiteRecord = serde_json::from_str(&text).map_err(|e| BatchError::io(&path, e))?;
+        bills.push(costs.bill(rec.aps, rec.cable_m));
+    }
+    let path = out.join("bom.csv");
+    let bytes = installer::bom_csv(&installer::sum_bills(bills.iter().map(Vec::as_slice)))
+        .map_err(|e| BatchError::io(&path, e))?;
+    write_atomic(&path, &bytes).map_err(|e| BatchError::io(&path, e))
 }
 
 /// Reads a batch folder's `sites.csv` back: the input header and the rows.

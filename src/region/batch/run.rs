@@ -10,7 +10,7 @@
 
 use super::record::{
     BatchError, BatchSummary, ResultRow, Shard, SiteRecord, Status, Timings, site_dir, summarise, write_folder,
-    write_json,
+    write_json, write_region_bill,
 };
 use crate::atomic::write_atomic;
 use crate::costs::Costs;
@@ -90,10 +90,18 @@ fn fingerprint(header: &[String], row: &SiteRow, opts: &BatchOptions) -> String 
 fn resumable(dir: &Path, fingerprint: &str) -> Option<SiteRecord> {
     let text = std::fs::read_to_string(dir.join("site.json")).ok()?;
     let record: SiteRecord = serde_json::from_str(&text).ok()?;
-    let complete =
-        ["plan.ron", "aps.ron", "placement.json", "maps/radiomap.json", "heatmaps/heatmaps.json", "report.html"]
-            .iter()
-            .all(|f| dir.join(f).is_file());
+    let complete = [
+        "plan.ron",
+        "aps.ron",
+        "aps.csv",
+        "placement.json",
+        "maps/radiomap.json",
+        "heatmaps/heatmaps.json",
+        "report.html",
+        "bom.csv",
+    ]
+    .iter()
+    .all(|f| dir.join(f).is_file());
     (record.status == Status::Ok && record.fingerprint == fingerprint && complete).then_some(record)
 }
 
@@ -271,6 +279,7 @@ pub fn run(
     let summary =
         summarise(&table, &list.origin, &list.fingerprint, list.rows.len() + list.bad.len(), opts.shard, &opts.costs);
     write_folder(&opts.out, &list.header, &table, &summary)?;
+    write_region_bill(&opts.out, &table, &opts.costs)?;
     timings.wall_s = t0.elapsed().as_secs_f64();
     write_json(&opts.out.join("timings.json"), &timings)?;
     Ok(BatchResult { rows: table, summary, timings })
