@@ -368,7 +368,8 @@ fn the_fixture_region_is_planned_and_scheduled_end_to_end() {
         let mut ports = std::collections::BTreeMap::new();
         for a in &aps {
             if !a["closet"].is_empty() {
-                let n = ports.entry((a["building"].clone(), a["closet_floor"].clone(), a["closet"].clone())).or_insert(0);
+                let n =
+                    ports.entry((a["building"].clone(), a["closet_floor"].clone(), a["closet"].clone())).or_insert(0);
                 *n += 1;
                 assert_eq!(a["switch_port"], n.to_string(), "{a:?}");
             }

@@ -42,10 +42,12 @@ pub enum Command {
     /// each AP's path gain with --per-ap (NumPy .npy files indexed by radiomap.json).
     Simulate(SimulateArgs),
     /// Draw a plan's coverage: per floor and metric a PNG heatmap (RSSI, second-best RSSI,
-    /// SNR, SINR, data rate, serving channel, APs heard), and report.html for the site.
+    /// SNR, SINR, data rate, serving channel, APs heard), report.html for the site and its
+    /// bill of materials, bom.csv.
     Heatmap(HeatmapArgs),
     /// Place the fewest APs that meet the coverage and capacity requirements, with a
-    /// channel and power plan and cable runs: writes aps.ron and placement.json.
+    /// channel and power plan and cable runs: writes aps.ron, placement.json and the
+    /// installer's aps.csv.
     Place(PlaceArgs),
     /// Generate a plausible lycée campus for a number of pupils and a type,
     /// deterministic for a seed (by default, the pupils and the type).

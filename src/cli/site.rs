@@ -115,7 +115,7 @@ pub fn place(args: &PlaceArgs) -> Result<(), Failure> {
         placement::place(&site, &req, backend.as_ref(), progress)
     });
     let placed = result.map_err(|e| Failure { lines: vec![format!("{}: {e}", args.plan.display())], ..e.into() })?;
-    placement::write(&args.out, &placed)?;
+    pipeline::write_placement(&args.out, &site, &placed)?;
     let r = &placed.report;
     out!(
         "placed {} APs ({} candidates); bounds: capacity {}, LP {}; gap {:.1} %",
@@ -134,7 +134,7 @@ pub fn place(args: &PlaceArgs) -> Result<(), Failure> {
         r.cable_total_m,
         r.cable_flagged
     );
-    out!("wrote {} and {}", args.out.join("aps.ron").display(), args.out.join("placement.json").display());
+    out!("wrote {}, placement.json and aps.csv", args.out.join("aps.ron").display());
     if !r.failing_rooms.is_empty() {
         for f in &r.failing_rooms {
             eprintln!(

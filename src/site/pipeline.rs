@@ -51,12 +51,20 @@ pub fn assess(
 
 impl Assessed {
     /// Writes the images and `heatmaps.json` into `images`, then the report page at
-    /// `page`, each atomically.
-    pub fn write(&self, site: &Site, images: &Path, page: &Path) -> Result<(), AssessError> {
+    /// `page` and its bill of materials as `bom.csv` beside it, each atomically.
+    pub fn write(&self, site: &Site, images: &Path, page: &Path) -> Result<(), PipelineError> {
         assess::write_images(images, site, &self.assessment.images)?;
         write_atomic(page, report::html(&self.report).as_bytes())
-            .map_err(|e| AssessError::Write(format!("{}: cannot write: {e}", page.display())))
+            .map_err(|e| AssessError::Write(format!("{}: cannot write: {e}", page.display())))?;
+        write_file(&page.with_file_name("bom.csv"), installer::bom_csv(&self.report.bill))
     }
+}
+
+/// Writes a placement's `aps.ron` and `placement.json`, then the installer's `aps.csv`,
+/// into `dir`.
+pub fn write_placement(dir: &Path, site: &Site, placement: &Placement) -> Result<(), PipelineError> {
+    placement::write(dir, placement)?;
+    write_file(&dir.join("aps.csv"), installer::aps_csv(site, placement))
 }
 
 /// What [`plan_site`] runs with.
@@ -122,8 +130,7 @@ pub fn plan_site(
 ) -> Result<Planned, PipelineError> {
     let t = Instant::now();
     let placement = placement::place(site, &options.requirements, backend, &|_, _| {})?;
-    placement::write(dir, &placement)?;
-    write_file(&dir.join("aps.csv"), installer::aps_csv(site, &placement))?;
+    write_placement(dir, site, &placement)?;
     stages.insert("placement".into(), t.elapsed().as_secs_f64());
 
     let t = Instant::now();
@@ -135,7 +142,6 @@ pub fn plan_site(
     let t = Instant::now();
     let mut assessed = assess(site, &placement.aps, sim, &options.assess, &options.costs)?;
     assessed.write(site, &dir.join("heatmaps"), &dir.join("report.html"))?;
-    write_file(&dir.join("bom.csv"), installer::bom_csv(&assessed.report.bill))?;
     stages.insert("rendering".into(), t.elapsed().as_secs_f64());
 
     // Every AP's map was kept for the metrics; the folder keeps the best server's.
