@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod calendar;
+pub mod geo;
 pub mod merge;
 pub mod sites;
 pub mod waves;

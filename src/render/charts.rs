@@ -5,6 +5,7 @@ use super::{RenderError, font, png};
 use chrono::NaiveDate;
 use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Colours of the waves (ColorBrewer Dark2), then grey for the unscheduled.
 pub const WAVE_COLOURS: [RGBColor; 8] = [
@@ -164,44 +165,81 @@ pub fn gantt(title: &str, rows: &[String], waves: &[String], bars: &[GanttBar]) 
     png("the Gantt chart", w, h, buf)
 }
 
-/// Renders the region map: sites by longitude and latitude (equirectangular, scaled by
-/// cos latitude), coloured by wave, disc area proportional to pupils.
-pub fn region_map(title: &str, waves: &[String], points: &[MapPoint]) -> Result<Vec<u8>, RenderError> {
+/// An area under the region map (a département): its name and polygons, each an outer
+/// ring then its holes, in (longitude, latitude) [°].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapArea {
+    /// Name, drawn at the centre of its largest polygon.
+    pub name: String,
+    /// Polygons.
+    pub polygons: Vec<Vec<Vec<(f64, f64)>>>,
+}
+
+/// Length of a degree of latitude [km].
+const KM_PER_DEGREE: f64 = 111.195;
+
+/// Renders the region map in an equirectangular projection true to scale at the map's
+/// mean latitude (x east, y north [km]): the areas filled and outlined, their names, the
+/// sites as discs by wave (area ∝ pupils), a legend and a scale bar.
+pub fn region_map(
+    title: &str,
+    waves: &[String],
+    points: &[MapPoint],
+    areas: &[MapArea],
+) -> Result<Vec<u8>, RenderError> {
     font()?;
-    let (w, h) = (1000u32, 720u32);
+    let (w, h) = (1000u32, 760u32);
     let mut buf = vec![0u8; (w * h * 3) as usize];
-    let lat0 = points.iter().map(|p| p.latitude).fold(f64::MAX, f64::min).min(90.0);
-    let lat1 = points.iter().map(|p| p.latitude).fold(f64::MIN, f64::max).max(-90.0);
-    let lon0 = points.iter().map(|p| p.longitude).fold(f64::MAX, f64::min).min(180.0);
-    let lon1 = points.iter().map(|p| p.longitude).fold(f64::MIN, f64::max).max(-180.0);
-    let (lat0, lat1, lon0, lon1) = if points.is_empty() { (48.0, 50.0, -2.0, 2.0) } else { (lat0, lat1, lon0, lon1) };
-    // Keep the map's aspect: pad the short side.
-    let k = ((lat0 + lat1) / 2.0).to_radians().cos();
-    let (cx, cy) = ((lon0 + lon1) / 2.0, (lat0 + lat1) / 2.0);
-    let plot_aspect = f64::from(w - 80) / f64::from(h - 90);
-    let mut half_x = ((lon1 - lon0) / 2.0).max(0.05) * 1.08;
-    let mut half_y = ((lat1 - lat0) / 2.0).max(0.05) * 1.08;
-    if half_x * k / half_y > plot_aspect {
-        half_y = half_x * k / plot_aspect;
+    let corners: Vec<(f64, f64)> = areas
+        .iter()
+        .flat_map(|a| a.polygons.iter().flat_map(|p| p.first().into_iter().flatten().copied()))
+        .chain(points.iter().map(|p| (p.longitude, p.latitude)))
+        .collect();
+    let (lon0, lon1, lat0, lat1) = if corners.is_empty() {
+        (-2.0, 2.0, 48.0, 50.0)
     } else {
-        half_x = half_y * plot_aspect / k;
+        let fold =
+            |f: fn(&(f64, f64)) -> f64, init: f64, pick: fn(f64, f64) -> f64| corners.iter().map(f).fold(init, pick);
+        (
+            fold(|c| c.0, f64::MAX, f64::min),
+            fold(|c| c.0, f64::MIN, f64::max),
+            fold(|c| c.1, f64::MAX, f64::min),
+            fold(|c| c.1, f64::MIN, f64::max),
+        )
+    };
+    let (clon, clat) = ((lon0 + lon1) / 2.0, (lat0 + lat1) / 2.0);
+    let k = clat.to_radians().cos();
+    let project = |(lon, lat): (f64, f64)| ((lon - clon) * k * KM_PER_DEGREE, (lat - clat) * KM_PER_DEGREE);
+    // Keep the map's aspect: pad the short side.
+    let plot_aspect = f64::from(w - 24) / f64::from(h - 100);
+    let mut half_x = ((lon1 - lon0) / 2.0 * k * KM_PER_DEGREE).max(5.0) * 1.04;
+    let mut half_y = ((lat1 - lat0) / 2.0 * KM_PER_DEGREE).max(5.0) * 1.04;
+    if half_x / half_y > plot_aspect {
+        half_y = half_x / plot_aspect;
+    } else {
+        half_x = half_y * plot_aspect;
     }
     let max_pupils = points.iter().map(|p| p.pupils).max().unwrap_or(1).max(1);
+    let land = RGBColor(236, 236, 230);
+    let border = RGBColor(120, 120, 120);
     {
         let e = || err("the region map");
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        let mut chart = builder(&root, title, (32, 48))
+        // Room at the bottom for the footnote, none for axes: the scale bar measures.
+        let mut chart = builder(&root, title, (30, 0))
             .map_err(e())?
-            .build_cartesian_2d(cx - half_x..cx + half_x, cy - half_y..cy + half_y)
+            .build_cartesian_2d(-half_x..half_x, -half_y..half_y)
             .map_err(e())?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .x_desc("longitude [°]")
-            .y_desc("latitude [°]")
-            .label_style(("sans-serif", 13))
-            .draw()
-            .map_err(e())?;
+        for a in areas {
+            for polygon in &a.polygons {
+                for (i, ring) in polygon.iter().enumerate() {
+                    let pts: Vec<(f64, f64)> = ring.iter().map(|&c| project(c)).collect();
+                    let fill = if i == 0 { land.filled() } else { WHITE.filled() };
+                    chart.draw_series(std::iter::once(Polygon::new(pts.clone(), fill))).map_err(e())?;
+                    chart.draw_series(std::iter::once(PathElement::new(pts, border.stroke_width(1)))).map_err(e())?;
+                }
+            }
+        }
         let radius = |p: &MapPoint| (3.0 + 15.0 * (f64::from(p.pupils) / f64::from(max_pupils)).sqrt()) as i32;
         let groups: Vec<(Option<usize>, String)> = (0..waves.len())
             .map(|k| (Some(k), waves[k].clone()))
@@ -214,22 +252,71 @@ pub fn region_map(title: &str, waves: &[String], points: &[MapPoint]) -> Result<
             chart
                 .draw_series(these.iter().map(|p| {
                     let style = if p.approximate { c.stroke_width(2) } else { c.mix(0.75).filled() };
-                    Circle::new((p.longitude, p.latitude), radius(p), style)
+                    Circle::new(project((p.longitude, p.latitude)), radius(p), style)
                 }))
                 .map_err(e())?
                 .label(name)
                 .legend(move |(x, y)| Circle::new((x + 6, y), 6, c.filled()));
         }
+        let label =
+            ("sans-serif", 17).into_font().color(&RGBColor(70, 70, 70)).pos(Pos::new(HPos::Center, VPos::Center));
+        for a in areas {
+            if let Some(centre) = a
+                .polygons
+                .iter()
+                .filter_map(|p| p.first())
+                .filter_map(|r| centroid(r))
+                .max_by(|x, y| x.2.total_cmp(&y.2))
+            {
+                // Above the centre, where the sites placed at the département's centre sit.
+                let (x, y) = project((centre.0, centre.1));
+                let at = (x, y + half_y * 0.13);
+                chart.draw_series(std::iter::once(Text::new(a.name.clone(), at, label.clone()))).map_err(e())?;
+            }
+        }
         legend(&mut chart, SeriesLabelPosition::LowerLeft).map_err(e())?;
+        // A scale bar of a round length near a fifth of the width, lower right.
+        let bar = [10.0, 20.0, 25.0, 50.0, 100.0, 200.0].into_iter().rfind(|&l| l <= half_x * 0.4).unwrap_or(5.0);
+        let (x1, y0) = (half_x * 0.94, -half_y * 0.88);
+        let ink = BLACK.stroke_width(3);
+        chart.draw_series(std::iter::once(PathElement::new(vec![(x1 - bar, y0), (x1, y0)], ink))).map_err(e())?;
+        for x in [x1 - bar, x1] {
+            let tick = half_y * 0.012;
+            chart
+                .draw_series(std::iter::once(PathElement::new(vec![(x, y0 - tick), (x, y0 + tick)], ink)))
+                .map_err(e())?;
+        }
+        let under = ("sans-serif", 14).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!("{bar:.0} km"),
+                (x1 - bar / 2.0, y0 - half_y * 0.02),
+                under,
+            )))
+            .map_err(e())?;
         root.draw(&Text::new(
-            "disc area ∝ pupils; hollow: position approximated (département centre)",
-            (80, (h - 22) as i32),
+            format!("disc area ∝ pupils; hollow: position approximated (département centre); equirectangular projection at {clat:.1}° N; outlines: IGN Admin Express COG 2018"),
+            (12, (h - 22) as i32),
             ("sans-serif", 13).into_font(),
         ))
         .map_err(e())?;
         root.present().map_err(e())?;
     }
     png("the region map", w, h, buf)
+}
+
+/// Centroid (longitude, latitude) and area of a ring (shoelace in degrees, enough to pick
+/// the largest polygon and place its label); `None` for a degenerate ring.
+fn centroid(ring: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
+    let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
+    for w in ring.windows(2) {
+        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        let c = x0 * y1 - x1 * y0;
+        a += c;
+        cx += (x0 + x1) * c;
+        cy += (y0 + y1) * c;
+    }
+    (a.abs() > 1e-12).then(|| (cx / (3.0 * a), cy / (3.0 * a), a.abs() / 2.0))
 }
 
 /// Renders the budget burn-down: what is left of `budget` [€] after each go-live, with

@@ -2,7 +2,7 @@
 
 use super::Schedule;
 use crate::render::RenderError;
-use crate::render::charts::{GanttBar, MapPoint, burndown, gantt, region_map};
+use crate::render::charts::{GanttBar, MapArea, MapPoint, burndown, gantt, region_map};
 
 /// `gantt.png`, `map.png` and `burndown.png`.
 pub fn images(plan: &Schedule) -> Vec<(&'static str, Result<Vec<u8>, RenderError>)> {
@@ -45,7 +45,14 @@ pub fn images(plan: &Schedule) -> Vec<(&'static str, Result<Vec<u8>, RenderError
             approximate: it.approximated,
         })
         .collect();
-    let map_png = region_map(&format!("{} lycées by installation wave", p.items.len()), &p.waves, &points);
+    // The bundled outlines of the départements the batch has sites in (none for a list
+    // from another region).
+    let areas: Vec<MapArea> = crate::region::geo::bundled()
+        .into_iter()
+        .filter(|d| p.departements.contains(&d.name))
+        .map(|d| MapArea { name: d.name, polygons: d.polygons })
+        .collect();
+    let map_png = region_map(&format!("{} lycées by installation wave", p.items.len()), &p.waves, &points, &areas);
     let spend: Vec<_> = plan.sites.iter().filter_map(|r| r.end.map(|d| (d, r.cost_eur))).collect();
     let windows: Vec<_> = p.windows.iter().filter_map(|w| Some((*w.days.first()?, *w.days.last()?, w.wave))).collect();
     let burn_png = burndown(
