@@ -316,6 +316,12 @@ fn the_fixture_region_is_planned_and_scheduled_end_to_end() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let rows = csv_rows(&out.join("sites.csv"));
     assert_eq!(rows.len(), 8);
+    // Without a terminal (a Slurm job's log), a progress line per site.
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with('[')).collect();
+    assert_eq!(lines.len(), 8, "{err}");
+    assert!(lines.iter().any(|l| l.starts_with("[8/8] ")), "{lines:?}");
+    assert!(rows.iter().all(|r| lines.iter().any(|l| l.contains(&r["uai"]))), "{lines:?}");
     for r in &rows {
         let (aps, cov): (usize, f64) = (r["aps"].parse().unwrap(), r["coverage_pct"].parse().unwrap());
         // 150–350 pupils: one AP per classroom of 35 and then some.

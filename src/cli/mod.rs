@@ -9,9 +9,11 @@ mod site;
 
 use args::{BackendArg, Command};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 use std::path::Path;
 use wifiplan::costs::Costs;
 use wifiplan::error::JobError;
+use wifiplan::region::batch::SiteProgress;
 use wifiplan::requirements::Requirements;
 use wifiplan::site::simulate::SimulateError;
 use wifiplan::solver::{self, Backend, Progress};
@@ -73,17 +75,37 @@ pub fn run(command: &Command) -> Result<(), Failure> {
 }
 
 /// Runs `work` with a progress bar on stderr that its `(done, total)` calls move.
-fn with_progress<T>(what: &'static str, eta: bool, work: impl FnOnce(Progress<'_>) -> T) -> T {
-    let template = if eta {
-        "{bar:40} {pos}/{len} {msg} ({elapsed}, ETA {eta})"
-    } else {
-        "{bar:40} {pos}/{len} {msg} ({elapsed})"
-    };
+fn with_progress<T>(what: &'static str, work: impl FnOnce(Progress<'_>) -> T) -> T {
     let bar = ProgressBar::new(0).with_message(what);
-    bar.set_style(ProgressStyle::with_template(template).unwrap_or(ProgressStyle::default_bar()));
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} ({elapsed})").unwrap_or(ProgressStyle::default_bar()),
+    );
     let result = work(&|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    result
+}
+
+/// Runs a batch's `work` with its progress on stderr: on a terminal, one bar with the
+/// last site finished and an ETA; elsewhere (a Slurm job's log), a line per site.
+fn with_site_progress<T>(work: impl FnOnce(SiteProgress<'_>) -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        let started = std::time::Instant::now();
+        return work(&|done, total, site| {
+            eprintln!("[{done}/{total}] {site} ({:.0} s)", started.elapsed().as_secs_f64());
+        });
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} sites ({elapsed}, ETA {eta}) {msg}")
+            .unwrap_or(ProgressStyle::default_bar()),
+    );
+    let result = work(&|done, total, site| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(site.to_string());
     });
     bar.finish_and_clear();
     result

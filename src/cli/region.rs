@@ -2,7 +2,7 @@
 //! chained over the bundled region).
 
 use super::args::{BatchArgs, MergeArgs, RolloutArgs, WavesArgs};
-use super::{Failure, open_backend, out, read_costs, with_progress};
+use super::{Failure, open_backend, out, read_costs, with_site_progress};
 use std::path::Path;
 use wifiplan::costs::Costs;
 use wifiplan::region::batch;
@@ -22,7 +22,7 @@ fn million(eur: f64) -> String {
 /// Runs a batch; `Err` only when it could not run at all. Failed sites are reported and
 /// make the outcome 1.
 fn run_batch(list: &SiteList, opts: &BatchOptions, backend: &dyn Backend) -> Result<(BatchResult, u8), Failure> {
-    let result = with_progress("sites", true, |progress| batch::run(list, opts, backend, progress))?;
+    let result = with_site_progress(|progress| batch::run(list, opts, backend, progress))?;
     let s = &result.summary;
     out!(
         "planned {} of {} sites: {} APs, {}; coverage of teaching rooms and offices mean {} % (min {} %)",
@@ -171,6 +171,7 @@ pub fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
     let backend = open_backend(args.backend)?;
     let (result, batch_code) = run_batch(&list, &opts, backend.as_ref())?;
     let t1 = std::time::Instant::now();
+    eprintln!("scheduling the planned sites into the waves…");
     let (plan, waves_code, write_s) = run_waves(&args.out, &args.out, &WavesConfig::default(), None)?;
     let stages = &result.timings.stages_s;
     out!(

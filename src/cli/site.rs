@@ -50,7 +50,7 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
         per_ap: args.per_ap,
     };
     let backend = open_backend(args.backend)?;
-    let result = with_progress("access points", false, |progress| {
+    let result = with_progress("access points", |progress| {
         simulate::simulate(&site, &aps, &options, backend.as_ref(), progress)
     });
     let sim = result.map_err(|e| with_aps_file(e, &args.aps))?;
@@ -86,7 +86,7 @@ pub fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
     };
     let backend = open_backend(args.backend)?;
     options.check()?;
-    let result = with_progress("access points", false, |progress| {
+    let result = with_progress("access points", |progress| {
         simulate::simulate(&site, &aps, &options.simulation(), backend.as_ref(), progress)
     });
     let sim = result.map_err(|e| with_aps_file(e, &args.aps))?;
@@ -111,9 +111,8 @@ pub fn place(args: &PlaceArgs) -> Result<(), Failure> {
     let site = plan::load(&args.plan)?;
     let req = read_requirements(args.requirements.as_deref())?.with_overrides(&args.overrides());
     let backend = open_backend(args.backend)?;
-    let result = with_progress("candidate positions", false, |progress| {
-        placement::place(&site, &req, backend.as_ref(), progress)
-    });
+    let result =
+        with_progress("candidate positions", |progress| placement::place(&site, &req, backend.as_ref(), progress));
     let placed = result.map_err(|e| Failure { lines: vec![format!("{}: {e}", args.plan.display())], ..e.into() })?;
     pipeline::write_placement(&args.out, &site, &placed)?;
     let r = &placed.report;

@@ -9,4 +9,4 @@ pub use record::{
     ADDED, BatchError, BatchSummary, ResultRow, Shard, SiteRecord, Status, Timings, read_sites_csv, site_dir,
     summarise, write_folder, write_region_bill,
 };
-pub use run::{BatchOptions, BatchResult, batch_requirements, run};
+pub use run::{BatchOptions, BatchResult, SiteProgress, batch_requirements, run};

@@ -23,7 +23,7 @@ use crate::requirements::Requirements;
 use crate::seed::stable_hash;
 use crate::site::assess::AssessOptions;
 use crate::site::pipeline::{self, SiteOptions};
-use crate::solver::{Backend, Progress, Settings};
+use crate::solver::{Backend, Settings};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -197,13 +197,17 @@ fn bad_row(b: &BadRow, uai: &str) -> ResultRow {
     }
 }
 
-/// Runs the batch over `list` and writes its folder. `progress(done, total)` is called
-/// as sites finish.
+/// Reports the batch's progress: `(done, total, site)` as each site finishes, `site`
+/// being its UAI and name.
+pub type SiteProgress<'a> = &'a (dyn Fn(usize, usize, &str) + Sync);
+
+/// Runs the batch over `list` and writes its folder. `progress` is called as sites
+/// finish.
 pub fn run(
     list: &SiteList,
     opts: &BatchOptions,
     backend: &dyn Backend,
-    progress: Progress<'_>,
+    progress: SiteProgress<'_>,
 ) -> Result<BatchResult, BatchError> {
     use rayon::prelude::*;
     let problems: Vec<String> = opts.costs.problems().into_iter().chain(opts.requirements.problems()).collect();
@@ -253,7 +257,8 @@ pub fn run(
                     (r, stages, false)
                 }
             };
-            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, rows.len());
+            let site = format!("{} {}", row.uai, row.name);
+            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, rows.len(), &site);
             out
         })
         .collect();
