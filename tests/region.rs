@@ -352,6 +352,7 @@ fn the_fixture_region_is_planned_and_scheduled_end_to_end() {
             assert!(!p[key].is_null(), "{key} missing in {f}");
         }
         assert_eq!(p["status"], "ok");
+        assert_eq!(p["position_approximate"], r["coordinates"] == "approximated");
         aps += p["aps"].as_u64().unwrap();
     }
     let total: u64 = rows.iter().map(|r| r["aps"].parse::<u64>().unwrap()).sum();

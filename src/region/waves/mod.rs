@@ -62,10 +62,12 @@ pub struct Place {
     pub departement: String,
     /// Pupils, when the row states a whole number.
     pub pupils: Option<i64>,
-    /// Latitude and longitude [°].
+    /// Latitude [°].
     pub latitude: f64,
     /// Longitude [°].
     pub longitude: f64,
+    /// Whether the point is the département's centre, the lycée's own position unknown.
+    pub approximate: bool,
     /// Coverage of teaching rooms and offices in the batch's simulation [%].
     pub coverage_pct: Option<f64>,
     /// What the batch did with it.
@@ -120,6 +122,7 @@ pub fn read_batch(dir: &Path, costs: Option<&Costs>, aps_per_crew_day: u32) -> R
                 pupils: r.fields.get(pupils).and_then(|v| v.trim().parse().ok()),
                 latitude,
                 longitude,
+                approximate: coords.is_some_and(|c| r.fields.get(c).is_some_and(|v| v == "approximated")),
                 coverage_pct: r.coverage_pct,
                 status: r.status,
                 error: r.error.clone(),

@@ -30,7 +30,8 @@ pub const SCHEDULE_COLUMNS: [&str; 15] = [
 /// `sites.geojson`: one Point feature per lycée of the batch with coordinates (RFC 7946:
 /// WGS 84 longitude, latitude; no `crs` member), so that QGIS opens it as is. Properties:
 /// UAI, name, commune, département, pupils, APs, cost [€], wave, window, go-live date,
-/// coverage [%], the batch's status, and why a site is left out of the schedule.
+/// coverage [%], whether the point is only the département's centre, the batch's status,
+/// and why a site is left out of the schedule.
 pub fn geojson(plan: &Schedule) -> serde_json::Value {
     let scheduled: std::collections::BTreeMap<&str, &super::ScheduledSite> =
         plan.sites.iter().map(|s| (s.uai.as_str(), s)).collect();
@@ -59,6 +60,7 @@ pub fn geojson(plan: &Schedule) -> serde_json::Value {
                     "window": s.map(|s| s.window.as_str()),
                     "golive": s.and_then(|s| s.golive).map(|d| d.to_string()),
                     "coverage_pct": p.coverage_pct,
+                    "position_approximate": p.approximate,
                     "status": p.status.as_str(),
                     "reason": (!reason.is_empty()).then_some(reason),
                 }
