@@ -59,6 +59,11 @@ pub struct BillLine {
     pub total_eur: f64,
 }
 
+/// What a bill comes to: its lines' totals summed, excluding VAT [€].
+pub fn bill_total(bill: &[BillLine]) -> f64 {
+    bill.iter().map(|b| b.total_eur).sum()
+}
+
 impl BillLine {
     /// The quantity as printed: whole pieces as integers, lengths to the decimetre.
     pub fn quantity_text(&self) -> String {

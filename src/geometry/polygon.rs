@@ -15,6 +15,25 @@ pub fn polygon_area(vertices: &[P2]) -> f64 {
         / 2.0
 }
 
+/// Area centroid of a polygon given by its vertices (closing edge implied; a repeated
+/// closing vertex adds nothing); its vertex mean when degenerate.
+pub fn polygon_centroid(pts: &[(f64, f64)]) -> (f64, f64) {
+    let n = pts.len();
+    let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        let (p, q) = (pts[i], pts[(i + 1) % n]);
+        let cross = p.0 * q.1 - q.0 * p.1;
+        a += cross;
+        cx += (p.0 + q.0) * cross;
+        cy += (p.1 + q.1) * cross;
+    }
+    if a.abs() < 1e-9 {
+        let m = n.max(1) as f64;
+        return (pts.iter().map(|p| p.0).sum::<f64>() / m, pts.iter().map(|p| p.1).sum::<f64>() / m);
+    }
+    (cx / (3.0 * a), cy / (3.0 * a))
+}
+
 /// Whether the point (x, y) lies inside the polygon (crossing number; half-open, so that
 /// a point on an edge shared by two polygons belongs to exactly one of them).
 pub fn point_in_polygon(vertices: &[P2], x: f64, y: f64) -> bool {

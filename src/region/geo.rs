@@ -3,7 +3,7 @@
 //! the bundled GeoJSON: WGS 84 polygons with their holes, for the region map and for
 //! checking that a lycée lies in its own département.
 
-use crate::geometry::{P2, point_in_outline, segment_distance};
+use crate::geometry::{KM_PER_DEGREE, P2, point_in_outline, segment_distance};
 use serde::Deserialize;
 
 /// The bundled outlines (GeoJSON, RFC 7946).
@@ -95,9 +95,6 @@ impl Departement {
             .fold(f64::INFINITY, f64::min)
     }
 }
-
-/// Length of a degree of latitude (and of longitude at the equator) [km].
-pub const KM_PER_DEGREE: f64 = 111.195;
 
 #[cfg(test)]
 mod tests {

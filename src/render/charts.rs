@@ -2,6 +2,7 @@
 //! map of the sites coloured by wave and sized by pupils, and the budget burn-down.
 
 use super::{RenderError, font, png};
+use crate::geometry::{KM_PER_DEGREE, P2, polygon_area, polygon_centroid};
 use chrono::NaiveDate;
 use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
 use plotters::prelude::*;
@@ -175,9 +176,6 @@ pub struct MapArea {
     pub polygons: Vec<Vec<Vec<(f64, f64)>>>,
 }
 
-/// Length of a degree of latitude [km].
-const KM_PER_DEGREE: f64 = 111.195;
-
 /// Renders the region map in an equirectangular projection true to scale at the map's
 /// mean latitude (x east, y north [km]): the areas filled and outlined, their names, the
 /// sites as discs by wave (area ∝ pupils), a legend and a scale bar.
@@ -261,15 +259,12 @@ pub fn region_map(
         let label =
             ("sans-serif", 17).into_font().color(&RGBColor(70, 70, 70)).pos(Pos::new(HPos::Center, VPos::Center));
         for a in areas {
-            if let Some(centre) = a
-                .polygons
-                .iter()
-                .filter_map(|p| p.first())
-                .filter_map(|r| centroid(r))
-                .max_by(|x, y| x.2.total_cmp(&y.2))
-            {
+            // The name goes on the largest polygon (the mainland, not an island).
+            let area =
+                |r: &Vec<(f64, f64)>| polygon_area(&r.iter().map(|&(x, y)| P2::new(x, y)).collect::<Vec<_>>()).abs();
+            if let Some(ring) = a.polygons.iter().filter_map(|p| p.first()).max_by(|x, y| area(x).total_cmp(&area(y))) {
                 // Above the centre, where the sites placed at the département's centre sit.
-                let (x, y) = project((centre.0, centre.1));
+                let (x, y) = project(polygon_centroid(ring));
                 let at = (x, y + half_y * 0.13);
                 chart.draw_series(std::iter::once(Text::new(a.name.clone(), at, label.clone()))).map_err(e())?;
             }
@@ -303,20 +298,6 @@ pub fn region_map(
         root.present().map_err(e())?;
     }
     png("the region map", w, h, buf)
-}
-
-/// Centroid (longitude, latitude) and area of a ring (shoelace in degrees, enough to pick
-/// the largest polygon and place its label); `None` for a degenerate ring.
-fn centroid(ring: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
-    let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
-    for w in ring.windows(2) {
-        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
-        let c = x0 * y1 - x1 * y0;
-        a += c;
-        cx += (x0 + x1) * c;
-        cy += (y0 + y1) * c;
-    }
-    (a.abs() > 1e-12).then(|| (cx / (3.0 * a), cy / (3.0 * a), a.abs() / 2.0))
 }
 
 /// Renders the budget burn-down: what is left of `budget` [€] after each go-live, with

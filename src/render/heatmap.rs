@@ -3,7 +3,7 @@
 //! name and channel, a legend with units, a scale bar and a title. North is up.
 
 use super::{RenderError, font, png};
-use crate::geometry::{P2, point_in_polygon};
+use crate::geometry::{P2, point_in_polygon, polygon_centroid};
 use crate::plan::{OpeningKind, Site};
 use crate::radiomap::PlaneEntry;
 use plotters::prelude::*;
@@ -337,7 +337,7 @@ pub fn floor_png(view: &FloorView, values: &[f32], scale: &ColourScale) -> Resul
                 room.outline.iter().map(|&p| building.to_site(p)).map(|p| lay.pixel(p.x, p.y)).collect();
             let (x0, x1) = pts.iter().fold((f64::MAX, f64::MIN), |(l, h), p| (l.min(p.0), h.max(p.0)));
             let (y0, y1) = pts.iter().fold((f64::MAX, f64::MIN), |(l, h), p| (l.min(p.1), h.max(p.1)));
-            let (cx, cy) = centroid(&pts);
+            let (cx, cy) = polygon_centroid(&pts);
             let (w, h) = area.estimate_text_size(&room.name, &room_font).map_err(err)?;
             if f64::from(w) + 6.0 < x1 - x0 && f64::from(h) + 6.0 < y1 - y0 {
                 // Halfway between the centre (where APs usually hang) and the top, when
@@ -462,24 +462,6 @@ fn strip<DB: DrawingBackend>(
         corner(p.0 - nx, p.1 - ny),
     ];
     area.draw(&Polygon::new(poly, colour.filled())).map_err(|e| RenderError::new("heatmap", format!("{e:?}")))
-}
-
-/// Area centroid of a polygon (its vertex mean when degenerate).
-fn centroid(pts: &[(f64, f64)]) -> (f64, f64) {
-    let n = pts.len();
-    let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
-    for i in 0..n {
-        let (p, q) = (pts[i], pts[(i + 1) % n]);
-        let cross = p.0 * q.1 - q.0 * p.1;
-        a += cross;
-        cx += (p.0 + q.0) * cross;
-        cy += (p.1 + q.1) * cross;
-    }
-    if a.abs() < 1e-9 {
-        let m = n.max(1) as f64;
-        return (pts.iter().map(|p| p.0).sum::<f64>() / m, pts.iter().map(|p| p.1).sum::<f64>() / m);
-    }
-    (cx / (3.0 * a), cy / (3.0 * a))
 }
 
 #[cfg(test)]

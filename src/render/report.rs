@@ -2,7 +2,7 @@
 //! URIs, no script, no network) with the AP list, coverage against each requirement per
 //! room kind, the rooms that fail, the bill of materials and the heatmaps.
 
-use crate::costs::BillLine;
+use crate::costs::{BillLine, bill_total};
 use crate::coverage::{FailingRoom, Requirement};
 use base64::Engine;
 use serde::Serialize;
@@ -213,7 +213,7 @@ pub fn html(data: &ReportData) -> String {
             ];
             table_row(&mut h, false, &cells);
         }
-        let total: f64 = data.bill.iter().map(|b| b.total_eur).sum();
+        let total = bill_total(&data.bill);
         let _ = writeln!(h, "<tr><th colspan=4>Total (excl. VAT)</th><th class=n>{}</th></tr>", esc(&euros(total)));
         h.push_str("</table>\n");
     }

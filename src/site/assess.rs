@@ -420,7 +420,7 @@ pub fn figures(images: &[Image]) -> Vec<Figure> {
 
 /// The site report of drawn heatmaps, with its bill of materials.
 pub fn report_data(site: &Site, maps: &Assessment, bill: Vec<BillLine>) -> ReportData {
-    let total: f64 = bill.iter().map(|b| b.total_eur).sum();
+    let total = crate::costs::bill_total(&bill);
     let coverage = maps.coverage_rows();
     let failing = maps.failing();
     let worst = |prefix: &str| {

@@ -2,7 +2,7 @@
 //! closet, cable and switch port) and `bom.csv` (the bill of materials, the report's lines
 //! and total).
 
-use crate::costs::BillLine;
+use crate::costs::{BillLine, bill_total};
 use crate::placement::Placement;
 use crate::plan::Site;
 use std::collections::BTreeMap;
@@ -89,7 +89,7 @@ pub fn bom_csv(bill: &[BillLine]) -> Result<Vec<u8>, csv::Error> {
             format!("{:.2}", b.total_eur),
         ])?;
     }
-    let total: f64 = bill.iter().map(|b| b.total_eur).sum();
+    let total = bill_total(bill);
     w.write_record([
         "Total (excl. VAT)".to_string(),
         String::new(),
@@ -129,11 +129,10 @@ mod tests {
         let (a, b) = (c.bill(10, 123.4), c.bill(3, 40.0));
         let sum = sum_bills([a.as_slice(), b.as_slice()]);
         assert_eq!(sum.len(), a.len());
-        let total = |bill: &[BillLine]| bill.iter().map(|l| l.total_eur).sum::<f64>();
-        assert!((total(&sum) - total(&a) - total(&b)).abs() < 1e-6);
+        assert!((bill_total(&sum) - bill_total(&a) - bill_total(&b)).abs() < 1e-6);
         assert_eq!(sum[0].quantity, 13.0);
         let text = String::from_utf8(bom_csv(&sum).unwrap()).unwrap();
         assert!(text.starts_with("item,quantity,unit,unit_eur,total_eur\n"), "{text}");
-        assert!(text.trim_end().ends_with(&format!("Total (excl. VAT),,,,{:.2}", total(&sum))), "{text}");
+        assert!(text.trim_end().ends_with(&format!("Total (excl. VAT),,,,{:.2}", bill_total(&sum))), "{text}");
     }
 }
