@@ -45,7 +45,7 @@ impl Default for Costs {
 }
 
 /// One line of a bill of materials.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BillLine {
     /// What.
     pub item: String,

@@ -12,11 +12,11 @@
 use crate::plan::RoomKind;
 use crate::radiomap::Metric;
 use crate::requirements::{Class, Requirements};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What a room is checked against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Requirement {
     /// Best-server RSSI at the design threshold, the SNR floor folded in (placement).
@@ -196,7 +196,7 @@ pub struct RoomCoverage {
 }
 
 /// A room that misses a requirement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FailingRoom {
     /// Building.
     pub building: String,
@@ -209,7 +209,6 @@ pub struct FailingRoom {
     /// Requirement missed.
     pub requirement: Requirement,
     /// Its threshold, margin included [dBm, or dB for SNR; 0 for capacity].
-    #[serde(skip)]
     pub threshold: f64,
     /// What it reaches: share of cells [%], or APs inside for capacity.
     pub achieved: f64,

@@ -145,6 +145,10 @@ fn the_demo_lycee_meets_every_requirement_in_an_independent_simulation() {
     );
     assert!(r.bounds.gap_pct <= 10.0, "{:?}", r.bounds);
     assert!(r.bounds.lp.is_some_and(|lp| lp <= r.ap_count as f64 + 1e-6));
+    // Full maps only where the direct field could not rule a candidate out: every AP has
+    // one, most candidates do not.
+    println!("demo: {} full maps of {} candidates", r.full_maps, r.candidates);
+    assert!(r.full_maps >= r.ap_count && r.full_maps * 2 <= r.candidates, "{} of {}", r.full_maps, r.candidates);
     // The channel plan beats random channels by at least 3 dB at the 5th percentile,
     // and no AP exceeds its channel's EIRP limit.
     assert!(r.sinr.plan_db[0] >= r.sinr.baseline_db[0] + 3.0, "{:?}", r.sinr);

@@ -1,5 +1,5 @@
 //! The region jobs through the real binary: `batch` (bad rows, determinism, shards and
-//! `merge`, `--resume` after a kill), `waves` (every constraint of `schedule.csv` checked
+//! `merge`, `--resume` after a kill and after a new price list), `waves` (every constraint of `schedule.csv` checked
 //! here independently of the solver, a binding budget, bad configuration) and, ignored
 //! by default, the whole bundled region.
 
@@ -138,15 +138,56 @@ fn shards_merged_equal_a_single_run_and_resume_after_a_kill_finishes_it() {
     }
     let o = wifiplan(&["batch", SMALL, "--out", dir_arg(&killed), "--resume"]);
     assert_eq!(o.status.code(), Some(1));
-    let resumed: usize = stdout(&o)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .windows(2)
-        .find(|w| w[1] == "resumed,")
-        .and_then(|w| w[0].parse().ok())
-        .unwrap_or_else(|| panic!("{}", stdout(&o)));
+    let resumed = count_before(&stdout(&o), "resumed,");
     assert!(resumed >= done.len(), "{}", stdout(&o));
     assert_eq!(comparable(&killed), comparable(&single), "the resumed batch equals an uninterrupted one");
+}
+
+/// The number before `word` in a batch's summary line.
+fn count_before(out: &str, word: &str) -> usize {
+    out.split_whitespace()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .find(|w| w[1] == word)
+        .and_then(|w| w[0].parse().ok())
+        .unwrap_or_else(|| panic!("no count before {word:?} in {out}"))
+}
+
+#[test]
+fn a_new_price_list_with_resume_prices_the_plans_again_as_a_fresh_run_would() {
+    let tmp = tempfile::tempdir().unwrap();
+    let costs = tmp.path().join("costs.ron");
+    std::fs::write(&costs, "Costs(ap_eur: 410.0, survey_eur: 3900.0)").unwrap();
+    let (old, fresh) = (tmp.path().join("old"), tmp.path().join("fresh"));
+    assert_eq!(wifiplan(&["batch", SMALL, "--out", dir_arg(&old)]).status.code(), Some(1));
+    let o = wifiplan(&["batch", SMALL, "--out", dir_arg(&fresh), "--costs", dir_arg(&costs)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+
+    let before = read(&old.join("sites.csv"));
+    // One site's report.json unreadable: that site is planned again, the others priced.
+    let sites: Vec<PathBuf> = std::fs::read_dir(old.join("sites")).unwrap().map(|e| e.unwrap().path()).collect();
+    let broken = sites.iter().find(|s| s.join("report.json").is_file()).unwrap();
+    std::fs::write(broken.join("report.json"), "{ not json").unwrap();
+    let o = wifiplan(&["batch", SMALL, "--out", dir_arg(&old), "--costs", dir_arg(&costs), "--resume"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let planned = csv_rows(&fresh.join("sites.csv")).iter().filter(|r| r["status"] == "ok").count();
+    assert_eq!(count_before(&stdout(&o), "sites"), 1, "{}", stdout(&o));
+    assert_eq!(count_before(&stdout(&o), "priced"), planned - 1, "{}", stdout(&o));
+
+    let mut priced = comparable(&old);
+    let mut expected = comparable(&fresh);
+    for (dir, files) in [(&old, &mut priced), (&fresh, &mut expected)] {
+        for site in std::fs::read_dir(dir.join("sites")).unwrap() {
+            let site = site.unwrap().path();
+            for f in ["report.html", "report.json"] {
+                if site.join(f).is_file() {
+                    files.insert(format!("{}/{f}", site.file_name().unwrap().to_string_lossy()), read(&site.join(f)));
+                }
+            }
+        }
+    }
+    assert_ne!(before, priced["sites.csv"], "the new prices show in sites.csv");
+    assert_eq!(priced, expected, "priced again = planned under the new price list");
 }
 
 /// A batch folder as `batch` would leave it, with AP counts and costs drawn like the

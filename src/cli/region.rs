@@ -35,9 +35,10 @@ fn run_batch(list: &SiteList, opts: &BatchOptions, backend: &dyn Backend) -> Res
     );
     let t = &result.timings;
     out!(
-        "{} sites planned, {} resumed, in {:.1} s (summed over sites: {})",
+        "{} sites planned, {} resumed, {} priced again, in {:.1} s (summed over sites: {})",
         t.sites_planned,
         t.sites_resumed,
+        t.sites_repriced,
         t.wall_s,
         t.stages_s.iter().map(|(k, v)| format!("{k} {v:.1} s")).collect::<Vec<_>>().join(", ")
     );

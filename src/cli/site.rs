@@ -117,9 +117,10 @@ pub fn place(args: &PlaceArgs) -> Result<(), Failure> {
     pipeline::write_placement(&args.out, &site, &placed)?;
     let r = &placed.report;
     out!(
-        "placed {} APs ({} candidates); bounds: capacity {}, LP {}; gap {:.1} %",
+        "placed {} APs ({} candidates, {} full maps); bounds: capacity {}, LP {}; gap {:.1} %",
         r.ap_count,
         r.candidates,
+        r.full_maps,
         r.bounds.capacity,
         r.bounds.lp.map_or("failed".to_string(), |v| format!("{v:.2}")),
         r.bounds.gap_pct

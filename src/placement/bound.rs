@@ -6,7 +6,8 @@
 //! which never adds an AP). It keeps every candidate (0 ≤ x ≤ 1) and every room's
 //! capacity row, but only a sample of each room's cells (every cell on a 2 m lattice): if a room of n cells may
 //! miss n − need of them, at least m − (n − need) of its m sampled cells must be covered.
-//! Dropping cells only loosens the problem, so the optimum stays a valid lower bound.
+//! Dropping cells only loosens the problem, so the optimum stays a valid lower bound; so
+//! does letting a candidate without a full map cover every cell of its building.
 
 use super::model::Model;
 use good_lp::{Expression, SolverModel, Variable, microlp, variable, variables};
@@ -49,8 +50,10 @@ pub fn lp_bound(model: &Model, power: f64) -> Result<f64, String> {
             let mut ys = Vec::new();
             for &k in &sample {
                 let y = vars.add(variable().min(0.0).max(1.0));
-                let covering: Vec<Variable> =
-                    (0..model.candidates.len()).filter(|&c| model.gain(c, k) + p >= threshold).map(|c| x[c]).collect();
+                let covering: Vec<Variable> = (0..model.candidates.len())
+                    .filter(|&c| model.may_reach(c, k, threshold - p))
+                    .map(|c| x[c])
+                    .collect();
                 links.push((y, weight, covering));
                 ys.push(y);
             }

@@ -9,12 +9,22 @@
 //! requirements here meets them in a full simulation; and other buildings lie behind
 //! two façades and a courtyard, far below any threshold (their interference is left out
 //! of the SINR too).
+//!
+//! Full maps are computed lazily: the direct field of every candidate first (no
+//! reflection, about a tenth of the cost), then full maps only for the candidates the
+//! greedy or the local search ranks ahead of every known one on the direct field plus
+//! [`model::REFLECTION_ALLOWANCE_DB`] ([`optimise::greedy`]); `placement.json` says how
+//! many (`full_maps`). Every chosen AP, its coverage and its interference are evaluated
+//! on full maps. The LP bound takes a candidate without a full map to reach every cell
+//! of its building, so it stays a lower bound (a weaker one where such candidates
+//! could matter).
 
 mod bound;
 mod cabling;
 mod candidates;
 mod channels;
 mod demand;
+mod maps;
 mod model;
 mod optimise;
 
@@ -29,12 +39,12 @@ use crate::coverage::{Check, Coverage, FailingRoom, Requirement, RoomCoverage, T
 use crate::plan::{RoomKind, Site};
 use crate::radio::{AccessPoint, AccessPoints, Antenna, Radio};
 use crate::scene::Scene;
-use crate::solver::{Backend, Job, Progress, Settings, SolverError, Transmitter};
+use crate::solver::{Backend, Progress, Settings, SolverError};
+use maps::CandidateMaps;
 use model::Model;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Mutex;
 use std::time::Instant;
 
 /// Why a placement could not be made.
@@ -168,6 +178,9 @@ pub struct PlacementReport {
     pub thresholds: Thresholds,
     /// Candidates evaluated.
     pub candidates: usize,
+    /// Candidates whose full map (with reflections) was computed; the others were
+    /// ranked on their direct field.
+    pub full_maps: usize,
     /// Lower bounds.
     pub bounds: LowerBounds,
     /// Coverage per requirement, as evaluated by the optimiser's model.
@@ -217,48 +230,31 @@ pub fn place(
     }
     let cands = candidates::candidates(site, &demand, req);
     // Each candidate is evaluated on its own building's floors: façades and distance put
-    // other buildings' rooms far below any threshold.
+    // other buildings' rooms far below any threshold. The direct field of every
+    // candidate first (a tenth of the cost of a full map); full maps only for the
+    // candidates the optimiser cannot rule out without one.
     let f_ghz = req.band.centre_ghz();
     let settings = Settings { max_reflections: req.max_reflections, ..Settings::default() };
-    let mut gains = vec![Vec::new(); cands.len()];
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    for building in 0..site.buildings.len() {
-        let members: Vec<usize> =
-            (0..cands.len()).filter(|&c| demand.rooms[cands[c].room].building == building).collect();
-        if members.is_empty() {
-            continue;
-        }
-        let grid_ids = demand.building_grids(building);
-        let grids: Vec<_> = grid_ids.iter().map(|&k| demand.grids[k].clone()).collect();
-        let masks: Vec<_> = grid_ids.iter().map(|&k| demand.masks[k].clone()).collect();
-        let local: BTreeMap<usize, usize> = grid_ids.iter().enumerate().map(|(i, &k)| (k, i)).collect();
-        let transmitters: Vec<Transmitter> = members
-            .iter()
-            .map(|&c| Transmitter { name: format!("candidate {c}"), position: cands[c].site, f_ghz })
-            .collect();
-        // The building alone: beams need not wander across the campus.
-        let alone = Site { buildings: vec![site.buildings[building].clone()], ..site.clone() };
-        let scene = Scene::build(&alone).map_err(|e| PlaceError::Scene(e.to_string()))?;
-        let job = Job { scene: &scene, transmitters: &transmitters, grids: &grids, masks: Some(&masks), settings };
-        let range = demand.building_cells(building);
-        let collected = Mutex::new(vec![Vec::new(); members.len()]);
-        backend.run(&job, &|i, maps| {
-            let compact: Vec<f32> =
-                demand.cells[range.clone()].iter().map(|c| maps[local[&(c.grid as usize)]][c.index as usize]).collect();
-            collected.lock().unwrap_or_else(|e| e.into_inner())[i] = compact;
-            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, cands.len());
+    let maps = CandidateMaps::new(site, &demand, &cands, f_ghz, backend)?;
+    let direct =
+        maps.compute(&(0..cands.len()).collect::<Vec<_>>(), Settings { max_reflections: 0, ..settings }, &|done| {
+            progress(done, cands.len())
         })?;
-        for (i, g) in collected.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().enumerate() {
-            gains[members[i]] = g;
-        }
-    }
+    let (gains, exact): (Vec<Vec<f32>>, Vec<bool>) = if req.max_reflections == 0 {
+        (direct, vec![true; cands.len()])
+    } else {
+        (direct.into_iter().map(Model::optimistic).collect(), vec![false; cands.len()])
+    };
     runtime.insert("candidate_maps".to_string(), t0.elapsed().as_secs_f64());
 
     let t1 = Instant::now();
-    let model = Model::new(&demand, &cands, &gains, req);
+    let source = |which: &[usize]| maps.compute(which, settings, &|_| {});
+    let mut model = Model::new(&demand, &cands, gains, exact, req);
     let power = req.design_tx_power_dbm;
-    let chosen = optimise::improve(&model, optimise::greedy(&model, power), power);
+    let first = optimise::greedy(&mut model, power, &source)?;
+    let chosen = optimise::improve(&mut model, first, power, &source)?;
     runtime.insert("optimise".to_string(), t1.elapsed().as_secs_f64());
+    let full_maps = maps.full_maps();
 
     let t2 = Instant::now();
     let capacity = bound::capacity_bound(&model);
@@ -348,6 +344,7 @@ pub fn place(
         requirements: req.clone(),
         thresholds: model.thresholds,
         candidates: cands.len(),
+        full_maps,
         bounds,
         coverage,
         coverage_by_kind,

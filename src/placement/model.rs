@@ -9,6 +9,7 @@
 //! a classroom behind concrete would otherwise need two APs — and rooms below it are
 //! reported.
 
+use super::PlaceError;
 use super::candidates::Candidate;
 use super::demand::Demand;
 use crate::coverage::cells_needed;
@@ -17,6 +18,15 @@ use crate::requirements::{Class, Requirements, Thresholds};
 /// Weight of one missing in-room AP against one missing cell: capacity comes first.
 pub const CAPACITY_WEIGHT: u64 = 1_000_000;
 
+/// What reflections are assumed to add to a candidate's direct field before its full
+/// map is computed [dB] (see [`Model::optimistic`]): about the median of what one
+/// reflection adds at the cells a candidate can cover (2.4–3.3 dB on three lycées of
+/// the region). It ranks candidates; it does not bound them.
+pub const REFLECTION_ALLOWANCE_DB: f32 = 2.0;
+
+/// Computes the full maps of the candidates it is given, in that order.
+pub type MapSource<'s> = dyn Fn(&[usize]) -> Result<Vec<Vec<f32>>, PlaceError> + 's;
+
 /// Candidates and their gains at the demand cells.
 pub struct Model<'a> {
     /// Demand cells and rooms.
@@ -24,8 +34,11 @@ pub struct Model<'a> {
     /// Candidates.
     pub candidates: &'a [Candidate],
     /// `gains[c][k - ranges[c].start]`: path gain of candidate c at demand cell k [dB],
-    /// for the cells of its own building (elsewhere −∞).
-    pub gains: &'a [Vec<f32>],
+    /// for the cells of its own building (elsewhere −∞): its full map where `exact[c]`,
+    /// else an estimate of it (see [`Model::optimistic`]).
+    pub gains: Vec<Vec<f32>>,
+    /// Whether each candidate's full map is known.
+    pub exact: Vec<bool>,
     /// Per candidate, the demand cells its gains cover.
     pub ranges: Vec<std::ops::Range<usize>>,
     /// Thresholds [dBm].
@@ -54,11 +67,13 @@ pub struct Evaluation {
 }
 
 impl<'a> Model<'a> {
-    /// The model over computed gains.
+    /// The model over candidates' maps, `exact` saying which are full maps and which
+    /// estimates.
     pub fn new(
         demand: &'a Demand,
         candidates: &'a [Candidate],
-        gains: &'a [Vec<f32>],
+        gains: Vec<Vec<f32>>,
+        exact: Vec<bool>,
         req: &Requirements,
     ) -> Model<'a> {
         let needs = demand
@@ -77,7 +92,28 @@ impl<'a> Model<'a> {
             room_candidates[cand.room].push(c);
         }
         let ranges = candidates.iter().map(|c| demand.building_cells(demand.rooms[c.room].building)).collect();
-        Model { demand, candidates, gains, ranges, thresholds: req.thresholds(), needs, room_candidates }
+        Model { demand, candidates, gains, exact, ranges, thresholds: req.thresholds(), needs, room_candidates }
+    }
+
+    /// The estimate of a full map from its direct field (no reflection) [dB]: the
+    /// direct field raised by [`REFLECTION_ALLOWANCE_DB`]. Not a bound: where walls
+    /// block the direct path, reflections add far more (p99 10–13 dB, and cells behind
+    /// metal that only reflections reach).
+    pub fn optimistic(direct: Vec<f32>) -> Vec<f32> {
+        direct.into_iter().map(|g| g + REFLECTION_ALLOWANCE_DB).collect()
+    }
+
+    /// Makes the maps of candidates `which` exact, asking `source` for those not yet.
+    pub fn make_exact(&mut self, which: &[usize], source: &MapSource) -> Result<(), PlaceError> {
+        let missing: Vec<usize> = which.iter().copied().filter(|&c| !self.exact[c]).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        for (c, g) in missing.iter().zip(source(&missing)?) {
+            self.gains[*c] = g;
+            self.exact[*c] = true;
+        }
+        Ok(())
     }
 
     /// Path gain of candidate `c` at demand cell `k` [dB] (−∞ outside its building).
@@ -85,6 +121,12 @@ impl<'a> Model<'a> {
     pub fn gain(&self, c: usize, k: usize) -> f32 {
         let r = &self.ranges[c];
         if r.contains(&k) { self.gains[c][k - r.start] } else { f32::NEG_INFINITY }
+    }
+
+    /// Whether candidate `c`'s path gain at demand cell `k` may reach `gain` [dB]: its
+    /// full map says, or without one, any cell of its building may.
+    pub fn may_reach(&self, c: usize, k: usize, gain: f32) -> bool {
+        if self.exact[c] { self.gain(c, k) >= gain } else { self.ranges[c].contains(&k) }
     }
 
     /// The threshold of a room's class [dBm].

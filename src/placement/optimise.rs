@@ -3,94 +3,153 @@
 //! most cells, then to the lower index), then local search — drop every AP the others
 //! make redundant, and replace pairs of APs by one — never increasing the deficit.
 
-use super::model::{CAPACITY_WEIGHT, Model};
+use super::PlaceError;
+use super::model::{CAPACITY_WEIGHT, MapSource, Model};
 use crate::requirements::Class;
+use std::cmp::Reverse;
 
 /// Most local-search evaluations of whole solutions.
 const SEARCH_BUDGET: usize = 20_000;
 
+/// Candidates whose full maps are computed together when the greedy needs more.
+const LAZY_BATCH: usize = 16;
+
+/// A greedy candidate's worth: deficit it removes, secondary cells it adds, cells it
+/// reaches. Non-decreasing in every gain of its map.
+type Worth = (u64, u64, usize);
+
+/// The running state of the greedy.
+struct Cover {
+    best: Vec<f32>,
+    second: Vec<f32>,
+    inside: Vec<u32>,
+    /// Per room: cells still missing at its threshold and at the secondary one.
+    missing: Vec<(usize, usize)>,
+    room_threshold: Vec<f32>,
+    /// Scratch: per room, cells a candidate would add.
+    per_room: Vec<(usize, usize)>,
+}
+
+impl Cover {
+    /// What candidate `c` at `p` [dBm] would add; `None` when nothing.
+    fn worth(&mut self, model: &Model, c: usize, p: f32) -> Option<Worth> {
+        let d = model.demand;
+        let ts = model.thresholds.secondary_dbm as f32;
+        let mut gain_cells = 0u64;
+        let mut reach = 0usize;
+        let gains = &model.gains[c];
+        let range = model.ranges[c].clone();
+        self.per_room.iter_mut().for_each(|x| *x = (0, 0));
+        for (k, cell) in d.cells.iter().enumerate().skip(range.start).take(range.len()) {
+            let ri = cell.room as usize;
+            let r = gains[k - range.start] + p;
+            let t = self.room_threshold[ri];
+            if r >= t {
+                reach += 1;
+                if self.best[k] < t {
+                    self.per_room[ri].0 += 1;
+                }
+            }
+            if d.rooms[ri].class == Class::Primary && self.second[k] < ts {
+                let new_second = if r > self.best[k] { self.best[k] } else { r.max(self.second[k]) };
+                if new_second >= ts {
+                    self.per_room[ri].1 += 1;
+                }
+            }
+        }
+        let mut gain_secondary = 0u64;
+        for (ri, (a, b)) in self.per_room.iter().enumerate() {
+            gain_cells += (*a).min(self.missing[ri].0) as u64;
+            gain_secondary += (*b).min(self.missing[ri].1) as u64;
+        }
+        let room = model.candidates[c].room;
+        if self.inside[room] < d.rooms[room].capacity_need {
+            gain_cells += CAPACITY_WEIGHT;
+        }
+        (gain_cells > 0).then_some((gain_cells, gain_secondary, reach))
+    }
+}
+
 /// Greedy: adds the candidate that reduces the deficit most until it is zero or nothing
 /// helps. Returns the chosen candidates in order.
-pub fn greedy(model: &Model, power: f64) -> Vec<usize> {
+///
+/// Lazy: a candidate without its full map is ranked by its estimated one, and its full
+/// map is asked of `source` only when that ranking puts it ahead of every candidate
+/// already known; the pick always has its full map. Were every estimate above its
+/// full map, the pick would be the one full maps of all candidates give; the estimate
+/// is a median, not a bound (see [`super::model::REFLECTION_ALLOWANCE_DB`]), so a
+/// candidate underestimated by it can be passed over for one nearly as good — on 17
+/// lycées of the region the AP counts were those of the full evaluation, with a third
+/// of the full maps.
+pub fn greedy(model: &mut Model, power: f64, source: &MapSource) -> Result<Vec<usize>, PlaceError> {
     let d = model.demand;
     let p = power as f32;
-    let ts = model.thresholds.secondary_dbm as f32;
     let n = d.cells.len();
-    let (mut best, mut second) = (vec![f32::NEG_INFINITY; n], vec![f32::NEG_INFINITY; n]);
-    let mut inside = vec![0u32; d.rooms.len()];
+    let mut cover = Cover {
+        best: vec![f32::NEG_INFINITY; n],
+        second: vec![f32::NEG_INFINITY; n],
+        inside: vec![0u32; d.rooms.len()],
+        missing: Vec::new(),
+        room_threshold: (0..d.rooms.len()).map(|r| model.threshold(r) as f32).collect(),
+        per_room: vec![(0usize, 0usize); d.rooms.len()],
+    };
     let mut chosen: Vec<usize> = Vec::new();
     let mut taken = vec![false; model.candidates.len()];
-    let room_threshold: Vec<f32> = (0..d.rooms.len()).map(|r| model.threshold(r) as f32).collect();
-    let mut per_room = vec![(0usize, 0usize); d.rooms.len()];
     loop {
-        // Current missing cells per room.
-        let missing: Vec<(usize, usize)> = model
-            .counts(&best, &second)
+        cover.missing = model
+            .counts(&cover.best, &cover.second)
             .into_iter()
             .zip(&model.needs)
             .map(|((covered, secured), &(need, need2))| (need.saturating_sub(covered), need2.saturating_sub(secured)))
             .collect();
         let capacity_missing: u64 =
-            d.rooms.iter().zip(&inside).map(|(r, &i)| u64::from(r.capacity_need.saturating_sub(i))).sum();
-        let total: u64 = missing.iter().map(|m| m.0 as u64).sum::<u64>() + capacity_missing * CAPACITY_WEIGHT;
+            d.rooms.iter().zip(&cover.inside).map(|(r, &i)| u64::from(r.capacity_need.saturating_sub(i))).sum();
+        let total: u64 = cover.missing.iter().map(|m| m.0 as u64).sum::<u64>() + capacity_missing * CAPACITY_WEIGHT;
         if total == 0 {
             break;
         }
-        let mut pick: Option<(u64, u64, usize, usize)> = None; // (gain, secondary gain, reach, candidate)
-        for (c, _) in taken.iter().enumerate().filter(|(_, t)| !**t) {
-            let mut gain_cells = 0u64;
-            let mut reach = 0usize;
-            let gains = &model.gains[c];
-            let range = model.ranges[c].clone();
-            per_room.iter_mut().for_each(|x| *x = (0, 0));
-            for (k, cell) in d.cells.iter().enumerate().skip(range.start).take(range.len()) {
-                let ri = cell.room as usize;
-                let r = gains[k - range.start] + p;
-                let t = room_threshold[ri];
-                if r >= t {
-                    reach += 1;
-                    if best[k] < t {
-                        per_room[ri].0 += 1;
-                    }
-                }
-                if d.rooms[ri].class == Class::Primary && second[k] < ts {
-                    let new_second = if r > best[k] { best[k] } else { r.max(second[k]) };
-                    if new_second >= ts {
-                        per_room[ri].1 += 1;
-                    }
-                }
+        let mut worth: Vec<Option<Worth>> =
+            (0..taken.len()).map(|c| if taken[c] { None } else { cover.worth(model, c, p) }).collect();
+        // Highest worth first, then the lower index.
+        let key = |worth: &[Option<Worth>], c: usize| worth[c].map(|w| (w, Reverse(c)));
+        let pick = loop {
+            let known = (0..taken.len()).filter(|&c| model.exact[c]).filter_map(|c| key(&worth, c)).max();
+            let mut ahead: Vec<_> = (0..taken.len())
+                .filter(|&c| !model.exact[c])
+                .filter_map(|c| key(&worth, c))
+                .filter(|k| Some(*k) > known)
+                .collect();
+            if ahead.is_empty() {
+                break known.map(|(_, Reverse(c))| c);
             }
-            let mut gain_secondary = 0u64;
-            for (ri, (a, b)) in per_room.iter().enumerate() {
-                gain_cells += (*a).min(missing[ri].0) as u64;
-                gain_secondary += (*b).min(missing[ri].1) as u64;
+            ahead.sort_unstable_by(|a, b| b.cmp(a));
+            let batch: Vec<usize> = ahead.iter().take(LAZY_BATCH).map(|(_, Reverse(c))| *c).collect();
+            model.make_exact(&batch, source)?;
+            for c in batch {
+                worth[c] = cover.worth(model, c, p);
             }
-            let room = model.candidates[c].room;
-            if inside[room] < d.rooms[room].capacity_need {
-                gain_cells += CAPACITY_WEIGHT;
-            }
-            if gain_cells == 0 {
-                continue;
-            }
-            if pick.is_none_or(|(g, g2, r, _)| (gain_cells, gain_secondary, reach) > (g, g2, r)) {
-                pick = Some((gain_cells, gain_secondary, reach, c));
-            }
-        }
-        let Some((_, _, _, c)) = pick else { break };
+        };
+        let Some(c) = pick else { break };
         taken[c] = true;
         chosen.push(c);
-        inside[model.candidates[c].room] += 1;
-        model.add(&mut best, &mut second, c, power);
+        cover.inside[model.candidates[c].room] += 1;
+        model.add(&mut cover.best, &mut cover.second, c, power);
     }
-    chosen
+    Ok(chosen)
 }
 
 /// Local search from a solution: removes redundant APs (latest first), then tries to
 /// replace two APs by one candidate; repeats while it helps and the budget lasts. Never
 /// increases the deficit.
-pub fn improve(model: &Model, mut chosen: Vec<usize>, power: f64) -> Vec<usize> {
+pub fn improve(
+    model: &mut Model,
+    mut chosen: Vec<usize>,
+    power: f64,
+    source: &MapSource,
+) -> Result<Vec<usize>, PlaceError> {
     let with_power = |set: &[usize]| set.iter().map(|&c| (c, power)).collect::<Vec<_>>();
     let target = model.evaluate(&with_power(&chosen)).deficit;
+    let (candidates, demand) = (model.candidates, model.demand);
     let mut budget = SEARCH_BUDGET;
     loop {
         let mut changed = false;
@@ -111,20 +170,20 @@ pub fn improve(model: &Model, mut chosen: Vec<usize>, power: f64) -> Vec<usize> 
         let eval = model.evaluate(&with_power(&chosen));
         let free: Vec<usize> = (0..chosen.len())
             .filter(|&i| {
-                let room = model.candidates[chosen[i]].room;
-                eval.rooms[room].2 > model.demand.rooms[room].capacity_need
+                let room = candidates[chosen[i]].room;
+                eval.rooms[room].2 > demand.rooms[room].capacity_need
             })
             .collect();
         'pairs: for (ai, &a) in free.iter().enumerate() {
             for &b in &free[ai + 1..] {
-                let (ca, cb) = (&model.candidates[chosen[a]], &model.candidates[chosen[b]]);
-                if model.demand.rooms[ca.room].grid != model.demand.rooms[cb.room].grid {
+                let (ca, cb) = (&candidates[chosen[a]], &candidates[chosen[b]]);
+                if demand.rooms[ca.room].grid != demand.rooms[cb.room].grid {
                     continue;
                 }
                 let near = |c: &super::candidates::Candidate, o: &super::candidates::Candidate| {
                     (c.site[0] - o.site[0]).hypot(c.site[1] - o.site[1]) <= 12.0
                 };
-                for (c, cand) in model.candidates.iter().enumerate() {
+                for (c, cand) in candidates.iter().enumerate() {
                     if budget == 0 {
                         break 'pairs;
                     }
@@ -135,7 +194,12 @@ pub fn improve(model: &Model, mut chosen: Vec<usize>, power: f64) -> Vec<usize> 
                         chosen.iter().enumerate().filter(|(i, _)| *i != a && *i != b).map(|(_, &x)| x).collect();
                     trial.push(c);
                     budget -= 1;
-                    if model.evaluate(&with_power(&trial)).deficit <= target {
+                    // The full map, only for a candidate whose estimate makes it.
+                    let fits = |model: &Model| model.evaluate(&with_power(&trial)).deficit <= target;
+                    if fits(model) && !model.exact[c] {
+                        model.make_exact(&[c], source)?;
+                    }
+                    if fits(model) {
                         chosen = trial;
                         changed = true;
                         break 'pairs;
@@ -147,5 +211,5 @@ pub fn improve(model: &Model, mut chosen: Vec<usize>, power: f64) -> Vec<usize> 
             break;
         }
     }
-    chosen
+    Ok(chosen)
 }

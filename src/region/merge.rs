@@ -90,6 +90,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<BatchSummary, BatchError>
             timings.wall_s = timings.wall_s.max(t.wall_s);
             timings.sites_planned += t.sites_planned;
             timings.sites_resumed += t.sites_resumed;
+            timings.sites_repriced += t.sites_repriced;
             for (k, v) in t.stages_s {
                 *timings.stages_s.entry(k).or_insert(0.0) += v;
             }

@@ -5,11 +5,11 @@
 use crate::costs::{BillLine, bill_total};
 use crate::coverage::{FailingRoom, Requirement};
 use base64::Engine;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
 /// One AP of the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApRow {
     /// Name.
     pub name: String,
@@ -30,7 +30,7 @@ pub struct ApRow {
 }
 
 /// Coverage of one requirement over the rooms of one kind.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoverageRow {
     /// Room kind.
     pub kind: String,
@@ -60,16 +60,23 @@ pub fn requirement_text(requirement: Requirement, threshold: f64) -> String {
 }
 
 /// A heatmap of the report.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     /// Caption.
     pub caption: String,
+    /// Its image file, in the folder of the site's images.
+    pub file: String,
     /// PNG bytes.
+    #[serde(skip)]
     pub png: Vec<u8>,
 }
 
-/// Everything the report shows.
-#[derive(Debug, Clone, PartialEq)]
+/// The key figure that states a bill's total.
+const COST_FACT: &str = "Cost (excl. VAT)";
+
+/// Everything the report shows; serialised without the images' bytes, which
+/// [`Figure::file`] names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportData {
     /// Site name.
     pub site: String,
@@ -87,6 +94,19 @@ pub struct ReportData {
     pub bill: Vec<BillLine>,
     /// The heatmaps.
     pub figures: Vec<Figure>,
+}
+
+impl ReportData {
+    /// Sets the bill of materials and the key figure of its total, which follows the
+    /// "Cable" figure (none for an empty bill).
+    pub fn set_bill(&mut self, bill: Vec<BillLine>) {
+        self.facts.retain(|(label, _)| label != COST_FACT);
+        if !bill.is_empty() {
+            let at = self.facts.iter().position(|(label, _)| label == "Cable").map_or(self.facts.len(), |i| i + 1);
+            self.facts.insert(at, (COST_FACT.to_string(), euros(bill_total(&bill))));
+        }
+        self.bill = bill;
+    }
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -290,7 +310,7 @@ mod tests {
             coverage: vec![],
             failing: vec![],
             bill: vec![],
-            figures: vec![Figure { caption: "x".into(), png: vec![1, 2, 3] }],
+            figures: vec![Figure { caption: "x".into(), file: "x.png".into(), png: vec![1, 2, 3] }],
         };
         let page = html(&data);
         assert!(page.contains("Lycée &lt;test&gt;"));

@@ -413,14 +413,17 @@ pub fn figures(images: &[Image]) -> Vec<Figure> {
         .iter()
         .map(|i| {
             let title = Metric::from_key(&i.metric).map_or(i.metric.as_str(), |m| m.title());
-            Figure { caption: format!("Building {}, floor {} — {title}", i.building, i.floor), png: i.png.clone() }
+            Figure {
+                caption: format!("Building {}, floor {} — {title}", i.building, i.floor),
+                file: i.file.clone(),
+                png: i.png.clone(),
+            }
         })
         .collect()
 }
 
 /// The site report of drawn heatmaps, with its bill of materials.
 pub fn report_data(site: &Site, maps: &Assessment, bill: Vec<BillLine>) -> ReportData {
-    let total = crate::costs::bill_total(&bill);
     let coverage = maps.coverage_rows();
     let failing = maps.failing();
     let worst = |prefix: &str| {
@@ -433,30 +436,29 @@ pub fn report_data(site: &Site, maps: &Assessment, bill: Vec<BillLine>) -> Repor
     };
     let sim = &maps.simulation.maps;
     let cell = sim.planes.first().map_or("—".to_string(), |p| format!("{} m", number(p.cell_size)));
-    let mut facts = vec![
+    let facts = vec![
         ("Access points".to_string(), maps.aps.len().to_string()),
         ("Band".to_string(), maps.band.to_string()),
         ("Worst RSSI coverage of a room kind".to_string(), worst("RSSI")),
         ("Rooms failing a requirement".to_string(), failing.len().to_string()),
         ("Cable".to_string(), format!("{:.0} m", maps.cable_total_m)),
+        (
+            "Simulation".to_string(),
+            format!("{} backend, cell {cell}, {} reflections per path", sim.backend, sim.max_reflections),
+        ),
     ];
-    if !bill.is_empty() {
-        facts.push(("Cost (excl. VAT)".to_string(), crate::render::report::euros(total)));
-    }
-    facts.push((
-        "Simulation".to_string(),
-        format!("{} backend, cell {cell}, {} reflections per path", sim.backend, sim.max_reflections),
-    ));
-    ReportData {
+    let mut report = ReportData {
         site: site.name.clone(),
         uai: site.uai.clone(),
         facts,
         aps: maps.aps.clone(),
         coverage,
         failing,
-        bill,
+        bill: Vec::new(),
         figures: figures(&maps.images),
-    }
+    };
+    report.set_bill(bill);
+    report
 }
 
 /// `heatmaps.json`: the images and where their maps lie, for tools that georeference them.

@@ -4,7 +4,9 @@
 //!
 //! Outputs of a planned site folder: `aps.ron`, `placement.json` and the installer's
 //! `aps.csv` (placement), `maps/` (the best-server map of the assessment), `heatmaps/`
-//! (images and their index), `report.html` and `bom.csv` (its bill of materials).
+//! (images and their index), `report.html`, `bom.csv` (its bill of materials) and
+//! `report.json` (the report's contents, from which [`reprice`] redoes the last two
+//! under another cost model without planning again).
 
 use super::assess::{self, AssessError, AssessOptions, Assessment};
 use super::installer;
@@ -17,6 +19,7 @@ use crate::radio::AccessPoints;
 use crate::render::report::{self, ReportData};
 use crate::requirements::Requirements;
 use crate::solver::Backend;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
@@ -24,6 +27,17 @@ use std::time::Instant;
 /// Margin of the radio maps around each building [m]: enough for the façade's outside
 /// cells, which no requirement reads.
 pub const MAP_MARGIN_M: f64 = 2.0;
+
+/// `report.json`: what a report needs to be priced again.
+#[derive(Debug, Serialize, Deserialize)]
+struct Priced {
+    /// APs assessed.
+    aps: usize,
+    /// Their cable runs, summed [m].
+    cable_total_m: f64,
+    /// The report, images by file name.
+    report: ReportData,
+}
 
 /// A site's APs assessed, and the report page made of it.
 #[derive(Debug, Clone)]
@@ -54,10 +68,42 @@ impl Assessed {
     /// `page` and its bill of materials as `bom.csv` beside it, each atomically.
     pub fn write(&self, site: &Site, images: &Path, page: &Path) -> Result<(), PipelineError> {
         assess::write_images(images, site, &self.assessment.images)?;
-        write_atomic(page, report::html(&self.report).as_bytes())
-            .map_err(|e| AssessError::Write(format!("{}: cannot write: {e}", page.display())))?;
-        write_file(&page.with_file_name("bom.csv"), installer::bom_csv(&self.report.bill))
+        let priced = Priced {
+            aps: self.assessment.aps.len(),
+            cable_total_m: self.assessment.cable_total_m,
+            report: self.report.clone(),
+        };
+        write_report(page, &priced)
     }
+}
+
+/// Writes the report page at `page`, then `bom.csv` and `report.json` beside it.
+fn write_report(page: &Path, priced: &Priced) -> Result<(), PipelineError> {
+    write_atomic(page, report::html(&priced.report).as_bytes())
+        .map_err(|e| PipelineError::Write(format!("{}: cannot write: {e}", page.display())))?;
+    write_file(&page.with_file_name("bom.csv"), installer::bom_csv(&priced.report.bill))?;
+    let path = page.with_file_name("report.json");
+    let json = serde_json::to_string_pretty(priced).map_err(|e| PipelineError::Write(e.to_string()))?;
+    write_atomic(&path, json.as_bytes())
+        .map_err(|e| PipelineError::Write(format!("{}: cannot write: {e}", path.display())))
+}
+
+/// Prices the report written at `page` by [`Assessed::write`] (its images in `images`)
+/// with `costs`: rewrites the page, `bom.csv` and `report.json` as a new plan would
+/// have, and returns the APs and cable [m] the bill priced. Fails, leaving them as they
+/// were, when `report.json` or an image cannot be read.
+pub fn reprice(images: &Path, page: &Path, costs: &Costs) -> Result<(usize, f64), PipelineError> {
+    let path = page.with_file_name("report.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| PipelineError::Write(format!("{}: {e}", path.display())))?;
+    let mut priced: Priced =
+        serde_json::from_str(&text).map_err(|e| PipelineError::Write(format!("{}: {e}", path.display())))?;
+    for figure in &mut priced.report.figures {
+        let file = images.join(&figure.file);
+        figure.png = std::fs::read(&file).map_err(|e| PipelineError::Write(format!("{}: {e}", file.display())))?;
+    }
+    priced.report.set_bill(costs.bill(priced.aps, priced.cable_total_m));
+    write_report(page, &priced)?;
+    Ok((priced.aps, priced.cable_total_m))
 }
 
 /// Writes a placement's `aps.ron` and `placement.json`, then the installer's `aps.csv`,

@@ -111,6 +111,9 @@ pub struct SiteRecord {
     pub cost: SiteCost,
     /// Fingerprint of the inputs.
     pub fingerprint: String,
+    /// Fingerprint of the inputs but the cost model: what the plan depends on.
+    #[serde(default)]
+    pub plan_fingerprint: String,
 }
 
 /// One row of `sites.csv`.
@@ -179,6 +182,10 @@ pub struct Timings {
     pub sites_planned: usize,
     /// Sites taken from an earlier run (`--resume`).
     pub sites_resumed: usize,
+    /// Sites taken from an earlier run planned under another cost model, priced again
+    /// (`--resume`).
+    #[serde(default)]
+    pub sites_repriced: usize,
 }
 
 /// Why a batch could not run or finish writing.

@@ -6,7 +6,9 @@
 //! Crash safety: every file is written atomically and `site.json` last, carrying a
 //! fingerprint of everything the site's result depends on (its row, plan file, costs,
 //! requirements, program version). `--resume` trusts a site only when its `site.json`
-//! reads back with the same fingerprint, so a kill loses at most the sites in flight.
+//! reads back with the same fingerprint, so a kill loses at most the sites in flight;
+//! when only the cost model differs, it keeps the plan and prices it again from the
+//! site's `report.json` (a rerun after a change of `costs.ron` takes seconds).
 
 use super::record::{
     BatchError, BatchSummary, ResultRow, Shard, SiteRecord, Status, Timings, site_dir, summarise, write_folder,
@@ -70,24 +72,47 @@ pub struct BatchOptions {
     pub requirements: Requirements,
 }
 
-/// Fingerprint of everything a site's result depends on.
-fn fingerprint(header: &[String], row: &SiteRow, opts: &BatchOptions) -> String {
+/// Fingerprints of what a site's result depends on: all of it, and all but the cost
+/// model (what its plan, maps and coverage depend on).
+struct Fingerprints {
+    all: String,
+    plan: String,
+}
+
+fn fingerprints(header: &[String], row: &SiteRow, opts: &BatchOptions) -> Fingerprints {
     let plan_text = row.plan.as_ref().map(|p| std::fs::read(p).map(|b| stable_hash(&String::from_utf8_lossy(&b))).ok());
     let text = format!(
-        "{}|{}|{}|{:?}|{}|{}|{}",
+        "{}|{}|{}|{:?}|{}|{}",
         env!("CARGO_PKG_VERSION"),
         header.join("\u{1f}"),
         row.fields.join("\u{1f}"),
         plan_text,
-        serde_json::to_string(&opts.costs).unwrap_or_default(),
         serde_json::to_string(&opts.requirements).unwrap_or_default(),
         SIMULATION_CELL_M,
     );
-    crate::seed::fingerprint(&text)
+    let plan = crate::seed::fingerprint(&text);
+    let all = crate::seed::fingerprint(&format!("{plan}|{}", serde_json::to_string(&opts.costs).unwrap_or_default()));
+    Fingerprints { all, plan }
+}
+
+/// What `--resume` may take from a site's previous result.
+enum Previous {
+    /// All of it.
+    Current(SiteRecord),
+    /// Its plan, to be priced again under the new cost model.
+    Plan(SiteRecord),
+}
+
+/// How a site's result was obtained.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Reuse {
+    Planned,
+    Resumed,
+    Repriced,
 }
 
 /// A site's previous result, if `--resume` may trust it.
-fn resumable(dir: &Path, fingerprint: &str) -> Option<SiteRecord> {
+fn resumable(dir: &Path, fingerprints: &Fingerprints) -> Option<Previous> {
     let text = std::fs::read_to_string(dir.join("site.json")).ok()?;
     let record: SiteRecord = serde_json::from_str(&text).ok()?;
     let complete = [
@@ -102,7 +127,27 @@ fn resumable(dir: &Path, fingerprint: &str) -> Option<SiteRecord> {
     ]
     .iter()
     .all(|f| dir.join(f).is_file());
-    (record.status == Status::Ok && record.fingerprint == fingerprint && complete).then_some(record)
+    if record.status != Status::Ok || !complete {
+        None
+    } else if record.fingerprint == fingerprints.all {
+        Some(Previous::Current(record))
+    } else if record.plan_fingerprint == fingerprints.plan && dir.join("report.json").is_file() {
+        Some(Previous::Plan(record))
+    } else {
+        None
+    }
+}
+
+/// Prices a previous plan again under `opts.costs`: its report, `bom.csv` and
+/// `site.json`; `None` when its report cannot be read back (the site is then planned
+/// again).
+fn reprice(dir: &Path, mut record: SiteRecord, opts: &BatchOptions, fingerprints: &Fingerprints) -> Option<SiteRecord> {
+    let (aps, cable_m) = pipeline::reprice(&dir.join("heatmaps"), &dir.join("report.html"), &opts.costs).ok()?;
+    record.cost = opts.costs.site(aps, cable_m);
+    record.fingerprint = fingerprints.all.clone();
+    let json = serde_json::to_string_pretty(&record).ok()?;
+    write_atomic(&dir.join("site.json"), json.as_bytes()).ok()?;
+    Some(record)
 }
 
 /// A site's plan: its file, or one generated from type and pupils, seeded by UAI.
@@ -123,7 +168,7 @@ fn plan_one(
     dir: &Path,
     opts: &BatchOptions,
     backend: &dyn Backend,
-    fingerprint: String,
+    fingerprints: &Fingerprints,
     stages: &mut BTreeMap<String, f64>,
 ) -> Result<SiteRecord, (Status, String)> {
     let failed = |e: String| (Status::Failed, e);
@@ -149,8 +194,8 @@ fn plan_one(
     };
     let planned = pipeline::plan_site(&site, dir, &options, backend, stages).map_err(|e| failed(e.to_string()))?;
     let coverage = planned.assessed.assessment.coverage.share(Requirement::Primary);
-    let placed = &planned.placement;
-    let r = &placed.report;
+    let r = &planned.placement.report;
+    let assessed = &planned.assessed.assessment;
     let record = SiteRecord {
         uai: row.uai.clone(),
         name: row.name.clone(),
@@ -163,8 +208,10 @@ fn plan_one(
         cable_m: (r.cable_total_m * 10.0).round() / 10.0,
         ap_lower_bound: r.bounds.best,
         coverage_pct: (coverage * 100.0).round() / 100.0,
-        cost: opts.costs.site(r.ap_count, r.cable_total_m),
-        fingerprint,
+        // What the report's bill prices, so that a new price list gives the same.
+        cost: opts.costs.site(assessed.aps.len(), assessed.cable_total_m),
+        fingerprint: fingerprints.all.clone(),
+        plan_fingerprint: fingerprints.plan.clone(),
     };
     let json = serde_json::to_string_pretty(&record).map_err(|e| failed(e.to_string()))?;
     write_atomic(&dir.join("site.json"), json.as_bytes()).map_err(|e| failed(format!("{}: {e}", dir.display())))?;
@@ -220,16 +267,21 @@ pub fn run(
     let rows: Vec<&SiteRow> = list.rows.iter().filter(|r| selected(r.index)).collect();
     let uai_col = list.header.iter().position(|h| h == "uai").unwrap_or(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<(ResultRow, BTreeMap<String, f64>, bool)> = rows
+    let results: Vec<(ResultRow, BTreeMap<String, f64>, Reuse)> = rows
         .par_iter()
         .map(|row| {
             let dir = site_dir(&opts.out, &row.uai);
-            let fp = fingerprint(&list.header, row, opts);
-            let out = match opts.resume.then(|| resumable(&dir, &fp)).flatten() {
-                Some(rec) => (ok_row(row, &rec), BTreeMap::new(), true),
+            let fp = fingerprints(&list.header, row, opts);
+            let previous = match opts.resume.then(|| resumable(&dir, &fp)).flatten() {
+                Some(Previous::Current(rec)) => Some((rec, Reuse::Resumed)),
+                Some(Previous::Plan(rec)) => reprice(&dir, rec, opts, &fp).map(|rec| (rec, Reuse::Repriced)),
+                None => None,
+            };
+            let out = match previous {
+                Some((rec, reuse)) => (ok_row(row, &rec), BTreeMap::new(), reuse),
                 None => {
                     let mut stages = BTreeMap::new();
-                    let r = match plan_one(row, &dir, opts, backend, fp, &mut stages) {
+                    let r = match plan_one(row, &dir, opts, backend, &fp, &mut stages) {
                         Ok(rec) => ok_row(row, &rec),
                         Err((status, error)) => {
                             // A stale record must not survive a failed rerun.
@@ -254,7 +306,7 @@ pub fn run(
                             }
                         }
                     };
-                    (r, stages, false)
+                    (r, stages, Reuse::Planned)
                 }
             };
             let site = format!("{} {}", row.uai, row.name);
@@ -269,11 +321,12 @@ pub fn run(
         .map(|b| bad_row(b, &b.fields.get(uai_col).cloned().unwrap_or_default()))
         .collect();
     let mut timings = Timings::default();
-    for (row, stages, resumed) in results {
-        if resumed {
-            timings.sites_resumed += 1;
-        } else if row.status == Status::Ok {
-            timings.sites_planned += 1;
+    for (row, stages, reuse) in results {
+        match reuse {
+            Reuse::Resumed => timings.sites_resumed += 1,
+            Reuse::Repriced => timings.sites_repriced += 1,
+            Reuse::Planned if row.status == Status::Ok => timings.sites_planned += 1,
+            Reuse::Planned => {}
         }
         for (k, v) in stages {
             *timings.stages_s.entry(k).or_insert(0.0) += v;
