@@ -7,6 +7,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::path::Path;
 use std::time::Duration;
 use wifiplan::band::Band;
+use wifiplan::lang::Lang;
 use wifiplan::plan;
 use wifiplan::radio::AccessPoints;
 use wifiplan::radiomap::Metric;
@@ -35,6 +36,7 @@ fn render(c: &mut Criterion) {
         metrics,
         px_per_m: 20.0,
         requirements: Requirements::default(),
+        lang: Lang::Fr,
     };
     let mut group = c.benchmark_group("render");
     group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(8));
@@ -45,7 +47,7 @@ fn render(c: &mut Criterion) {
         });
     }
     let maps = draw(&site, &aps, sim.clone(), &options(vec![Metric::Rssi])).unwrap();
-    let bill = Costs::default().bill(maps.aps.len(), maps.cable_total_m);
+    let bill = Costs::default().bill(maps.aps.len(), maps.cable_total_m, Lang::Fr);
     group.bench_function("lycee-demo report.html", |b| b.iter(|| html(&report_data(&site, &maps, bill.clone()))));
     group.finish();
 }

@@ -2,6 +2,7 @@
 //! split into per-AP costs (hardware, licence, drop, PoE port, labour, cable) and
 //! per-site costs (survey with the asbestos survey, project management, closet works).
 
+use crate::lang::{Lang, Msg};
 use serde::{Deserialize, Serialize};
 
 /// Unit costs [€, excluding VAT]; every field has the bundled default.
@@ -113,28 +114,28 @@ impl Costs {
 
     /// The bill of materials of a site with `aps` APs and `cable_m` metres of cable; its
     /// lines add up to [`Costs::site`]'s total before rounding.
-    pub fn bill(&self, aps: usize, cable_m: f64) -> Vec<BillLine> {
+    pub fn bill(&self, aps: usize, cable_m: f64, lang: Lang) -> Vec<BillLine> {
         if aps == 0 {
             return Vec::new();
         }
         let n = aps as f64;
-        let line = |item: &str, quantity: f64, unit: &str, unit_eur: f64| BillLine {
-            item: item.to_string(),
+        let line = |item: Msg, quantity: f64, unit: Msg, unit_eur: f64| BillLine {
+            item: lang.t(item).to_string(),
             quantity,
-            unit: unit.to_string(),
+            unit: lang.t(unit).to_string(),
             unit_eur,
             total_eur: quantity * unit_eur,
         };
         vec![
-            line("WiFi 6 access point with mounting kit", n, "pc", self.ap_eur),
-            line("Management licence and support", n, "pc", self.licence_eur),
-            line("Cat 6A cable, pulled", (cable_m * 10.0).round() / 10.0, "m", self.cable_eur_per_m),
-            line("Drop: sockets, patch leads, test", n, "pc", self.drop_eur),
-            line("PoE+ switch port", n, "pc", self.poe_port_eur),
-            line("Installation labour per AP", n, "pc", self.labour_per_ap_eur),
-            line("Site survey incl. asbestos survey", 1.0, "site", self.survey_eur),
-            line("Project management and acceptance", 1.0, "site", self.project_management_eur),
-            line("Closet and core works", 1.0, "site", self.closet_eur),
+            line(Msg::ItemAp, n, Msg::UnitPiece, self.ap_eur),
+            line(Msg::ItemLicence, n, Msg::UnitPiece, self.licence_eur),
+            line(Msg::ItemCable, (cable_m * 10.0).round() / 10.0, Msg::UnitMetre, self.cable_eur_per_m),
+            line(Msg::ItemDrop, n, Msg::UnitPiece, self.drop_eur),
+            line(Msg::ItemPoe, n, Msg::UnitPiece, self.poe_port_eur),
+            line(Msg::ItemLabour, n, Msg::UnitPiece, self.labour_per_ap_eur),
+            line(Msg::ItemSurvey, 1.0, Msg::UnitSite, self.survey_eur),
+            line(Msg::ItemProject, 1.0, Msg::UnitSite, self.project_management_eur),
+            line(Msg::ItemCloset, 1.0, Msg::UnitSite, self.closet_eur),
         ]
     }
 

@@ -13,6 +13,7 @@ pub mod costs;
 pub mod coverage;
 pub mod error;
 pub mod geometry;
+pub mod lang;
 pub mod materials;
 pub mod placement;
 pub mod plan;

@@ -114,3 +114,20 @@ fn a_missing_file_and_bad_usage_exit_2() {
     let o = wifiplan(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_language_other_than_fr_or_en_is_refused_with_exit_2() {
+    for command in [
+        vec!["heatmap", "floorplans/empty_room.ron", "--aps", "tests/data/empty_room.aps.ron", "--out", "unused"],
+        vec!["batch", "tests/data/sites-small.csv", "--out", "unused"],
+        vec!["waves", "unused", "--out", "unused"],
+        vec!["rollout", "--out", "unused"],
+    ] {
+        let mut args = command.clone();
+        args.extend(["--lang", "de"]);
+        let o = wifiplan(&args);
+        assert_eq!(o.status.code(), Some(2), "{command:?}");
+        assert!(stderr(&o).contains("--lang") && stderr(&o).contains("de"), "{}", stderr(&o));
+        assert!(!std::path::Path::new("unused").exists(), "nothing written");
+    }
+}

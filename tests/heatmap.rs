@@ -1,12 +1,14 @@
 //! `wifiplan heatmap` end to end: pixels checked against closed forms (Friis in a room
 //! without walls in the way, SINR between two co-channel APs), walls and AP markers where
-//! the plan puts them, the scale, bad input, and the report in headless Chromium.
+//! the plan puts them, the scale, bad input, and the report in headless Chromium in
+//! French and in English.
 
 mod common;
 
 use common::{stderr, wifiplan};
 use image::RgbImage;
 use std::path::{Path, PathBuf};
+use wifiplan::lang::Lang;
 use wifiplan::radiomap::Metric;
 use wifiplan::render::heatmap::Layout;
 use wifiplan::requirements::Requirements;
@@ -100,7 +102,7 @@ fn cells_of_known_rssi_take_their_bands_legend_colour() {
     let c = case(&[ap("A", "H", "0", 2.0, 5.0)]);
     draw(&c, &["--metric", "rssi"]);
     let (img, lay) = image(&c.out, "H-0.rssi.png");
-    let scale = scale_for(Metric::Rssi, &Requirements::default(), &[]);
+    let scale = scale_for(Metric::Rssi, &Requirements::default(), &[], Lang::En);
     // Distances chosen mid-band: −60, −67, −75 and −82 dBm fall at 4.3, 10.2, 25.8 and 64.8 m.
     for (dx, band) in [(2.0, 0), (7.0, 1), (15.0, 2), (34.0, 3)] {
         let rssi = friis_dbm(dx);
@@ -167,7 +169,7 @@ fn sinr_between_two_equal_co_channel_aps_is_zero_at_the_midpoint() {
         assert!(c.out.join(format!("H-0.{}.png", m.key())).is_file(), "{}", m.key());
     }
     let (img, lay) = image(&c.out, "H-0.sinr.png");
-    let scale = scale_for(Metric::Sinr, &Requirements::default(), &[]);
+    let scale = scale_for(Metric::Sinr, &Requirements::default(), &[], Lang::En);
     // At x = 20 m both APs are equally strong: SINR 0 dB, the "< 5" band.
     assert_eq!(pixel(&img, &lay, 20.125, 2.125), scale.entries.last().unwrap().colour);
     // Near A: S = Friis(1.8 m), I = Friis(19 m) → ≈ 20 dB, the 15 … 25 band.
@@ -176,7 +178,9 @@ fn sinr_between_two_equal_co_channel_aps_is_zero_at_the_midpoint() {
     assert_eq!(pixel(&img, &lay, 11.0, 6.0), scale.entries[3].colour);
     let report = std::fs::read_to_string(c.out.join("report.html")).unwrap();
     assert!(report.contains("<td>A</td><td>H</td><td>0</td><td>hall</td>"), "AP table");
-    assert!(report.contains("Bill of materials") && report.contains("data:image/png;base64,"));
+    // French by default.
+    assert!(report.contains("<html lang=\"fr\">") && report.contains("Devis quantitatif"), "French report");
+    assert!(report.contains("data:image/png;base64,"));
 }
 
 fn refused(aps: &[String], needle: &str) {
@@ -235,28 +239,34 @@ fn the_report_renders_in_headless_chromium() {
         eprintln!("skipped: no chromium on PATH (Debian: apt-get install chromium); .ci/run installs it");
         return;
     };
-    let c = case(&[ap("A", "H", "0", 2.0, 5.0)]);
-    draw(&c, &["--metric", "rssi"]);
-    let shot = c.out.parent().unwrap().join("shot.png");
-    let url = format!("file://{}", c.out.join("report.html").display());
-    let profile = c.out.parent().unwrap().join("profile");
-    let o = std::process::Command::new(&browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", shot.display()))
-        .args(["--window-size=1400,2000", &url])
-        .output()
-        .expect("chromium runs");
-    assert!(shot.is_file(), "no screenshot: {}", String::from_utf8_lossy(&o.stderr));
-    let img = image::open(&shot).unwrap().to_rgb8();
-    let mut colours: Vec<[u8; 3]> = img.pixels().map(|p| p.0).collect();
-    colours.sort_unstable();
-    colours.dedup();
-    assert!(colours.len() > 50, "the page is blank: {} colours", colours.len());
-    let scale = scale_for(Metric::Rssi, &Requirements::default(), &[]);
-    for band in [0, 1, 2, 3] {
-        let colour = scale.entries[band].colour;
-        let n = img.pixels().filter(|p| p.0 == colour).count();
-        assert!(n > 100, "the heatmap's band {band} colour {colour:?} shows on {n} pixels");
+    for (lang, code, heading) in
+        [(Lang::Fr, "fr", "Couverture par type de salle"), (Lang::En, "en", "Coverage per room kind")]
+    {
+        let c = case(&[ap("A", "H", "0", 2.0, 5.0)]);
+        draw(&c, &["--metric", "rssi", "--lang", code]);
+        let page = std::fs::read_to_string(c.out.join("report.html")).unwrap();
+        assert!(page.contains(&format!("<html lang=\"{code}\">")) && page.contains(heading), "{code}");
+        let shot = c.out.parent().unwrap().join("shot.png");
+        let url = format!("file://{}", c.out.join("report.html").display());
+        let profile = c.out.parent().unwrap().join("profile");
+        let o = std::process::Command::new(&browser)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(format!("--screenshot={}", shot.display()))
+            .args(["--window-size=1400,2000", &url])
+            .output()
+            .expect("chromium runs");
+        assert!(shot.is_file(), "{code}: no screenshot: {}", String::from_utf8_lossy(&o.stderr));
+        let img = image::open(&shot).unwrap().to_rgb8();
+        let mut colours: Vec<[u8; 3]> = img.pixels().map(|p| p.0).collect();
+        colours.sort_unstable();
+        colours.dedup();
+        assert!(colours.len() > 50, "{code}: the page is blank: {} colours", colours.len());
+        let scale = scale_for(Metric::Rssi, &Requirements::default(), &[], lang);
+        for band in [0, 1, 2, 3] {
+            let colour = scale.entries[band].colour;
+            let n = img.pixels().filter(|p| p.0 == colour).count();
+            assert!(n > 100, "{code}: the heatmap's band {band} colour {colour:?} shows on {n} pixels");
+        }
     }
 }

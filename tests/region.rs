@@ -32,7 +32,7 @@ fn dir_arg(p: &Path) -> &str {
 fn a_batch_lists_bad_rows_by_line_and_plans_the_others() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("b");
-    let o = wifiplan(&["batch", SMALL, "--out", dir_arg(&out)]);
+    let o = wifiplan(&["batch", SMALL, "--lang", "en", "--out", dir_arg(&out)]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     for expected in [
@@ -93,11 +93,11 @@ fn comparable(dir: &Path) -> BTreeMap<String, String> {
 fn shards_merged_equal_a_single_run_and_resume_after_a_kill_finishes_it() {
     let tmp = tempfile::tempdir().unwrap();
     let single = tmp.path().join("single");
-    assert_eq!(wifiplan(&["batch", SMALL, "--out", dir_arg(&single)]).status.code(), Some(1));
+    assert_eq!(wifiplan(&["batch", SMALL, "--lang", "en", "--out", dir_arg(&single)]).status.code(), Some(1));
 
     let (s1, s2, merged) = (tmp.path().join("s1"), tmp.path().join("s2"), tmp.path().join("merged"));
     for (k, dir) in [("1/2", &s1), ("2/2", &s2)] {
-        let o = wifiplan(&["batch", SMALL, "--out", dir_arg(dir), "--shard", k]);
+        let o = wifiplan(&["batch", SMALL, "--lang", "en", "--out", dir_arg(dir), "--shard", k]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     }
     let shard_rows = csv_rows(&s1.join("sites.csv")).len() + csv_rows(&s2.join("sites.csv")).len();
@@ -113,7 +113,7 @@ fn shards_merged_equal_a_single_run_and_resume_after_a_kill_finishes_it() {
     // Kill a batch as soon as its first site is complete.
     let killed = tmp.path().join("killed");
     let mut child = Command::new(env!("CARGO_BIN_EXE_wifiplan"))
-        .args(["batch", SMALL, "--out", dir_arg(&killed)])
+        .args(["batch", SMALL, "--lang", "en", "--out", dir_arg(&killed)])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -136,7 +136,7 @@ fn shards_merged_equal_a_single_run_and_resume_after_a_kill_finishes_it() {
         let v: serde_json::Value = serde_json::from_str(&read(r)).unwrap_or_else(|e| panic!("{}: {e}", r.display()));
         assert_eq!(v["status"], "ok");
     }
-    let o = wifiplan(&["batch", SMALL, "--out", dir_arg(&killed), "--resume"]);
+    let o = wifiplan(&["batch", SMALL, "--lang", "en", "--out", dir_arg(&killed), "--resume"]);
     assert_eq!(o.status.code(), Some(1));
     let resumed = count_before(&stdout(&o), "resumed,");
     assert!(resumed >= done.len(), "{}", stdout(&o));
@@ -159,8 +159,8 @@ fn a_new_price_list_with_resume_prices_the_plans_again_as_a_fresh_run_would() {
     let costs = tmp.path().join("costs.ron");
     std::fs::write(&costs, "Costs(ap_eur: 410.0, survey_eur: 3900.0)").unwrap();
     let (old, fresh) = (tmp.path().join("old"), tmp.path().join("fresh"));
-    assert_eq!(wifiplan(&["batch", SMALL, "--out", dir_arg(&old)]).status.code(), Some(1));
-    let o = wifiplan(&["batch", SMALL, "--out", dir_arg(&fresh), "--costs", dir_arg(&costs)]);
+    assert_eq!(wifiplan(&["batch", SMALL, "--lang", "en", "--out", dir_arg(&old)]).status.code(), Some(1));
+    let o = wifiplan(&["batch", SMALL, "--lang", "en", "--out", dir_arg(&fresh), "--costs", dir_arg(&costs)]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 
     let before = read(&old.join("sites.csv"));
@@ -168,7 +168,7 @@ fn a_new_price_list_with_resume_prices_the_plans_again_as_a_fresh_run_would() {
     let sites: Vec<PathBuf> = std::fs::read_dir(old.join("sites")).unwrap().map(|e| e.unwrap().path()).collect();
     let broken = sites.iter().find(|s| s.join("report.json").is_file()).unwrap();
     std::fs::write(broken.join("report.json"), "{ not json").unwrap();
-    let o = wifiplan(&["batch", SMALL, "--out", dir_arg(&old), "--costs", dir_arg(&costs), "--resume"]);
+    let o = wifiplan(&["batch", SMALL, "--lang", "en", "--out", dir_arg(&old), "--costs", dir_arg(&costs), "--resume"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let planned = csv_rows(&fresh.join("sites.csv")).iter().filter(|r| r["status"] == "ok").count();
     assert_eq!(count_before(&stdout(&o), "sites"), 1, "{}", stdout(&o));

@@ -5,6 +5,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use wifiplan::band::Band;
+use wifiplan::lang::Lang;
 use wifiplan::requirements::Overrides;
 use wifiplan::solver::{self, BackendChoice, Settings};
 
@@ -16,6 +17,18 @@ pub struct BackendArg {
     /// reference) or gpu (the wgpu backend on whatever Vulkan adapter there is).
     #[arg(long = "backend", value_name = "BACKEND", default_value = "auto", value_parser = backend_parser())]
     pub choice: BackendChoice,
+}
+
+/// The language of what a command writes for people.
+#[derive(Args, Clone, Copy)]
+pub struct LangArg {
+    /// Language of the reports, images, charts and summaries: fr or en.
+    #[arg(long = "lang", value_name = "LANG", default_value = "fr", value_parser = lang_parser())]
+    pub lang: Lang,
+}
+
+fn lang_parser() -> impl TypedValueParser<Value = Lang> {
+    PossibleValuesParser::new(["fr", "en"]).map(|s| if s == "en" { Lang::En } else { Lang::Fr })
 }
 
 fn backend_parser() -> impl TypedValueParser<Value = BackendChoice> {
@@ -89,6 +102,8 @@ pub struct BatchArgs {
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 #[derive(Args)]
@@ -119,6 +134,8 @@ pub struct WavesArgs {
     /// Budget instead of the configuration's [€].
     #[arg(long, value_name = "EUR", value_parser = parse_budget)]
     pub budget: Option<f64>,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 #[derive(Args)]
@@ -133,6 +150,8 @@ pub struct RolloutArgs {
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 #[derive(Args)]
@@ -266,6 +285,8 @@ pub struct HeatmapArgs {
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 #[derive(Args)]

@@ -5,6 +5,7 @@ use super::args::{BatchArgs, MergeArgs, RolloutArgs, WavesArgs};
 use super::{Failure, open_backend, out, read_costs, with_site_progress};
 use std::path::Path;
 use wifiplan::costs::Costs;
+use wifiplan::lang::{Lang, Msg};
 use wifiplan::region::batch;
 use wifiplan::region::waves::{self, Schedule};
 use wifiplan::region::{BatchOptions, BatchResult, Calendar, SiteList, WavesConfig};
@@ -15,34 +16,37 @@ fn outcome(code: u8) -> Result<(), Failure> {
     if code == 0 { Ok(()) } else { Err(Failure::reported()) }
 }
 
-fn million(eur: f64) -> String {
-    format!("{:.2} M€", eur / 1e6)
-}
-
 /// Runs a batch; `Err` only when it could not run at all. Failed sites are reported and
 /// make the outcome 1.
 fn run_batch(list: &SiteList, opts: &BatchOptions, backend: &dyn Backend) -> Result<(BatchResult, u8), Failure> {
     let result = with_site_progress(|progress| batch::run(list, opts, backend, progress))?;
     let s = &result.summary;
+    let lang = opts.lang;
+    let pct = |v: Option<f64>| v.map_or("-".into(), |v| lang.number(v, 2));
     out!(
-        "planned {} of {} sites: {} APs, {}; coverage of teaching rooms and offices mean {} % (min {} %)",
-        s.ok,
-        s.sites,
-        s.aps,
-        million(s.cost_eur),
-        s.coverage_pct_mean.map_or("-".into(), |v| format!("{v:.2}")),
-        s.coverage_pct_min.map_or("-".into(), |v| format!("{v:.2}")),
+        "{}",
+        lang.fill(
+            Msg::BatchSummary,
+            &[
+                &s.ok,
+                &s.sites,
+                &lang.number(s.aps as f64, 0),
+                &lang.million_euros(s.cost_eur),
+                &pct(s.coverage_pct_mean),
+                &pct(s.coverage_pct_min)
+            ]
+        )
     );
     let t = &result.timings;
+    let stages = t.stages_s.iter().map(|(k, v)| format!("{k} {} s", lang.number(*v, 1))).collect::<Vec<_>>();
     out!(
-        "{} sites planned, {} resumed, {} priced again, in {:.1} s (summed over sites: {})",
-        t.sites_planned,
-        t.sites_resumed,
-        t.sites_repriced,
-        t.wall_s,
-        t.stages_s.iter().map(|(k, v)| format!("{k} {v:.1} s")).collect::<Vec<_>>().join(", ")
+        "{}",
+        lang.fill(
+            Msg::BatchTimings,
+            &[&t.sites_planned, &t.sites_resumed, &t.sites_repriced, &lang.number(t.wall_s, 1), &stages.join(", ")]
+        )
     );
-    out!("wrote {}", opts.out.join("sites.csv").display());
+    out!("{}", lang.fill(Msg::Wrote, &[&opts.out.join("sites.csv").display()]));
     for e in &s.errors {
         eprintln!("error: {e}");
     }
@@ -67,6 +71,7 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
         resume: args.resume,
         costs: read_costs(args.costs.as_deref())?,
         requirements: batch::batch_requirements(),
+        lang: args.lang.lang,
     };
     let (_, code) = run_batch(&list, &opts, backend.as_ref())?;
     outcome(code)
@@ -80,7 +85,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
         s.sites,
         s.ok,
         s.aps,
-        million(s.cost_eur)
+        Lang::En.million_euros(s.cost_eur)
     );
     out!("wrote {}", args.out.join("sites.csv").display());
     if s.failed + s.invalid > 0 {
@@ -96,6 +101,7 @@ fn run_waves(
     out: &std::path::Path,
     config: &WavesConfig,
     costs: Option<&Costs>,
+    lang: Lang,
 ) -> Result<(Schedule, u8, f64), Failure> {
     let calendar = Calendar::bundled();
     let problems = config.problems(&calendar);
@@ -105,32 +111,39 @@ fn run_waves(
     let sites = waves::read_batch(dir, costs, config.aps_per_crew_day)?;
     let plan = waves::schedule(config, &calendar, sites)?;
     let t = std::time::Instant::now();
-    waves::write(out, &plan)?;
+    waves::write(out, &plan, lang)?;
     let write_s = t.elapsed().as_secs_f64();
     let r = &plan.report;
     for w in &r.waves {
         out!(
-            "{:<4} {:<40} {:>4} sites {:>6} APs {:>10}",
+            "{:<4} {:<40} {:>4} {} {:>6} {} {:>10}",
             w.name,
             w.windows.iter().map(|w| w.name.as_str()).collect::<Vec<_>>().join(", "),
             w.sites,
+            lang.t(Msg::WaveLineSites),
             w.aps,
-            million(w.cost_eur)
+            lang.t(Msg::WaveLineAps),
+            lang.million_euros(w.cost_eur)
         );
     }
     out!(
-        "scheduled {} of {} sites, {} APs, {} of {} budget; {:.0} pupil-weeks, gap {:.4} % ({}, {:.2} s)",
-        r.scheduled,
-        r.sites,
-        r.aps,
-        million(r.cost_eur),
-        million(r.budget_eur),
-        r.pupil_weeks,
-        r.gap_pct,
-        r.method,
-        plan.solve_s
+        "{}",
+        lang.fill(
+            Msg::WavesSummary,
+            &[
+                &r.scheduled,
+                &r.sites,
+                &lang.number(r.aps as f64, 0),
+                &lang.million_euros(r.cost_eur),
+                &lang.million_euros(r.budget_eur),
+                &lang.number(r.pupil_weeks, 0),
+                &lang.number(r.gap_pct, 4),
+                &r.method,
+                &lang.number(plan.solve_s, 2),
+            ]
+        )
     );
-    out!("wrote {}, waves.json, sites.geojson, gantt.png, map.png, burndown.png", out.join("schedule.csv").display());
+    out!("{}", lang.fill(Msg::WavesWrote, &[&out.join("schedule.csv").display()]));
     for s in &r.shortfalls {
         eprintln!("warning: {s}");
     }
@@ -155,7 +168,7 @@ fn waves_config(path: Option<&Path>, budget: Option<f64>) -> Result<WavesConfig,
 pub fn waves(args: &WavesArgs) -> Result<(), Failure> {
     let config = waves_config(args.config.as_deref(), args.budget)?;
     let costs = args.costs.as_deref().map(|p| read_costs(Some(p))).transpose()?;
-    let (_, code, _) = run_waves(&args.batch, &args.out, &config, costs.as_ref())?;
+    let (_, code, _) = run_waves(&args.batch, &args.out, &config, costs.as_ref(), args.lang.lang)?;
     outcome(code)
 }
 
@@ -168,22 +181,31 @@ pub fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
         resume: args.resume,
         costs: Costs::default(),
         requirements: batch::batch_requirements(),
+        lang: args.lang.lang,
     };
+    let lang = opts.lang;
     let backend = open_backend(args.backend)?;
     let (result, batch_code) = run_batch(&list, &opts, backend.as_ref())?;
     let t1 = std::time::Instant::now();
-    eprintln!("scheduling the planned sites into the waves…");
-    let (plan, waves_code, write_s) = run_waves(&args.out, &args.out, &WavesConfig::default(), None)?;
+    eprintln!("{}", lang.t(Msg::RolloutScheduling));
+    let (plan, waves_code, write_s) = run_waves(&args.out, &args.out, &WavesConfig::default(), None, lang)?;
     let stages = &result.timings.stages_s;
+    let secs = |v: f64, d: usize| lang.number(v, d);
+    let stage = |k: &str| secs(stages.get(k).copied().unwrap_or(0.0), 1);
     out!(
-        "rollout in {:.1} s: planning the sites {:.1} s (summed over sites: placement {:.1} s, simulation {:.1} s, heatmaps and reports {:.1} s), scheduling {:.2} s, charts {:.2} s",
-        t0.elapsed().as_secs_f64(),
-        (t1 - t0).as_secs_f64(),
-        stages.get("placement").copied().unwrap_or(0.0),
-        stages.get("simulation").copied().unwrap_or(0.0),
-        stages.get("rendering").copied().unwrap_or(0.0),
-        plan.solve_s,
-        write_s
+        "{}",
+        lang.fill(
+            Msg::RolloutTimes,
+            &[
+                &secs(t0.elapsed().as_secs_f64(), 1),
+                &secs((t1 - t0).as_secs_f64(), 1),
+                &stage("placement"),
+                &stage("simulation"),
+                &stage("rendering"),
+                &secs(plan.solve_s, 2),
+                &secs(write_s, 2),
+            ]
+        )
     );
     outcome(batch_code.max(waves_code))
 }

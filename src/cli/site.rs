@@ -83,6 +83,7 @@ pub fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
         metrics,
         px_per_m: args.scale,
         requirements,
+        lang: args.lang.lang,
     };
     let backend = open_backend(args.backend)?;
     options.check()?;

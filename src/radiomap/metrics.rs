@@ -3,6 +3,7 @@
 //! plan, the 802.11ax data rate, the serving channel, and how many APs a client hears.
 
 use crate::band::Band;
+use crate::lang::{Lang, Msg};
 use crate::radio::{channels, mcs};
 use rayon::prelude::*;
 
@@ -72,16 +73,16 @@ impl Metric {
     }
 
     /// Title in images and the report.
-    pub fn title(self) -> &'static str {
-        match self {
-            Metric::Rssi => "Best-server RSSI",
-            Metric::Secondary => "Second-best RSSI",
-            Metric::Snr => "SNR",
-            Metric::Sinr => "SINR (co-channel APs)",
-            Metric::Rate => "802.11ax data rate (2×2 client)",
-            Metric::Channel => "Serving channel",
-            Metric::ApCount => "APs heard ≥ −75 dBm",
-        }
+    pub fn title(self, lang: Lang) -> &'static str {
+        lang.t(match self {
+            Metric::Rssi => Msg::MetricRssi,
+            Metric::Secondary => Msg::MetricSecondary,
+            Metric::Snr => Msg::MetricSnr,
+            Metric::Sinr => Msg::MetricSinr,
+            Metric::Rate => Msg::MetricRate,
+            Metric::Channel => Msg::MetricChannel,
+            Metric::ApCount => Msg::MetricApCount,
+        })
     }
 
     /// Unit of the values, empty for none.

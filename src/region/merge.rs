@@ -106,9 +106,10 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<BatchSummary, BatchError>
         }
     }
     let rows: Vec<ResultRow> = rows.into_iter().map(|(_, r)| r).collect();
-    let summary = summarise(&rows, &first.input, &first.input_fingerprint, first.input_rows, None, &first.costs);
+    let summary =
+        summarise(&rows, &first.input, &first.input_fingerprint, first.input_rows, None, &first.costs, first.lang);
     write_folder(out, header.as_deref().unwrap_or(&[]), &rows, &summary)?;
-    write_region_bill(out, &rows, &summary.costs)?;
+    write_region_bill(out, &rows, &summary.costs, summary.lang)?;
     write_json(&out.join("timings.json"), &timings)?;
     Ok(summary)
 }

@@ -3,6 +3,7 @@
 
 use super::{RenderError, font, png};
 use crate::geometry::{KM_PER_DEGREE, P2, polygon_area, polygon_centroid};
+use crate::lang::{Lang, Msg};
 use chrono::NaiveDate;
 use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
 use plotters::prelude::*;
@@ -62,10 +63,10 @@ fn day(d: NaiveDate) -> i32 {
 }
 
 /// A date axis label: month and year over long spans, the day too over short ones.
-fn date_labeller(span_days: i32) -> impl Fn(&i32) -> String {
+fn date_labeller(span_days: i32, lang: Lang) -> impl Fn(&i32) -> String {
     move |x| {
-        let format = if span_days > 400 { "%b %Y" } else { "%-d %b %Y" };
-        NaiveDate::from_num_days_from_ce_opt(*x).map_or(String::new(), |d| d.format(format).to_string())
+        NaiveDate::from_num_days_from_ce_opt(*x)
+            .map_or(String::new(), |d| if span_days > 400 { lang.month(d) } else { lang.day(d) })
     }
 }
 
@@ -104,7 +105,13 @@ fn builder<'a, 'b>(
 }
 
 /// Renders a Gantt chart: `rows` (e.g. départements) down, time across.
-pub fn gantt(title: &str, rows: &[String], waves: &[String], bars: &[GanttBar]) -> Result<Vec<u8>, RenderError> {
+pub fn gantt(
+    title: &str,
+    rows: &[String],
+    waves: &[String],
+    bars: &[GanttBar],
+    lang: Lang,
+) -> Result<Vec<u8>, RenderError> {
     font()?;
     let (w, h) = (1200u32, 120 + 60 * rows.len().max(1) as u32);
     let mut buf = vec![0u8; (w * h * 3) as usize];
@@ -123,7 +130,7 @@ pub fn gantt(title: &str, rows: &[String], waves: &[String], bars: &[GanttBar]) 
             .configure_mesh()
             .disable_y_mesh()
             .x_labels(12)
-            .x_label_formatter(&date_labeller(x1 - x0))
+            .x_label_formatter(&date_labeller(x1 - x0, lang))
             .y_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => rows.get(*i).cloned().unwrap_or_default(),
                 _ => String::new(),
@@ -184,6 +191,7 @@ pub fn region_map(
     waves: &[String],
     points: &[MapPoint],
     areas: &[MapArea],
+    lang: Lang,
 ) -> Result<Vec<u8>, RenderError> {
     font()?;
     let (w, h) = (1000u32, 760u32);
@@ -241,7 +249,7 @@ pub fn region_map(
         let radius = |p: &MapPoint| (3.0 + 15.0 * (f64::from(p.pupils) / f64::from(max_pupils)).sqrt()) as i32;
         let groups: Vec<(Option<usize>, String)> = (0..waves.len())
             .map(|k| (Some(k), waves[k].clone()))
-            .chain(points.iter().any(|p| p.wave.is_none()).then(|| (None, "unscheduled".to_string())))
+            .chain(points.iter().any(|p| p.wave.is_none()).then(|| (None, lang.t(Msg::Unscheduled).to_string())))
             .collect();
         for (k, name) in groups {
             let c = wave_colour(k);
@@ -290,7 +298,7 @@ pub fn region_map(
             )))
             .map_err(e())?;
         root.draw(&Text::new(
-            format!("disc area ∝ pupils; hollow: position approximated (département centre); equirectangular projection at {clat:.1}° N; outlines: IGN Admin Express COG 2018"),
+            lang.fill(Msg::MapNote, &[&lang.number(clat, 1)]),
             (12, (h - 22) as i32),
             ("sans-serif", 13).into_font(),
         ))
@@ -308,6 +316,7 @@ pub fn burndown(
     spend: &[(NaiveDate, f64)],
     windows: &[(NaiveDate, NaiveDate, usize)],
     waves: &[String],
+    lang: Lang,
 ) -> Result<Vec<u8>, RenderError> {
     font()?;
     let (w, h) = (1100u32, 560u32);
@@ -327,8 +336,8 @@ pub fn burndown(
         chart
             .configure_mesh()
             .x_labels(12)
-            .x_label_formatter(&date_labeller(x1 - x0))
-            .y_desc("budget left [M€]")
+            .x_label_formatter(&date_labeller(x1 - x0, lang))
+            .y_desc(lang.t(Msg::BudgetLeftMeur))
             .label_style(("sans-serif", 13))
             .draw()
             .map_err(e())?;
@@ -354,7 +363,7 @@ pub fn burndown(
         chart
             .draw_series(LineSeries::new(line, BLACK.stroke_width(2)))
             .map_err(e())?
-            .label("budget left")
+            .label(lang.t(Msg::BudgetLeft))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK.stroke_width(2)));
         chart.draw_series(LineSeries::new(vec![(x0, 0.0), (x1, 0.0)], RED.stroke_width(1))).map_err(e())?;
         legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(e())?;

@@ -4,6 +4,7 @@
 
 use super::{RenderError, font, png};
 use crate::geometry::{P2, point_in_polygon, polygon_centroid};
+use crate::lang::{Lang, Msg};
 use crate::plan::{OpeningKind, Site};
 use crate::radiomap::PlaneEntry;
 use plotters::prelude::*;
@@ -50,11 +51,21 @@ pub fn number(v: f64) -> String {
     s.replace('-', "−")
 }
 
+/// [`number`] in `lang`: the decimal comma in French.
+pub fn number_in(v: f64, lang: Lang) -> String {
+    match lang {
+        Lang::En => number(v),
+        Lang::Fr => number(v).replace('.', ","),
+    }
+}
+
 impl ColourScale {
     /// Bands cut at `thresholds` (descending), coloured from viridis' bright end (the
     /// highest band) to its dark end; the last band holds everything below, −∞ included.
-    pub fn bands(title: &str, thresholds: &[f64]) -> ColourScale {
+    /// Labels in `lang`.
+    pub fn bands(title: &str, thresholds: &[f64], lang: Lang) -> ColourScale {
         let n = thresholds.len();
+        let number = |v: f64| number_in(v, lang);
         let mut entries = Vec::with_capacity(n + 1);
         for (k, &t) in thresholds.iter().enumerate() {
             let label = if k == 0 {
@@ -64,7 +75,7 @@ impl ColourScale {
             };
             entries.push(ScaleEntry { colour: viridis(1.0 - k as f64 / n as f64), label, value: t as f32 });
         }
-        let last = thresholds.last().map_or("all".to_string(), |&t| format!("< {}", number(t)));
+        let last = thresholds.last().map_or(lang.t(Msg::AllValues).to_string(), |&t| format!("< {}", number(t)));
         entries.push(ScaleEntry { colour: viridis(0.0), label: last, value: f32::NEG_INFINITY });
         ColourScale { title: title.to_string(), entries, categorical: false }
     }
@@ -136,6 +147,8 @@ pub struct FloorView<'a> {
     pub title: String,
     /// Second title line.
     pub subtitle: String,
+    /// Language of the legend.
+    pub lang: Lang,
     /// Pixels per metre [px/m].
     pub px_per_m: f64,
 }
@@ -180,13 +193,13 @@ impl Layout {
 }
 
 /// Material classes walls are drawn in, with their colours.
-const WALL_CLASSES: [(&str, RGBColor); 6] = [
-    ("concrete, stone", RGBColor(40, 40, 40)),
-    ("brick", RGBColor(150, 60, 40)),
-    ("plasterboard, wood", RGBColor(150, 120, 80)),
-    ("glass", RGBColor(90, 180, 240)),
-    ("metal", RGBColor(220, 30, 60)),
-    ("other", RGBColor(130, 60, 170)),
+const WALL_CLASSES: [(Msg, RGBColor); 6] = [
+    (Msg::WallConcrete, RGBColor(40, 40, 40)),
+    (Msg::WallBrick, RGBColor(150, 60, 40)),
+    (Msg::WallPlaster, RGBColor(150, 120, 80)),
+    (Msg::WallGlass, RGBColor(90, 180, 240)),
+    (Msg::WallMetal, RGBColor(220, 30, 60)),
+    (Msg::WallOther, RGBColor(130, 60, 170)),
 ];
 
 fn wall_class(material: &str) -> usize {
@@ -421,18 +434,20 @@ pub fn floor_png(view: &FloorView, values: &[f32], scale: &ColourScale) -> Resul
             swatch(&area, ly, RGBColor(e.colour[0], e.colour[1], e.colour[2]), &e.label).map_err(err)?;
             ly += 22;
         }
-        swatch(&area, ly, RGBColor(OUTSIDE[0], OUTSIDE[1], OUTSIDE[2]), "outside the rooms").map_err(err)?;
+        let lang = view.lang;
+        swatch(&area, ly, RGBColor(OUTSIDE[0], OUTSIDE[1], OUTSIDE[2]), lang.t(Msg::OutsideRooms)).map_err(err)?;
         ly += 30;
-        area.draw(&Text::new("Walls", (lx, ly), ("sans-serif", 13).into_font().color(&BLACK))).map_err(err)?;
+        area.draw(&Text::new(lang.t(Msg::Walls), (lx, ly), ("sans-serif", 13).into_font().color(&BLACK)))
+            .map_err(err)?;
         ly += 20;
         for &k in &classes {
             area.draw(&Rectangle::new([(lx, ly + 5), (lx + 28, ly + 10)], WALL_CLASSES[k].1.filled())).map_err(err)?;
-            area.draw(&Text::new(WALL_CLASSES[k].0, (lx + 36, ly + 1), small.clone())).map_err(err)?;
+            area.draw(&Text::new(lang.t(WALL_CLASSES[k].0), (lx + 36, ly + 1), small.clone())).map_err(err)?;
             ly += 22;
         }
         area.draw(&Circle::new((lx + 14, ly + 8), 6, WHITE.filled())).map_err(err)?;
         area.draw(&Circle::new((lx + 14, ly + 8), 6, BLACK.stroke_width(2))).map_err(err)?;
-        area.draw(&Text::new("AP · channel", (lx + 36, ly + 1), small.clone())).map_err(err)?;
+        area.draw(&Text::new(lang.t(Msg::ApChannel), (lx + 36, ly + 1), small.clone())).map_err(err)?;
         area.present().map_err(err)?;
     }
     Ok((png("heatmap", lay.width, lay.height, rgb)?, lay))
@@ -470,7 +485,7 @@ mod tests {
 
     #[test]
     fn bands_put_each_value_in_its_band() {
-        let s = ColourScale::bands("RSSI [dBm]", &[-67.0, -75.0, -82.0]);
+        let s = ColourScale::bands("RSSI [dBm]", &[-67.0, -75.0, -82.0], Lang::En);
         assert_eq!(s.entries.len(), 4);
         assert_eq!(s.colour(-60.0), s.entries[0].colour);
         assert_eq!(s.colour(-67.0), s.entries[0].colour);

@@ -4,6 +4,7 @@
 
 use crate::costs::{BillLine, bill_total};
 use crate::coverage::{FailingRoom, Requirement};
+use crate::lang::{Lang, Msg};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
@@ -48,14 +49,14 @@ pub struct CoverageRow {
     pub failing_rooms: usize,
 }
 
-/// How the report names a check, e.g. "RSSI ≥ −67 dBm".
-pub fn requirement_text(requirement: Requirement, threshold: f64) -> String {
-    let t = super::heatmap::number(threshold);
+/// How the report names a check in `lang`, e.g. "RSSI ≥ −67 dBm".
+pub fn requirement_text(requirement: Requirement, threshold: f64, lang: Lang) -> String {
+    let t = super::heatmap::number_in(threshold, lang);
     match requirement {
-        Requirement::Primary | Requirement::Rssi | Requirement::Circulation => format!("RSSI ≥ {t} dBm"),
-        Requirement::Snr => format!("SNR ≥ {t} dB"),
-        Requirement::Secondary => format!("second AP ≥ {t} dBm"),
-        Requirement::Capacity => "capacity".to_string(),
+        Requirement::Primary | Requirement::Rssi | Requirement::Circulation => lang.fill(Msg::RequirementRssi, &[&t]),
+        Requirement::Snr => lang.fill(Msg::RequirementSnr, &[&t]),
+        Requirement::Secondary => lang.fill(Msg::RequirementSecondary, &[&t]),
+        Requirement::Capacity => lang.t(Msg::RequirementCapacity).to_string(),
     }
 }
 
@@ -71,13 +72,13 @@ pub struct Figure {
     pub png: Vec<u8>,
 }
 
-/// The key figure that states a bill's total.
-const COST_FACT: &str = "Cost (excl. VAT)";
-
 /// Everything the report shows; serialised without the images' bytes, which
 /// [`Figure::file`] names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportData {
+    /// Language of the page.
+    #[serde(default)]
+    pub lang: Lang,
     /// Site name.
     pub site: String,
     /// UAI, when known.
@@ -98,12 +99,13 @@ pub struct ReportData {
 
 impl ReportData {
     /// Sets the bill of materials and the key figure of its total, which follows the
-    /// "Cable" figure (none for an empty bill).
+    /// cable's figure (none for an empty bill).
     pub fn set_bill(&mut self, bill: Vec<BillLine>) {
-        self.facts.retain(|(label, _)| label != COST_FACT);
+        let (cost, cable) = (self.lang.t(Msg::Cost), self.lang.t(Msg::Cable));
+        self.facts.retain(|(label, _)| label != cost);
         if !bill.is_empty() {
-            let at = self.facts.iter().position(|(label, _)| label == "Cable").map_or(self.facts.len(), |i| i + 1);
-            self.facts.insert(at, (COST_FACT.to_string(), euros(bill_total(&bill))));
+            let at = self.facts.iter().position(|(label, _)| label == cable).map_or(self.facts.len(), |i| i + 1);
+            self.facts.insert(at, (cost.to_string(), euros(bill_total(&bill))));
         }
         self.bill = bill;
     }
@@ -139,6 +141,8 @@ dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px;font-size:14
 
 /// The report as one HTML document.
 pub fn html(data: &ReportData) -> String {
+    let lang = data.lang;
+    let t = |m: Msg| lang.t(m);
     let mut h = String::new();
     let title = match &data.uai {
         Some(u) => format!("{} ({u})", data.site),
@@ -146,18 +150,20 @@ pub fn html(data: &ReportData) -> String {
     };
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>WiFi plan — {}</title><style>{STYLE}</style></head><body>\n",
-        esc(&title)
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n",
+        lang.code(),
+        esc(&lang.fill(Msg::ReportTitle, &[&title]))
     );
-    let _ = writeln!(h, "<h1>WiFi plan — {}</h1>", esc(&title));
+    let _ = writeln!(h, "<h1>{}</h1>", esc(&lang.fill(Msg::ReportTitle, &[&title])));
     h.push_str("<dl>");
     for (k, v) in &data.facts {
         let _ = write!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
     }
     h.push_str("</dl>\n");
 
-    h.push_str("<h2>Access points</h2>\n");
-    let heads = ["AP", "Building", "Floor", "Room", "Channel", "Width [MHz]", "Power [dBm]", "Cable [m]"];
+    let _ = writeln!(h, "<h2>{}</h2>", t(Msg::AccessPoints));
+    let heads =
+        [Msg::Ap, Msg::Building, Msg::Floor, Msg::Room, Msg::Channel, Msg::WidthMhz, Msg::PowerDbm, Msg::CableM].map(t);
     table_head(&mut h, &heads);
     for ap in &data.aps {
         let cells = [
@@ -167,52 +173,56 @@ pub fn html(data: &ReportData) -> String {
             Cell::Text(&ap.room),
             Cell::Number(ap.channel.map_or("—".to_string(), |c| c.to_string())),
             Cell::Number(ap.width_mhz.to_string()),
-            Cell::Number(format!("{:.1}", ap.tx_power_dbm)),
-            Cell::Number(ap.cable_m.map_or("—".to_string(), |m| format!("{m:.0}"))),
+            Cell::Number(lang.number(ap.tx_power_dbm, 1)),
+            Cell::Number(ap.cable_m.map_or("—".to_string(), |m| lang.number(m, 0))),
         ];
         table_row(&mut h, false, &cells);
     }
     h.push_str("</table>\n");
 
-    h.push_str("<h2>Coverage per room kind</h2>\n");
+    let _ = writeln!(h, "<h2>{}</h2>", t(Msg::CoveragePerKind));
     let heads = [
-        "Room kind",
-        "Rooms",
-        "Area [m²]",
-        "Requirement",
-        "Achieved [% of area]",
-        "Required per room [%]",
-        "Rooms failing",
-    ];
+        Msg::RoomKind,
+        Msg::Rooms,
+        Msg::AreaM2,
+        Msg::Requirement,
+        Msg::AchievedArea,
+        Msg::RequiredPerRoom,
+        Msg::RoomsFailing,
+    ]
+    .map(t);
     table_head(&mut h, &heads);
     for c in &data.coverage {
         let cells = [
             Cell::Text(&c.kind),
             Cell::Number(c.rooms.to_string()),
-            Cell::Number(format!("{:.0}", c.area_m2)),
+            Cell::Number(lang.number(c.area_m2, 0)),
             Cell::Text(&c.requirement),
-            Cell::Number(format!("{:.1}", c.achieved_pct)),
-            Cell::Number(format!("{:.0}", c.required_pct)),
+            Cell::Number(lang.number(c.achieved_pct, 1)),
+            Cell::Number(lang.number(c.required_pct, 0)),
             Cell::Number(c.failing_rooms.to_string()),
         ];
         table_row(&mut h, c.failing_rooms > 0, &cells);
     }
     h.push_str("</table>\n");
 
-    h.push_str("<h2>Rooms that fail a requirement</h2>\n");
+    let _ = writeln!(h, "<h2>{}</h2>", t(Msg::RoomsThatFail));
     if data.failing.is_empty() {
-        h.push_str("<p class=ok>Every room meets every requirement.</p>\n");
+        let _ = writeln!(h, "<p class=ok>{}</p>", t(Msg::EveryRoomMeets));
     } else {
-        table_head(&mut h, &["Building", "Floor", "Room", "Kind", "Requirement", "Achieved [%]", "Required [%]"]);
+        let heads =
+            [Msg::Building, Msg::Floor, Msg::Room, Msg::Kind, Msg::Requirement, Msg::AchievedPct, Msg::RequiredPct]
+                .map(t);
+        table_head(&mut h, &heads);
         for f in &data.failing {
             let cells = [
                 Cell::Text(&f.building),
                 Cell::Text(&f.floor),
                 Cell::Text(&f.room),
-                Cell::Text(&format!("{:?}", f.kind)),
-                Cell::Text(&requirement_text(f.requirement, f.threshold)),
-                Cell::Number(format!("{:.1}", f.achieved)),
-                Cell::Number(format!("{:.0}", f.needed)),
+                Cell::Text(lang.room_kind(f.kind)),
+                Cell::Text(&requirement_text(f.requirement, f.threshold, lang)),
+                Cell::Number(lang.number(f.achieved, 1)),
+                Cell::Number(lang.number(f.needed, 0)),
             ];
             table_row(&mut h, true, &cells);
         }
@@ -220,26 +230,30 @@ pub fn html(data: &ReportData) -> String {
     }
 
     if !data.bill.is_empty() {
-        h.push_str("<h2>Bill of materials</h2>\n");
-        table_head(&mut h, &["Item", "Quantity", "Unit", "Unit price", "Total"]);
+        let _ = writeln!(h, "<h2>{}</h2>", t(Msg::BillOfMaterials));
+        table_head(&mut h, &[Msg::Item, Msg::Quantity, Msg::Unit, Msg::UnitPrice, Msg::Total].map(t));
         for b in &data.bill {
-            let quantity = b.quantity_text();
+            let quantity = match lang {
+                Lang::En => b.quantity_text(),
+                Lang::Fr => b.quantity_text().replace('.', ","),
+            };
             let cells = [
                 Cell::Text(&b.item),
                 Cell::Number(quantity),
                 Cell::Text(&b.unit),
-                Cell::Number(euros_precise(b.unit_eur)),
+                Cell::Number(euros_precise(b.unit_eur, lang)),
                 Cell::Number(euros(b.total_eur)),
             ];
             table_row(&mut h, false, &cells);
         }
         let total = bill_total(&data.bill);
-        let _ = writeln!(h, "<tr><th colspan=4>Total (excl. VAT)</th><th class=n>{}</th></tr>", esc(&euros(total)));
+        let _ =
+            writeln!(h, "<tr><th colspan=4>{}</th><th class=n>{}</th></tr>", t(Msg::TotalExclVat), esc(&euros(total)));
         h.push_str("</table>\n");
     }
 
     if !data.figures.is_empty() {
-        h.push_str("<h2>Heatmaps</h2>\n");
+        let _ = writeln!(h, "<h2>{}</h2>", t(Msg::Heatmaps));
         let engine = base64::engine::general_purpose::STANDARD;
         for f in &data.figures {
             let _ = writeln!(
@@ -251,9 +265,11 @@ pub fn html(data: &ReportData) -> String {
             );
         }
     }
-    h.push_str("<p style=\"font-size:12px;color:#777\">Made by wifiplan ");
-    h.push_str(env!("CARGO_PKG_VERSION"));
-    h.push_str(".</p>\n</body></html>\n");
+    let _ = writeln!(
+        h,
+        "<p style=\"font-size:12px;color:#777\">{}</p>\n</body></html>",
+        esc(&lang.fill(Msg::MadeBy, &[&env!("CARGO_PKG_VERSION")]))
+    );
     h
 }
 
@@ -289,8 +305,8 @@ fn table_row(h: &mut String, fail: bool, cells: &[Cell]) {
 }
 
 /// Unit prices keep their cents.
-fn euros_precise(v: f64) -> String {
-    if (v - v.round()).abs() < 0.005 { euros(v) } else { format!("{v:.2} €") }
+fn euros_precise(v: f64, lang: Lang) -> String {
+    if (v - v.round()).abs() < 0.005 { euros(v) } else { format!("{} €", lang.number(v, 2)) }
 }
 
 #[cfg(test)]
@@ -303,6 +319,7 @@ mod tests {
         assert_eq!(euros(1_234_567.4), "1\u{202f}234\u{202f}567 €");
         assert_eq!(euros(886.0), "886 €");
         let data = ReportData {
+            lang: Lang::En,
             site: "Lycée <test>".into(),
             uai: None,
             facts: vec![],

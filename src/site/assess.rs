@@ -9,13 +9,14 @@ use crate::band::Band;
 use crate::costs::BillLine;
 use crate::coverage::{Check, Coverage, FailingRoom, Requirement, RoomCoverage, Tally};
 use crate::error::JobError;
+use crate::lang::{Lang, Msg};
 use crate::placement::cable_run;
 use crate::plan::Site;
 use crate::radio::{AccessPoints, mcs};
 use crate::radiomap::metrics::{self, PlaneMetrics, ServingRadio};
 use crate::radiomap::{Metric, file_safe, room_cells};
 use crate::render::RenderError;
-use crate::render::heatmap::{ApMark, ColourScale, FloorView, Layout, floor_png, number};
+use crate::render::heatmap::{ApMark, ColourScale, FloorView, Layout, floor_png, number_in};
 use crate::render::report::{ApRow, CoverageRow, Figure, ReportData, requirement_text};
 use crate::requirements::{Class, Requirements, class_of};
 use rayon::prelude::*;
@@ -35,6 +36,8 @@ pub struct AssessOptions {
     pub px_per_m: f64,
     /// Thresholds of the colour bands and of the coverage tables.
     pub requirements: Requirements,
+    /// Language of the images and the report.
+    pub lang: Lang,
 }
 
 /// Why heatmaps could not be made.
@@ -99,6 +102,8 @@ pub struct Assessment {
     pub coverage: Coverage,
     /// Sum of the cable runs [m].
     pub cable_total_m: f64,
+    /// Language of the images and the report.
+    pub lang: Lang,
 }
 
 impl AssessOptions {
@@ -140,9 +145,10 @@ fn serving_radios(aps: &AccessPoints, sim: &Simulation, band: Band) -> Vec<Servi
 }
 
 /// The colour scale of a metric.
-pub fn scale_for(metric: Metric, req: &Requirements, radios: &[ServingRadio]) -> ColourScale {
-    let title =
-        |m: Metric| if m.unit().is_empty() { m.title().to_string() } else { format!("{}\n[{}]", m.title(), m.unit()) };
+pub fn scale_for(metric: Metric, req: &Requirements, radios: &[ServingRadio], lang: Lang) -> ColourScale {
+    let title = |m: Metric| {
+        if m.unit().is_empty() { m.title(lang).to_string() } else { format!("{}\n[{}]", m.title(lang), m.unit()) }
+    };
     let descending = |mut v: Vec<f64>| {
         v.sort_by(|a, b| b.total_cmp(a));
         v.dedup();
@@ -157,18 +163,21 @@ pub fn scale_for(metric: Metric, req: &Requirements, radios: &[ServingRadio]) ->
                 req.secondary_rssi_dbm + req.margin_db,
                 -82.0,
             ]),
+            lang,
         ),
-        Metric::Snr | Metric::Sinr => {
-            ColourScale::bands(&title(metric), &descending(vec![40.0, 32.0, req.min_snr_db + req.margin_db, 15.0, 5.0]))
-        }
+        Metric::Snr | Metric::Sinr => ColourScale::bands(
+            &title(metric),
+            &descending(vec![40.0, 32.0, req.min_snr_db + req.margin_db, 15.0, 5.0]),
+            lang,
+        ),
         Metric::Rate => {
             let width = radios.iter().map(|r| r.width_mhz).max().unwrap_or(20);
             let top = mcs::rate_mbps(f64::INFINITY, width);
             let cuts: Vec<f64> = [0.75, 0.5, 0.25, 0.1].iter().map(|f| (top * f / 10.0).round() * 10.0).collect();
             let mut s =
-                ColourScale::bands(&format!("{}\n{width} MHz channels [Mbit/s]", metric.title()), &descending(cuts));
+                ColourScale::bands(&lang.fill(Msg::RateScale, &[&metric.title(lang), &width]), &descending(cuts), lang);
             if let Some(last) = s.entries.last_mut() {
-                last.label = format!("{} (0: no link)", last.label);
+                last.label = lang.fill(Msg::NoLink, &[&last.label]);
             }
             s
         }
@@ -176,17 +185,19 @@ pub fn scale_for(metric: Metric, req: &Requirements, radios: &[ServingRadio]) ->
             let mut channels: Vec<u32> = radios.iter().filter_map(|r| r.channel).collect();
             channels.sort_unstable();
             channels.dedup();
-            let mut values: Vec<(f32, String)> = channels.iter().map(|&c| (c as f32, format!("channel {c}"))).collect();
-            values.push((0.0, "none / no signal".into()));
-            let mut s = ColourScale::categories(metric.title(), &values);
+            let mut values: Vec<(f32, String)> =
+                channels.iter().map(|&c| (c as f32, lang.fill(Msg::ChannelN, &[&c]))).collect();
+            values.push((0.0, lang.t(Msg::NoSignal).into()));
+            let mut s = ColourScale::categories(metric.title(lang), &values);
             if let Some(none) = s.entries.last_mut() {
                 none.colour = [90, 90, 90];
             }
             s
         }
         Metric::ApCount => {
-            let mut s = ColourScale::bands(metric.title(), &[5.0, 4.0, 3.0, 2.0, 1.0]);
-            for (e, label) in s.entries.iter_mut().zip(["5 or more", "4", "3", "2", "1", "none"]) {
+            let mut s = ColourScale::bands(metric.title(lang), &[5.0, 4.0, 3.0, 2.0, 1.0], lang);
+            let labels = [lang.t(Msg::FiveOrMore), "4", "3", "2", "1", lang.t(Msg::NoneCount)];
+            for (e, label) in s.entries.iter_mut().zip(labels) {
                 e.label = label.to_string();
             }
             s
@@ -266,6 +277,7 @@ pub fn draw(
         }
     }
     let width = radios.iter().map(|r| r.width_mhz).max().unwrap_or(20);
+    let lang = options.lang;
     let images: Vec<Image> = jobs
         .into_par_iter()
         .map(|(k, m, file)| {
@@ -278,18 +290,22 @@ pub fn draw(
                 plane: p,
                 mask: &masks[k],
                 aps: marks,
-                title: format!("{} — building {}, floor {} — {}", site.name, p.building, p.floor, m.title()),
-                subtitle: format!(
-                    "{} band, {width} MHz channels, {} APs in all ({} here); cell {} m, {} reflections per path",
-                    band,
-                    sim.ap_names.len(),
-                    marks.len(),
-                    number(p.cell_size),
-                    sim.maps.max_reflections
+                title: lang.fill(Msg::HeatmapTitle, &[&site.name, &p.building, &p.floor, &m.title(lang)]),
+                subtitle: lang.fill(
+                    Msg::HeatmapSubtitle,
+                    &[
+                        &band,
+                        &width,
+                        &sim.ap_names.len(),
+                        &marks.len(),
+                        &number_in(p.cell_size, lang),
+                        &sim.maps.max_reflections,
+                    ],
                 ),
+                lang,
                 px_per_m: options.px_per_m,
             };
-            let scale = scale_for(m, &options.requirements, &radios);
+            let scale = scale_for(m, &options.requirements, &radios, lang);
             let (png, layout) = floor_png(&view, metrics[k].get(m), &scale)?;
             Ok(Image {
                 file,
@@ -304,7 +320,7 @@ pub fn draw(
 
     let (ap_rows, cable_total_m) = ap_rows(site, aps, &sim, band);
     let coverage = evaluate(site, &rooms, &metrics, &options.requirements);
-    Ok(Assessment { band, images, simulation: sim, metrics, aps: ap_rows, coverage, cable_total_m })
+    Ok(Assessment { band, images, simulation: sim, metrics, aps: ap_rows, coverage, cable_total_m, lang })
 }
 
 /// The report's AP rows and the sum of their cable runs [m].
@@ -385,10 +401,10 @@ impl Assessment {
         for k in self.coverage.by_kind() {
             for c in k.checks.iter().filter(|c| c.check.requirement != Requirement::Primary) {
                 rows.push(CoverageRow {
-                    kind: format!("{:?}", k.kind),
+                    kind: self.lang.room_kind(k.kind).to_string(),
                     rooms: k.rooms,
                     area_m2: k.area_m2,
-                    requirement: requirement_text(c.check.requirement, c.check.threshold),
+                    requirement: requirement_text(c.check.requirement, c.check.threshold, self.lang),
                     achieved_pct: c.tally.pct(),
                     required_pct: 100.0 * c.check.fraction,
                     failing_rooms: c.failing_rooms,
@@ -407,14 +423,14 @@ impl Assessment {
     }
 }
 
-/// The report's figures: every image with its caption.
-pub fn figures(images: &[Image]) -> Vec<Figure> {
+/// The report's figures: every image with its caption in `lang`.
+pub fn figures(images: &[Image], lang: Lang) -> Vec<Figure> {
     images
         .iter()
         .map(|i| {
-            let title = Metric::from_key(&i.metric).map_or(i.metric.as_str(), |m| m.title());
+            let title = Metric::from_key(&i.metric).map_or(i.metric.as_str(), |m| m.title(lang));
             Figure {
-                caption: format!("Building {}, floor {} — {title}", i.building, i.floor),
+                caption: lang.fill(Msg::FigureCaption, &[&i.building, &i.floor, &title]),
                 file: i.file.clone(),
                 png: i.png.clone(),
             }
@@ -424,6 +440,7 @@ pub fn figures(images: &[Image]) -> Vec<Figure> {
 
 /// The site report of drawn heatmaps, with its bill of materials.
 pub fn report_data(site: &Site, maps: &Assessment, bill: Vec<BillLine>) -> ReportData {
+    let lang = maps.lang;
     let coverage = maps.coverage_rows();
     let failing = maps.failing();
     let worst = |prefix: &str| {
@@ -432,22 +449,21 @@ pub fn report_data(site: &Site, maps: &Assessment, bill: Vec<BillLine>) -> Repor
             .filter(|c| c.requirement.starts_with(prefix))
             .map(|c| c.achieved_pct)
             .reduce(f64::min)
-            .map_or("—".to_string(), |v| format!("{v:.1} %"))
+            .map_or("—".to_string(), |v| format!("{} %", lang.number(v, 1)))
     };
     let sim = &maps.simulation.maps;
-    let cell = sim.planes.first().map_or("—".to_string(), |p| format!("{} m", number(p.cell_size)));
+    let cell = sim.planes.first().map_or("—".to_string(), |p| format!("{} m", number_in(p.cell_size, lang)));
+    let fact = |m: Msg, v: String| (lang.t(m).to_string(), v);
     let facts = vec![
-        ("Access points".to_string(), maps.aps.len().to_string()),
-        ("Band".to_string(), maps.band.to_string()),
-        ("Worst RSSI coverage of a room kind".to_string(), worst("RSSI")),
-        ("Rooms failing a requirement".to_string(), failing.len().to_string()),
-        ("Cable".to_string(), format!("{:.0} m", maps.cable_total_m)),
-        (
-            "Simulation".to_string(),
-            format!("{} backend, cell {cell}, {} reflections per path", sim.backend, sim.max_reflections),
-        ),
+        fact(Msg::AccessPoints, maps.aps.len().to_string()),
+        fact(Msg::Band, maps.band.to_string()),
+        fact(Msg::WorstCoverage, worst("RSSI")),
+        fact(Msg::RoomsFailingRequirement, failing.len().to_string()),
+        fact(Msg::Cable, format!("{} m", lang.number(maps.cable_total_m, 0))),
+        fact(Msg::Simulation, lang.fill(Msg::SimulationText, &[&sim.backend, &cell, &sim.max_reflections])),
     ];
     let mut report = ReportData {
+        lang,
         site: site.name.clone(),
         uai: site.uai.clone(),
         facts,
@@ -455,7 +471,7 @@ pub fn report_data(site: &Site, maps: &Assessment, bill: Vec<BillLine>) -> Repor
         coverage,
         failing,
         bill: Vec::new(),
-        figures: figures(&maps.images),
+        figures: figures(&maps.images, lang),
     };
     report.set_bill(bill);
     report

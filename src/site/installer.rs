@@ -3,6 +3,7 @@
 //! and total).
 
 use crate::costs::{BillLine, bill_total};
+use crate::lang::{Lang, Msg};
 use crate::placement::Placement;
 use crate::plan::Site;
 use std::collections::BTreeMap;
@@ -76,8 +77,9 @@ pub fn aps_csv(site: &Site, placement: &Placement) -> Result<Vec<u8>, csv::Error
 /// The columns of `bom.csv`.
 pub const BILL_COLUMNS: [&str; 5] = ["item", "quantity", "unit", "unit_eur", "total_eur"];
 
-/// `bom.csv`: the bill's lines, then a total line (excluding VAT) [€].
-pub fn bom_csv(bill: &[BillLine]) -> Result<Vec<u8>, csv::Error> {
+/// `bom.csv`: the bill's lines, then a total line (excluding VAT, labelled in `lang`)
+/// [€]. Numbers stay in the file format's (decimal point), whatever the language.
+pub fn bom_csv(bill: &[BillLine], lang: Lang) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(BILL_COLUMNS)?;
     for b in bill {
@@ -91,7 +93,7 @@ pub fn bom_csv(bill: &[BillLine]) -> Result<Vec<u8>, csv::Error> {
     }
     let total = bill_total(bill);
     w.write_record([
-        "Total (excl. VAT)".to_string(),
+        lang.t(Msg::TotalExclVat).to_string(),
         String::new(),
         String::new(),
         String::new(),
@@ -126,12 +128,12 @@ mod tests {
     #[test]
     fn bills_sum_line_by_line_to_the_sites_totals() {
         let c = Costs::default();
-        let (a, b) = (c.bill(10, 123.4), c.bill(3, 40.0));
+        let (a, b) = (c.bill(10, 123.4, Lang::En), c.bill(3, 40.0, Lang::En));
         let sum = sum_bills([a.as_slice(), b.as_slice()]);
         assert_eq!(sum.len(), a.len());
         assert!((bill_total(&sum) - bill_total(&a) - bill_total(&b)).abs() < 1e-6);
         assert_eq!(sum[0].quantity, 13.0);
-        let text = String::from_utf8(bom_csv(&sum).unwrap()).unwrap();
+        let text = String::from_utf8(bom_csv(&sum, Lang::En).unwrap()).unwrap();
         assert!(text.starts_with("item,quantity,unit,unit_eur,total_eur\n"), "{text}");
         assert!(text.trim_end().ends_with(&format!("Total (excl. VAT),,,,{:.2}", bill_total(&sum))), "{text}");
     }

@@ -58,7 +58,7 @@ pub fn assess(
     costs: &Costs,
 ) -> Result<Assessed, AssessError> {
     let assessment = assess::draw(site, aps, sim, options)?;
-    let bill = costs.bill(assessment.aps.len(), assessment.cable_total_m);
+    let bill = costs.bill(assessment.aps.len(), assessment.cable_total_m, options.lang);
     let report = assess::report_data(site, &assessment, bill);
     Ok(Assessed { assessment, report })
 }
@@ -81,7 +81,7 @@ impl Assessed {
 fn write_report(page: &Path, priced: &Priced) -> Result<(), PipelineError> {
     write_atomic(page, report::html(&priced.report).as_bytes())
         .map_err(|e| PipelineError::Write(format!("{}: cannot write: {e}", page.display())))?;
-    write_file(&page.with_file_name("bom.csv"), installer::bom_csv(&priced.report.bill))?;
+    write_file(&page.with_file_name("bom.csv"), installer::bom_csv(&priced.report.bill, priced.report.lang))?;
     let path = page.with_file_name("report.json");
     let json = serde_json::to_string_pretty(priced).map_err(|e| PipelineError::Write(e.to_string()))?;
     write_atomic(&path, json.as_bytes())
@@ -101,7 +101,7 @@ pub fn reprice(images: &Path, page: &Path, costs: &Costs) -> Result<(usize, f64)
         let file = images.join(&figure.file);
         figure.png = std::fs::read(&file).map_err(|e| PipelineError::Write(format!("{}: {e}", file.display())))?;
     }
-    priced.report.set_bill(costs.bill(priced.aps, priced.cable_total_m));
+    priced.report.set_bill(costs.bill(priced.aps, priced.cable_total_m, priced.report.lang));
     write_report(page, &priced)?;
     Ok((priced.aps, priced.cable_total_m))
 }

@@ -4,6 +4,7 @@
 
 use crate::atomic::write_atomic;
 use crate::costs::{Costs, SiteCost};
+use crate::lang::Lang;
 use crate::site::installer;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -167,6 +168,9 @@ pub struct BatchSummary {
     pub coverage_pct_min: Option<f64>,
     /// Costs used.
     pub costs: Costs,
+    /// Language of the sites' reports and bills.
+    #[serde(default)]
+    pub lang: Lang,
     /// The errors, one line each.
     pub errors: Vec<String>,
 }
@@ -229,6 +233,7 @@ pub fn summarise(
     input_rows: usize,
     shard: Option<Shard>,
     costs: &Costs,
+    lang: Lang,
 ) -> BatchSummary {
     let ok: Vec<&ResultRow> = rows.iter().filter(|r| r.status == Status::Ok).collect();
     let coverage: Vec<f64> = ok.iter().filter_map(|r| r.coverage_pct).collect();
@@ -247,6 +252,7 @@ pub fn summarise(
             .then(|| (coverage.iter().sum::<f64>() / coverage.len() as f64 * 100.0).round() / 100.0),
         coverage_pct_min: coverage.iter().copied().reduce(f64::min),
         costs: costs.clone(),
+        lang,
         errors: rows.iter().filter(|r| !r.error.is_empty()).map(|r| r.error.clone()).collect(),
     }
 }
@@ -292,16 +298,16 @@ pub fn write_folder(
 
 /// Writes the region's `bom.csv`: the bills of the planned sites of `rows` (from their
 /// `site.json`: AP count and cable) summed line by line.
-pub fn write_region_bill(out: &Path, rows: &[ResultRow], costs: &Costs) -> Result<(), BatchError> {
+pub fn write_region_bill(out: &Path, rows: &[ResultRow], costs: &Costs, lang: Lang) -> Result<(), BatchError> {
     let mut bills = Vec::new();
     for r in rows.iter().filter(|r| r.status == Status::Ok) {
         let path = site_dir(out, &r.uai).join("site.json");
         let text = std::fs::read_to_string(&path).map_err(|e| BatchError::io(&path, e))?;
         let rec: SiteRecord = serde_json::from_str(&text).map_err(|e| BatchError::io(&path, e))?;
-        bills.push(costs.bill(rec.aps, rec.cable_m));
+        bills.push(costs.bill(rec.aps, rec.cable_m, lang));
     }
     let path = out.join("bom.csv");
-    let bytes = installer::bom_csv(&installer::sum_bills(bills.iter().map(Vec::as_slice)))
+    let bytes = installer::bom_csv(&installer::sum_bills(bills.iter().map(Vec::as_slice)), lang)
         .map_err(|e| BatchError::io(&path, e))?;
     write_atomic(&path, &bytes).map_err(|e| BatchError::io(&path, e))
 }

@@ -18,6 +18,7 @@ use crate::atomic::write_atomic;
 use crate::costs::Costs;
 use crate::coverage::Requirement;
 use crate::error::JobError;
+use crate::lang::Lang;
 use crate::plan::{self, Site, generate::generate};
 use crate::radiomap::Metric;
 use crate::region::sites::{BadRow, SiteList, SiteRow};
@@ -70,6 +71,8 @@ pub struct BatchOptions {
     pub costs: Costs,
     /// Placement requirements.
     pub requirements: Requirements,
+    /// Language of the reports, heatmaps and bills.
+    pub lang: Lang,
 }
 
 /// Fingerprints of what a site's result depends on: all of it, and all but the cost
@@ -82,13 +85,14 @@ struct Fingerprints {
 fn fingerprints(header: &[String], row: &SiteRow, opts: &BatchOptions) -> Fingerprints {
     let plan_text = row.plan.as_ref().map(|p| std::fs::read(p).map(|b| stable_hash(&String::from_utf8_lossy(&b))).ok());
     let text = format!(
-        "{}|{}|{}|{:?}|{}|{}",
+        "{}|{}|{}|{:?}|{}|{}|{}",
         env!("CARGO_PKG_VERSION"),
         header.join("\u{1f}"),
         row.fields.join("\u{1f}"),
         plan_text,
         serde_json::to_string(&opts.requirements).unwrap_or_default(),
         SIMULATION_CELL_M,
+        opts.lang.code(),
     );
     let plan = crate::seed::fingerprint(&text);
     let all = crate::seed::fingerprint(&format!("{plan}|{}", serde_json::to_string(&opts.costs).unwrap_or_default()));
@@ -190,6 +194,7 @@ fn plan_one(
             metrics: vec![Metric::Rssi],
             px_per_m: HEATMAP_PX_PER_M,
             requirements: opts.requirements.clone(),
+            lang: opts.lang,
         },
     };
     let planned = pipeline::plan_site(&site, dir, &options, backend, stages).map_err(|e| failed(e.to_string()))?;
@@ -334,10 +339,17 @@ pub fn run(
         table.push(row);
     }
     table.sort_by_key(|r| r.line);
-    let summary =
-        summarise(&table, &list.origin, &list.fingerprint, list.rows.len() + list.bad.len(), opts.shard, &opts.costs);
+    let summary = summarise(
+        &table,
+        &list.origin,
+        &list.fingerprint,
+        list.rows.len() + list.bad.len(),
+        opts.shard,
+        &opts.costs,
+        opts.lang,
+    );
     write_folder(&opts.out, &list.header, &table, &summary)?;
-    write_region_bill(&opts.out, &table, &opts.costs)?;
+    write_region_bill(&opts.out, &table, &opts.costs, opts.lang)?;
     timings.wall_s = t0.elapsed().as_secs_f64();
     write_json(&opts.out.join("timings.json"), &timings)?;
     Ok(BatchResult { rows: table, summary, timings })

@@ -1,11 +1,12 @@
 //! The schedule's charts, from a solved [`Schedule`] to the render module's inputs.
 
 use super::Schedule;
+use crate::lang::{Lang, Msg};
 use crate::render::RenderError;
 use crate::render::charts::{GanttBar, MapArea, MapPoint, burndown, gantt, region_map};
 
 /// `gantt.png`, `map.png` and `burndown.png`.
-pub fn images(plan: &Schedule) -> Vec<(&'static str, Result<Vec<u8>, RenderError>)> {
+pub fn images(plan: &Schedule, lang: Lang) -> Vec<(&'static str, Result<Vec<u8>, RenderError>)> {
     let p = &plan.problem;
     let a = &plan.solution.assignment;
     let mut bars = Vec::new();
@@ -22,16 +23,17 @@ pub fn images(plan: &Schedule) -> Vec<(&'static str, Result<Vec<u8>, RenderError
                 continue;
             };
             let aps: usize = here.iter().map(|r| r.aps).sum();
-            bars.push(GanttBar { row: d, start, end, wave: win.wave, label: format!("{aps} APs") });
+            bars.push(GanttBar { row: d, start, end, wave: win.wave, label: lang.fill(Msg::GanttBar, &[&aps]) });
         }
         let _ = w;
     }
     let total_aps: usize = plan.sites.iter().filter(|r| r.start.is_some()).map(|r| r.aps).sum();
     let gantt_png = gantt(
-        &format!("Installation windows per département — {} sites, {total_aps} APs", plan.report.scheduled),
+        &lang.fill(Msg::GanttTitle, &[&plan.report.scheduled, &lang.number(total_aps as f64, 0)]),
         &p.departements,
         &p.waves,
         &bars,
+        lang,
     );
     let points: Vec<MapPoint> = p
         .items
@@ -52,19 +54,16 @@ pub fn images(plan: &Schedule) -> Vec<(&'static str, Result<Vec<u8>, RenderError
         .filter(|d| p.departements.contains(&d.name))
         .map(|d| MapArea { name: d.name, polygons: d.polygons })
         .collect();
-    let map_png = region_map(&format!("{} lycées by installation wave", p.items.len()), &p.waves, &points, &areas);
+    let map_png = region_map(&lang.fill(Msg::MapTitle, &[&p.items.len()]), &p.waves, &points, &areas, lang);
     let spend: Vec<_> = plan.sites.iter().filter_map(|r| r.end.map(|d| (d, r.cost_eur))).collect();
     let windows: Vec<_> = p.windows.iter().filter_map(|w| Some((*w.days.first()?, *w.days.last()?, w.wave))).collect();
     let burn_png = burndown(
-        &format!(
-            "Budget burn-down — {} M€ spent of {} M€",
-            (plan.report.cost_eur / 1e4).round() / 100.0,
-            (p.budget_eur / 1e4).round() / 100.0
-        ),
+        &lang.fill(Msg::BurndownTitle, &[&lang.million_euros(plan.report.cost_eur), &lang.million_euros(p.budget_eur)]),
         p.budget_eur,
         &spend,
         &windows,
         &p.waves,
+        lang,
     );
     vec![("gantt.png", gantt_png), ("map.png", map_png), ("burndown.png", burn_png)]
 }

@@ -70,8 +70,9 @@ pub fn geojson(plan: &Schedule) -> serde_json::Value {
     serde_json::json!({ "type": "FeatureCollection", "features": features })
 }
 
-/// Writes `schedule.csv`, `waves.json`, `sites.geojson` and the charts into `out`.
-pub fn write(out: &Path, plan: &Schedule) -> Result<(), super::WavesError> {
+/// Writes `schedule.csv`, `waves.json`, `sites.geojson` and the charts (in `lang`)
+/// into `out`.
+pub fn write(out: &Path, plan: &Schedule, lang: crate::lang::Lang) -> Result<(), super::WavesError> {
     std::fs::create_dir_all(out).map_err(|e| BatchError::io(out, e))?;
     let path = out.join("schedule.csv");
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -102,7 +103,7 @@ pub fn write(out: &Path, plan: &Schedule) -> Result<(), super::WavesError> {
     write_atomic(&path, &bytes).map_err(|e| BatchError::io(&path, e))?;
     write_json(&out.join("waves.json"), &plan.report)?;
     write_json(&out.join("sites.geojson"), &geojson(plan))?;
-    for (name, png) in charts::images(plan) {
+    for (name, png) in charts::images(plan, lang) {
         let file = out.join(name);
         let bytes = png.map_err(|e| BatchError::io(&file, e))?;
         write_atomic(&file, &bytes).map_err(|e| BatchError::io(&file, e))?;
