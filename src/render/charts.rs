@@ -338,6 +338,7 @@ pub fn burndown(
             .x_labels(12)
             .x_label_formatter(&date_labeller(x1 - x0, lang))
             .y_desc(lang.t(Msg::BudgetLeftMeur))
+            .y_label_formatter(&|v| lang.number(*v, 1))
             .label_style(("sans-serif", 13))
             .draw()
             .map_err(e())?;
