@@ -433,3 +433,39 @@ fn the_same_input_gives_the_same_bytes_whatever_the_thread_count() {
     assert_eq!(bits(&one), bits(&two));
     assert_eq!(one.rssi, two.rssi);
 }
+
+#[test]
+fn a_mask_changes_no_evaluated_cell() {
+    // Regression: a mask used to cut every beam whose region held no evaluated cell, with
+    // its descendants — a path through the unevaluated half that reflects back was lost.
+    let site = wifiplan::plan::load(Path::new("floorplans/lycee-demo.ron")).unwrap();
+    let scene = wifiplan::scene::Scene::build(&site).unwrap();
+    let spec = wifiplan::scene::GridSpec { cell: 0.5, rx_height: 1.0, margin: 2.0, bounds: None };
+    let grids = wifiplan::scene::grids(&site, &scene, &spec);
+    // Only the southern half of every plane is evaluated.
+    let masks: Vec<Vec<bool>> = grids.iter().map(|g| (0..g.len()).map(|c| c / g.nx < g.ny / 2).collect()).collect();
+    let tx = [wifiplan::solver::Transmitter { name: "a".into(), position: [20.0, 3.0, 2.7], f_ghz: 5.18 }];
+    let job = |masks| wifiplan::solver::Job {
+        scene: &scene,
+        transmitters: &tx,
+        grids: &grids,
+        masks,
+        settings: wifiplan::solver::Settings { max_reflections: 2, ..wifiplan::solver::Settings::default() },
+    };
+    use wifiplan::solver::Backend;
+    let whole = CpuBackend.path_gains(&job(None)).unwrap();
+    let half = CpuBackend.path_gains(&job(Some(&masks))).unwrap();
+    let mut compared = 0;
+    for (k, mask) in masks.iter().enumerate() {
+        for (c, &inside) in mask.iter().enumerate() {
+            let (a, b) = (whole[0][k][c], half[0][k][c]);
+            if inside {
+                assert_eq!(a.to_bits(), b.to_bits(), "plane {k} cell {c}: {a} dB unmasked, {b} dB masked");
+                compared += 1;
+            } else {
+                assert_eq!(b, f32::NEG_INFINITY, "plane {k} cell {c} is masked out");
+            }
+        }
+    }
+    assert!(compared > 1000, "{compared} cells compared");
+}

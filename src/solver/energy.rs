@@ -23,7 +23,9 @@
 //! vertical path's slab bound, summed over the storey's vertical paths. A tile whose
 //! bound passes its least cell is then checked cell by cell (a tile's least cell often
 //! lies across a wall from the region). Regions that miss every plane of the storey are
-//! judged at their nearest point against the least the storey receives anywhere.
+//! judged at their nearest point against the least the storey receives anywhere. Cells
+//! a job's mask leaves out count as receiving nothing, so a beam that crosses only them
+//! is followed: a mask changes which cells are evaluated, never their values.
 //!
 //! # What it guarantees
 //!
@@ -68,17 +70,17 @@ impl<'g> TileMins<'g> {
         TileMins { grid, tiles_x: 0, tiles_y: 0, mins: Vec::new() }
     }
 
-    /// The minima of `map` [1] over the cells of `mask` (+∞ for tiles without any).
-    fn new(grid: &'g Grid, map: &[f64], mask: Option<&[bool]>) -> TileMins<'g> {
+    /// The minima of `map` [1] over every cell, those outside the mask included: they
+    /// hold 0 (not evaluated), so that a beam crossing only them is never cut — its
+    /// descendants may come back to evaluated cells (a reflection off a neighbour's
+    /// façade, a path through a staircase).
+    fn new(grid: &'g Grid, map: &[f64]) -> TileMins<'g> {
         let (tiles_x, tiles_y) = (grid.nx.div_ceil(TILE), grid.ny.div_ceil(TILE));
         let mut mins = vec![f64::INFINITY; tiles_x * tiles_y];
         for iy in 0..grid.ny {
             for ix in 0..grid.nx {
-                let c = iy * grid.nx + ix;
-                if mask.is_none_or(|m| m[c]) {
-                    let t = &mut mins[(iy / TILE) * tiles_x + ix / TILE];
-                    *t = t.min(map[c]);
-                }
+                let t = &mut mins[(iy / TILE) * tiles_x + ix / TILE];
+                *t = t.min(map[iy * grid.nx + ix]);
             }
         }
         TileMins { grid, tiles_x, tiles_y, mins }
@@ -233,7 +235,6 @@ impl BranchCut for EnergyCut<'_, '_> {
             let grid = tiles.grid;
             let half_diagonal = grid.cell * TILE as f64 * std::f64::consts::FRAC_1_SQRT_2;
             let map = self.maps[*k].as_deref().expect("the storey is evaluated");
-            let mask = self.shared.job.masks.map(|m| m[*k].as_slice());
             let found = tiles.any_tile(region, |t, cx, cy| {
                 let level = relative * tiles.mins[t];
                 if !level.is_finite() {
@@ -260,9 +261,7 @@ impl BranchCut for EnergyCut<'_, '_> {
                     (tx0..(tx0 + TILE).min(grid.nx)).any(|ix| {
                         let c = iy * grid.nx + ix;
                         let (x, y) = grid.centre(ix, iy);
-                        mask.is_none_or(|m| m[c])
-                            && bound >= relative * map[c]
-                            && region.contains(&nalgebra::Point2::new(x, y))
+                        bound >= relative * map[c] && region.contains(&nalgebra::Point2::new(x, y))
                     })
                 })
             });
@@ -294,7 +293,7 @@ impl BranchCut for EnergyCut<'_, '_> {
         }
         for (k, tiles, _) in &mut self.storey {
             let map = self.maps[*k].as_deref().expect("the storey is evaluated");
-            *tiles = TileMins::new(tiles.grid, map, masks.map(|m| m[*k].as_slice()));
+            *tiles = TileMins::new(tiles.grid, map);
         }
         self.global_min = self.storey.iter().flat_map(|(_, t, _)| t.mins.iter().copied()).fold(f64::INFINITY, f64::min);
         self.streaming
