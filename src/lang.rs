@@ -242,6 +242,15 @@ impl Lang {
         if negative { format!("−{body}") } else { body }
     }
 
+    /// A number already written with a decimal point (`1814.8`), with this language's
+    /// decimal mark (`1814,8`), digits as they are.
+    pub fn decimal_mark(self, plain: String) -> String {
+        match self {
+            Lang::En => plain,
+            Lang::Fr => plain.replace('.', ","),
+        }
+    }
+
     /// Millions of euros to two decimals: `6,20 M€` / `6.20 M€`.
     pub fn million_euros(self, eur: f64) -> String {
         format!("{} M€", self.number(eur / 1e6, 2))

@@ -34,7 +34,6 @@ pub struct CandidateMaps<'a> {
     backend: &'a dyn Backend,
     f_ghz: f64,
     buildings: BTreeMap<usize, BuildingJob>,
-    computed: AtomicUsize,
 }
 
 impl<'a> CandidateMaps<'a> {
@@ -66,7 +65,7 @@ impl<'a> CandidateMaps<'a> {
                 },
             );
         }
-        Ok(CandidateMaps { demand, candidates, backend, f_ghz, buildings, computed: AtomicUsize::new(0) })
+        Ok(CandidateMaps { demand, candidates, backend, f_ghz, buildings })
     }
 
     /// The maps of candidates `which` at `settings`, in that order: per candidate, its
@@ -115,14 +114,6 @@ impl<'a> CandidateMaps<'a> {
                 out[members[i]] = g;
             }
         }
-        if settings.max_reflections > 0 {
-            self.computed.fetch_add(which.len(), Ordering::Relaxed);
-        }
         Ok(out)
-    }
-
-    /// How many full maps (with reflections) were computed so far.
-    pub fn full_maps(&self) -> usize {
-        self.computed.load(Ordering::Relaxed)
     }
 }

@@ -178,8 +178,9 @@ pub struct PlacementReport {
     pub thresholds: Thresholds,
     /// Candidates evaluated.
     pub candidates: usize,
-    /// Candidates whose full map (with reflections) was computed; the others were
-    /// ranked on their direct field.
+    /// Candidates whose full map was computed (every candidate when `max_reflections` is
+    /// 0, the direct field being the full map); the others were ranked on their direct
+    /// field.
     pub full_maps: usize,
     /// Lower bounds.
     pub bounds: LowerBounds,
@@ -243,7 +244,7 @@ pub fn place(
     let (gains, exact): (Vec<Vec<f32>>, Vec<bool>) = if req.max_reflections == 0 {
         (direct, vec![true; cands.len()])
     } else {
-        (direct.into_iter().map(Model::optimistic).collect(), vec![false; cands.len()])
+        (direct.into_iter().map(Model::estimate).collect(), vec![false; cands.len()])
     };
     runtime.insert("candidate_maps".to_string(), t0.elapsed().as_secs_f64());
 
@@ -254,7 +255,7 @@ pub fn place(
     let first = optimise::greedy(&mut model, power, &source)?;
     let chosen = optimise::improve(&mut model, first, power, &source)?;
     runtime.insert("optimise".to_string(), t1.elapsed().as_secs_f64());
-    let full_maps = maps.full_maps();
+    let full_maps = model.exact.iter().filter(|&&e| e).count();
 
     let t2 = Instant::now();
     let capacity = bound::capacity_bound(&model);

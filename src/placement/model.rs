@@ -19,7 +19,7 @@ use crate::requirements::{Class, Requirements, Thresholds};
 pub const CAPACITY_WEIGHT: u64 = 1_000_000;
 
 /// What reflections are assumed to add to a candidate's direct field before its full
-/// map is computed [dB] (see [`Model::optimistic`]): about the median of what one
+/// map is computed [dB] (see [`Model::estimate`]): about the median of what one
 /// reflection adds at the cells a candidate can cover (2.4–3.3 dB on three lycées of
 /// the region). It ranks candidates; it does not bound them.
 pub const REFLECTION_ALLOWANCE_DB: f32 = 2.0;
@@ -35,7 +35,7 @@ pub struct Model<'a> {
     pub candidates: &'a [Candidate],
     /// `gains[c][k - ranges[c].start]`: path gain of candidate c at demand cell k [dB],
     /// for the cells of its own building (elsewhere −∞): its full map where `exact[c]`,
-    /// else an estimate of it (see [`Model::optimistic`]).
+    /// else an estimate of it (see [`Model::estimate`]).
     pub gains: Vec<Vec<f32>>,
     /// Whether each candidate's full map is known.
     pub exact: Vec<bool>,
@@ -99,7 +99,7 @@ impl<'a> Model<'a> {
     /// direct field raised by [`REFLECTION_ALLOWANCE_DB`]. Not a bound: where walls
     /// block the direct path, reflections add far more (p99 10–13 dB, and cells behind
     /// metal that only reflections reach).
-    pub fn optimistic(direct: Vec<f32>) -> Vec<f32> {
+    pub fn estimate(direct: Vec<f32>) -> Vec<f32> {
         direct.into_iter().map(|g| g + REFLECTION_ALLOWANCE_DB).collect()
     }
 

@@ -53,10 +53,7 @@ pub fn number(v: f64) -> String {
 
 /// [`number`] in `lang`: the decimal comma in French.
 pub fn number_in(v: f64, lang: Lang) -> String {
-    match lang {
-        Lang::En => number(v),
-        Lang::Fr => number(v).replace('.', ","),
-    }
+    lang.decimal_mark(number(v))
 }
 
 impl ColourScale {

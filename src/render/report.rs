@@ -233,10 +233,7 @@ pub fn html(data: &ReportData) -> String {
         let _ = writeln!(h, "<h2>{}</h2>", t(Msg::BillOfMaterials));
         table_head(&mut h, &[Msg::Item, Msg::Quantity, Msg::Unit, Msg::UnitPrice, Msg::Total].map(t));
         for b in &data.bill {
-            let quantity = match lang {
-                Lang::En => b.quantity_text(),
-                Lang::Fr => b.quantity_text().replace('.', ","),
-            };
+            let quantity = lang.decimal_mark(b.quantity_text());
             let cells = [
                 Cell::Text(&b.item),
                 Cell::Number(quantity),

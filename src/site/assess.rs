@@ -114,14 +114,13 @@ impl AssessOptions {
 
     /// Refuses a scale out of 1–200 px/m, no metric, or unusable requirements.
     pub fn check(&self) -> Result<(), AssessError> {
-        let options = self;
-        if !(options.px_per_m.is_finite() && options.px_per_m >= 1.0 && options.px_per_m <= 200.0) {
-            return Err(AssessError::Options(format!("--scale {}: must lie in 1 to 200 px/m", options.px_per_m)));
+        if !(self.px_per_m.is_finite() && self.px_per_m >= 1.0 && self.px_per_m <= 200.0) {
+            return Err(AssessError::Options(format!("--scale {}: must lie in 1 to 200 px/m", self.px_per_m)));
         }
-        if options.metrics.is_empty() {
+        if self.metrics.is_empty() {
             return Err(AssessError::Options("no metric to draw".into()));
         }
-        let problems = options.requirements.problems();
+        let problems = self.requirements.problems();
         if !problems.is_empty() {
             return Err(AssessError::Options(problems.join("; ")));
         }

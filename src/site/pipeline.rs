@@ -28,15 +28,16 @@ use std::time::Instant;
 /// cells, which no requirement reads.
 pub const MAP_MARGIN_M: f64 = 2.0;
 
-/// `report.json`: what a report needs to be priced again.
+/// `report.json`: what a report needs to be priced again. Written from a borrowed
+/// report (`R = &ReportData`: its images stay where they are), read into an owned one.
 #[derive(Debug, Serialize, Deserialize)]
-struct Priced {
+struct Priced<R> {
     /// APs assessed.
     aps: usize,
     /// Their cable runs, summed [m].
     cable_total_m: f64,
     /// The report, images by file name.
-    report: ReportData,
+    report: R,
 }
 
 /// A site's APs assessed, and the report page made of it.
@@ -65,21 +66,22 @@ pub fn assess(
 
 impl Assessed {
     /// Writes the images and `heatmaps.json` into `images`, then the report page at
-    /// `page` and its bill of materials as `bom.csv` beside it, each atomically.
+    /// `page`, its bill of materials as `bom.csv` and its contents as `report.json`
+    /// beside it, each atomically.
     pub fn write(&self, site: &Site, images: &Path, page: &Path) -> Result<(), PipelineError> {
         assess::write_images(images, site, &self.assessment.images)?;
         let priced = Priced {
             aps: self.assessment.aps.len(),
             cable_total_m: self.assessment.cable_total_m,
-            report: self.report.clone(),
+            report: &self.report,
         };
         write_report(page, &priced)
     }
 }
 
 /// Writes the report page at `page`, then `bom.csv` and `report.json` beside it.
-fn write_report(page: &Path, priced: &Priced) -> Result<(), PipelineError> {
-    write_atomic(page, report::html(&priced.report).as_bytes())
+fn write_report(page: &Path, priced: &Priced<&ReportData>) -> Result<(), PipelineError> {
+    write_atomic(page, report::html(priced.report).as_bytes())
         .map_err(|e| PipelineError::Write(format!("{}: cannot write: {e}", page.display())))?;
     write_file(&page.with_file_name("bom.csv"), installer::bom_csv(&priced.report.bill, priced.report.lang))?;
     let path = page.with_file_name("report.json");
@@ -95,14 +97,14 @@ fn write_report(page: &Path, priced: &Priced) -> Result<(), PipelineError> {
 pub fn reprice(images: &Path, page: &Path, costs: &Costs) -> Result<(usize, f64), PipelineError> {
     let path = page.with_file_name("report.json");
     let text = std::fs::read_to_string(&path).map_err(|e| PipelineError::Write(format!("{}: {e}", path.display())))?;
-    let mut priced: Priced =
+    let mut priced: Priced<ReportData> =
         serde_json::from_str(&text).map_err(|e| PipelineError::Write(format!("{}: {e}", path.display())))?;
     for figure in &mut priced.report.figures {
         let file = images.join(&figure.file);
         figure.png = std::fs::read(&file).map_err(|e| PipelineError::Write(format!("{}: {e}", file.display())))?;
     }
     priced.report.set_bill(costs.bill(priced.aps, priced.cable_total_m, priced.report.lang));
-    write_report(page, &priced)?;
+    write_report(page, &Priced { aps: priced.aps, cable_total_m: priced.cable_total_m, report: &priced.report })?;
     Ok((priced.aps, priced.cable_total_m))
 }
 
