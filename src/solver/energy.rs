@@ -95,6 +95,16 @@ impl<'g> TileMins<'g> {
         }
         let shape = shape_of(region, self.grid)?;
         let g = self.grid;
+        // A region that ends on the plane's edge (a wall along a building's outline) clips
+        // to a sliver as wide as the rounding slack of `shape_of`: it holds no cell, and
+        // judged on the tiles beside it, it would be cut for what they receive.
+        let twice_area = (0..shape.poly.len()).fold(0.0, |a, i| {
+            let (p, q) = (shape.poly[i], shape.poly[(i + 1) % shape.poly.len()]);
+            a + p.x * q.y - q.x * p.y
+        });
+        if twice_area.abs() < 1e-6 * g.cell * g.cell {
+            return None;
+        }
         let size = g.cell * TILE as f64;
         let (lo, hi) = shape.poly.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.y), b.max(p.y)));
         let ty0 = (((lo - g.ymin) / size).floor().max(0.0) as usize).min(self.tiles_y - 1);

@@ -64,8 +64,59 @@ fn rotate(v: &V, phi: f64) -> V {
     V::new(c * v.x - s * v.y, s * v.x + c * v.y)
 }
 
+/// First reach of the walls gathered around a beam [m], beyond its start: most beams
+/// meet their first walls within a room's size.
+const FIRST_REACH_M: f64 = 16.0;
+
 /// The sub-wedges of `beam`, right to left.
+///
+/// Walls are gathered within a reach of the beam's start first (the wedge cut by a
+/// line across its bisector), growing ×4 while some ray meets none of them, and
+/// without limit last: a wall beyond the reach is farther along every ray than one
+/// within it, so it cannot be the first wall met where one within it is. Beams would
+/// otherwise gather every wall of the campus in their wedge and cut themselves at
+/// walls that nothing of theirs can reach.
 pub(super) fn split(beam: &Beam, walls: &Walls) -> Vec<Sub> {
+    if let Some((bisector, start)) = start_reach(beam) {
+        let mut reach = FIRST_REACH_M;
+        for _ in 0..1 {
+            let far = HalfPlane { n: -bisector, c: -(bisector.dot(&beam.apex.coords) + start + reach) };
+            if let Some(subs) = split_within(beam, walls, Some(far)) {
+                return subs;
+            }
+            reach *= 4.0;
+        }
+    }
+    split_within(beam, walls, None).unwrap_or_default()
+}
+
+/// The beam's bisector and how far along it from the apex its start line reaches
+/// inside the wedge [m] (0 without a start); `None` for a wedge too wide to bound
+/// that way, or a start line the edges do not cross ahead.
+fn start_reach(beam: &Beam) -> Option<(V, f64)> {
+    let bisector = (beam.right + beam.left).try_normalize(1e-12)?;
+    if bisector.dot(&beam.right) < 0.1 {
+        return None;
+    }
+    let Some((_, start)) = beam.start else { return Some((bisector, 0.0)) };
+    let mut reach = 0.0f64;
+    for e in [beam.right, beam.left] {
+        let den = start.n.dot(&e);
+        if den.abs() < 1e-12 {
+            return None;
+        }
+        let t = (start.c - start.n.dot(&beam.apex.coords)) / den;
+        if !(t >= 0.0 && t.is_finite()) {
+            return None;
+        }
+        reach = reach.max(t * bisector.dot(&e));
+    }
+    Some((bisector, reach))
+}
+
+/// The sub-wedges of `beam`, right to left, from the walls on the near side of `far`
+/// when given; `None` when some ray of the wedge meets none of those.
+fn split_within(beam: &Beam, walls: &Walls, far: Option<HalfPlane>) -> Option<Vec<Sub>> {
     let s = beam.apex;
     let width = cross(&beam.right, &beam.left).atan2(beam.right.dot(&beam.left));
     let angle = |p: &P| {
@@ -82,6 +133,7 @@ pub(super) fn split(beam: &Beam, walls: &Walls) -> Vec<Sub> {
     if let Some((_, start)) = beam.start {
         planes.push(start);
     }
+    planes.extend(far);
     let start_line = beam.start.map(|(l, _)| l);
     let mut candidates = Vec::new();
     walls.bvh.query(
@@ -162,6 +214,9 @@ pub(super) fn split(beam: &Beam, walls: &Walls) -> Vec<Sub> {
                 continue;
             }
         }
+        if hit.is_none() && far.is_some() {
+            return None;
+        }
         intervals.push((p0, p1, hit));
         i += 1;
     }
@@ -198,7 +253,7 @@ pub(super) fn split(beam: &Beam, walls: &Walls) -> Vec<Sub> {
         subs.push(Sub { right, left, hit });
         k = m;
     }
-    subs
+    Some(subs)
 }
 
 /// Intersection point of two closed segments that cross properly, if any.
