@@ -26,6 +26,7 @@ fn options(max_reflections: u32, bounds: Option<[f64; 4]>, rx_height: f64) -> Si
         grid: GridSpec { cell: 0.25, rx_height, margin: 2.0, bounds },
         settings: Settings { max_reflections, ..Settings::default() },
         per_ap: false,
+        scope: wifiplan::site::simulate::Scope::Campus,
     }
 }
 

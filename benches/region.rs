@@ -1,10 +1,20 @@
-//! Region speed: the wave solver on synthetic regions of 1,000 and 10,000 lycées (to a
-//! 0.1 % gap) and on the bundled region's size (exact), and the rollout charts.
+//! Region speed: the batch's coverage simulation of one lycée (each AP over the whole
+//! campus, or in its own building with the others as shells, side by side), the wave
+//! solver on synthetic regions of 1,000 and 10,000 lycées (to a 0.1 % gap) and on the
+//! bundled region's size (exact).
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use std::path::Path;
 use std::time::Duration;
+use wifiplan::plan;
+use wifiplan::radio::AccessPoints;
 use wifiplan::region::Calendar;
+use wifiplan::region::batch::batch_requirements;
+use wifiplan::region::batch::run::{SIMULATION_CELL_M, SIMULATION_REFLECTIONS};
 use wifiplan::region::waves::{Problem, solve, synthetic};
+use wifiplan::site::pipeline::simulate_options;
+use wifiplan::site::simulate::{Scope, simulate};
+use wifiplan::solver::{CpuBackend, Settings};
 
 fn problem(n: usize) -> Problem {
     let (items, departements, config) = synthetic::region(n, "bench", 1.0);
@@ -25,5 +35,21 @@ fn waves(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, waves);
+fn coverage(c: &mut Criterion) {
+    let mut group = c.benchmark_group("coverage");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(20));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = plan::load(&root.join("floorplans/lycee-demo.ron")).unwrap();
+    let aps = AccessPoints::load(&root.join("floorplans/lycee-demo.aps.ron")).unwrap();
+    let settings = Settings { max_reflections: SIMULATION_REFLECTIONS, ..Settings::default() };
+    for (name, scope) in [("campus", Scope::Campus), ("own building", Scope::OwnBuilding)] {
+        let opts = simulate_options(&batch_requirements(), SIMULATION_CELL_M, settings, scope);
+        group.bench_function(format!("lycee-demo 50 APs, {name}"), |b| {
+            b.iter(|| simulate(&site, &aps, &opts, &CpuBackend, &|_, _| {}).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, coverage, waves);
 criterion_main!(benches);

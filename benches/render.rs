@@ -29,6 +29,7 @@ fn render(c: &mut Criterion) {
         grid: GridSpec { cell: 0.5, rx_height: 1.0, margin: 2.0, bounds: None },
         settings: Settings { max_reflections: 1, ..Settings::default() },
         per_ap: true,
+        scope: wifiplan::site::simulate::Scope::Campus,
     };
     let sim = simulate(&site, &aps, &sim_options, &CpuBackend, &|_, _| {}).unwrap();
     let options = |metrics: Vec<Metric>| AssessOptions {

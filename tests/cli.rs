@@ -131,3 +131,23 @@ fn a_language_other_than_fr_or_en_is_refused_with_exit_2() {
         assert!(!std::path::Path::new("unused").exists(), "nothing written");
     }
 }
+
+#[test]
+fn rollout_refuses_a_bad_cost_model_or_wave_configuration_before_planning_anything() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("rollout");
+    let costs = tmp.path().join("costs.ron");
+    std::fs::write(&costs, "Costs(ap_eur: -1.0)").unwrap();
+    let waves = tmp.path().join("waves.ron");
+    std::fs::write(&waves, "WavesConfig(budget_eur: -5.0)").unwrap();
+    let out_arg = out.to_str().unwrap();
+    for (flag, file) in [("--costs", &costs), ("--waves", &waves)] {
+        let o = wifiplan(&["rollout", "--out", out_arg, flag, file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
+        assert!(stderr(&o).contains(file.to_str().unwrap()), "{flag}: {}", stderr(&o));
+        assert!(!out.exists(), "{flag}: nothing written");
+    }
+    let o = wifiplan(&["rollout", "--out", out_arg, "--budget", "-1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!out.exists());
+}

@@ -49,6 +49,7 @@ fn options(cell: f64, rx_height: f64, bounds: Option<[f64; 4]>, max_reflections:
         grid: GridSpec { cell, rx_height, margin: 2.0, bounds },
         settings: Settings { max_reflections, ..Settings::default() },
         per_ap: true,
+        scope: wifiplan::site::simulate::Scope::Campus,
     }
 }
 

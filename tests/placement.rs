@@ -56,6 +56,7 @@ fn check_requirements(s: &Site, aps: &AccessPoints, req: &Requirements) -> Vec<S
         grid: GridSpec { cell: 0.25, rx_height: req.rx_height_m, margin: 0.0, bounds: None },
         settings: Settings { max_reflections: 2, ..Settings::default() },
         per_ap: true,
+        scope: wifiplan::site::simulate::Scope::Campus,
     };
     let sim = simulate::simulate(s, aps, &options, &CpuBackend, &|_, _| {}).unwrap();
     let t = req.thresholds();

@@ -441,7 +441,10 @@ fn bad_wave_configurations_are_refused_with_one_line_and_nothing_written() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o).trim(),
-        "error: wave W9: the calendar has no holiday \"Vacances d'Été\" in school year 2031-2032"
+        format!(
+            "error: {}: wave W9: the calendar has no holiday \"Vacances d'Été\" in school year 2031-2032",
+            config.display()
+        )
     );
     assert!(!out.exists());
     std::fs::write(&config, "WavesConfig(budget_eur: -5.0, aps_per_crew_day: 0)").unwrap();

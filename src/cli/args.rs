@@ -144,9 +144,19 @@ pub struct RolloutArgs {
     /// Output folder.
     #[arg(long, default_value = "rollout")]
     pub out: PathBuf,
-    /// Keep the sites whose outputs are complete and current.
+    /// Keep the sites whose outputs are complete and current (with another cost model
+    /// only, the sites are priced again without planning).
     #[arg(long)]
     pub resume: bool,
+    /// Cost model (RON); the bundled defaults when left out.
+    #[arg(long, value_name = "COSTS.ron")]
+    pub costs: Option<PathBuf>,
+    /// Wave configuration (RON); the bundled defaults when left out.
+    #[arg(long, value_name = "WAVES.ron")]
+    pub waves: Option<PathBuf>,
+    /// Budget instead of the wave configuration's [€].
+    #[arg(long, value_name = "EUR", value_parser = parse_budget)]
+    pub budget: Option<f64>,
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,

@@ -94,8 +94,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Schedules the batch in `dir` into `out`; prints the plan. Returns the plan and the
-/// outcome (1 when sites stay unscheduled).
+/// Schedules the batch in `dir` into `out` with a configuration [`waves_config`]
+/// checked; prints the plan. Returns the plan and the outcome (1 when sites stay
+/// unscheduled).
 fn run_waves(
     dir: &std::path::Path,
     out: &std::path::Path,
@@ -104,10 +105,6 @@ fn run_waves(
     lang: Lang,
 ) -> Result<(Schedule, u8, f64), Failure> {
     let calendar = Calendar::bundled();
-    let problems = config.problems(&calendar);
-    if !problems.is_empty() {
-        return Err(Failure::bad_input(problems));
-    }
     let sites = waves::read_batch(dir, costs, config.aps_per_crew_day)?;
     let plan = waves::schedule(config, &calendar, sites)?;
     let t = std::time::Instant::now();
@@ -154,6 +151,8 @@ fn run_waves(
     Ok((plan, code, write_s))
 }
 
+/// The wave configuration at `path` (the bundled one when `None`) with `budget` [€]
+/// instead of its own, refused with every problem it has (named after the file).
 fn waves_config(path: Option<&Path>, budget: Option<f64>) -> Result<WavesConfig, Failure> {
     let mut config: WavesConfig = match path {
         Some(p) => wifiplan::ronfile::read(p)?,
@@ -161,6 +160,11 @@ fn waves_config(path: Option<&Path>, budget: Option<f64>) -> Result<WavesConfig,
     };
     if let Some(b) = budget {
         config.budget_eur = b;
+    }
+    let problems = config.problems(&Calendar::bundled());
+    if !problems.is_empty() {
+        let named = |p: String| path.map_or(p.clone(), |f| format!("{}: {p}", f.display()));
+        return Err(Failure::bad_input(problems.into_iter().map(named).collect()));
     }
     Ok(config)
 }
@@ -175,11 +179,13 @@ pub fn waves(args: &WavesArgs) -> Result<(), Failure> {
 pub fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
     let t0 = std::time::Instant::now();
     let list = SiteList::bundled();
+    // Every input is read before anything is planned: a bad file costs nothing.
+    let config = waves_config(args.waves.as_deref(), args.budget)?;
     let opts = BatchOptions {
         out: args.out.clone(),
         shard: None,
         resume: args.resume,
-        costs: Costs::default(),
+        costs: read_costs(args.costs.as_deref())?,
         requirements: batch::batch_requirements(),
         lang: args.lang.lang,
     };
@@ -188,7 +194,7 @@ pub fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
     let (result, batch_code) = run_batch(&list, &opts, backend.as_ref())?;
     let t1 = std::time::Instant::now();
     eprintln!("{}", lang.t(Msg::RolloutScheduling));
-    let (plan, waves_code, write_s) = run_waves(&args.out, &args.out, &WavesConfig::default(), None, lang)?;
+    let (plan, waves_code, write_s) = run_waves(&args.out, &args.out, &config, None, lang)?;
     let stages = &result.timings.stages_s;
     let secs = |v: f64, d: usize| lang.number(v, d);
     let stage = |k: &str| secs(stages.get(k).copied().unwrap_or(0.0), 1);

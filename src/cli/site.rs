@@ -12,7 +12,7 @@ use wifiplan::requirements::Overrides;
 use wifiplan::scene::GridSpec;
 use wifiplan::site::assess::AssessOptions;
 use wifiplan::site::pipeline;
-use wifiplan::site::simulate::{self, SimulateOptions};
+use wifiplan::site::simulate::{self, Scope, SimulateOptions};
 
 pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     if let Some(f) = args.frequency
@@ -48,6 +48,7 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
         grid: GridSpec { cell: args.cell, rx_height: args.rx_height, margin: args.margin, bounds: args.bounds },
         settings: args.engine.settings(),
         per_ap: args.per_ap,
+        scope: Scope::Campus,
     };
     let backend = open_backend(args.backend)?;
     let result = with_progress("access points", |progress| {
@@ -79,7 +80,7 @@ pub fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
     let requirements = read_requirements(args.requirements.as_deref())?.with_overrides(&band);
     let costs = read_costs(args.costs.as_deref())?;
     let options = AssessOptions {
-        simulate: pipeline::simulate_options(&requirements, args.cell, args.engine.settings()),
+        simulate: pipeline::simulate_options(&requirements, args.cell, args.engine.settings(), Scope::Campus),
         metrics,
         px_per_m: args.scale,
         requirements,

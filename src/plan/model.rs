@@ -219,6 +219,45 @@ impl Building {
     pub fn roof_elevation(&self) -> Option<f64> {
         self.floors.iter().map(|f| f.elevation + f.height).reduce(f64::max)
     }
+
+    /// The building as its neighbours' signals see it: every floor keeps its slabs, rooms
+    /// and the walls that face outside somewhere ([`Floor::faces_outside`]), their
+    /// windows and doors closed; the walls between its rooms are left out. Its façades
+    /// still reflect (as their wall material), and what they let in crosses two of them
+    /// before it can come out again: without its rooms' walls, a path through the
+    /// building must not find an easier way than the real one.
+    pub fn shell(&self) -> Building {
+        let closed = |w: &Wall| Wall { openings: Vec::new(), ..w.clone() };
+        let floors = self
+            .floors
+            .iter()
+            .map(|f| Floor { walls: f.walls.iter().filter(|w| f.faces_outside(w)).map(closed).collect(), ..f.clone() })
+            .collect();
+        Building { floors, ..self.clone() }
+    }
+}
+
+impl Floor {
+    /// Whether `wall` has, somewhere along it, a side in no room of the floor: sampled
+    /// every metre or so, just beyond each face. A floor without rooms has no inside, so
+    /// every wall faces outside.
+    pub fn faces_outside(&self, wall: &Wall) -> bool {
+        let length = wall.length();
+        if length <= 0.0 {
+            return true;
+        }
+        let (dx, dy) = ((wall.to.0 - wall.from.0) / length, (wall.to.1 - wall.from.1) / length);
+        let off = wall.thickness / 2.0 + 0.05;
+        let samples = (length.ceil() as usize).max(2);
+        let inside = |x: f64, y: f64| {
+            self.rooms.iter().any(|r| crate::geometry::point_in_outline(r.outline.len(), |i| r.outline[i], x, y))
+        };
+        (0..samples).any(|k| {
+            let t = length * (k as f64 + 0.5) / samples as f64;
+            let (x, y) = (wall.from.0 + dx * t, wall.from.1 + dy * t);
+            !inside(x - dy * off, y + dx * off) || !inside(x + dy * off, y - dx * off)
+        })
+    }
 }
 
 impl Wall {

@@ -10,7 +10,7 @@
 
 use super::assess::{self, AssessError, AssessOptions, Assessment};
 use super::installer;
-use super::simulate::{self, SimulateOptions, Simulation};
+use super::simulate::{self, Scope, SimulateOptions, Simulation};
 use crate::atomic::write_atomic;
 use crate::costs::Costs;
 use crate::placement::{self, PlaceError, Placement};
@@ -207,13 +207,19 @@ fn write_file(path: &Path, made: Result<Vec<u8>, csv::Error>) -> Result<(), Pipe
 }
 
 /// The simulation options of an assessment on a grid of `cell` [m] at the
-/// requirements' receiver height.
-pub fn simulate_options(requirements: &Requirements, cell: f64, settings: crate::solver::Settings) -> SimulateOptions {
+/// requirements' receiver height, with each AP traced in `scope`.
+pub fn simulate_options(
+    requirements: &Requirements,
+    cell: f64,
+    settings: crate::solver::Settings,
+    scope: Scope,
+) -> SimulateOptions {
     SimulateOptions {
         band: requirements.band,
         frequency_ghz: None,
         grid: crate::scene::GridSpec { cell, rx_height: requirements.rx_height_m, margin: MAP_MARGIN_M, bounds: None },
         settings,
         per_ap: true,
+        scope,
     }
 }

@@ -8,7 +8,7 @@ use crate::radio::AccessPoints;
 use crate::radiomap::{self, MapsFile};
 
 use crate::scene::{self, Grid, GridSpec, NONE, Scene};
-use crate::solver::{Backend, Job, Progress, Settings, SolverError, Transmitter};
+use crate::solver::{Backend, Job, Progress, RunStats, Settings, SolverError, Transmitter};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -27,6 +27,23 @@ pub struct SimulateOptions {
     pub settings: Settings,
     /// Keep and write every AP's path gain grid.
     pub per_ap: bool,
+    /// Where each AP's paths are traced and mapped.
+    pub scope: Scope,
+}
+
+/// Where a simulation traces each AP's paths and maps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole campus: every wall of every building, every plane.
+    Campus,
+    /// Each AP in its own building, mapped on that building's planes only (the others
+    /// get nothing from it), the other buildings reduced to their shells
+    /// ([`crate::plan::Building::shell`]): their façades still reflect and let through
+    /// what they do, but beams no longer split at every wall of their rooms. Signals
+    /// from other buildings' APs, behind two façades and a courtyard, are left out of a
+    /// building's maps, which can only lower them: a coverage check stays on the safe
+    /// side, for a fraction of the tracing on a campus of several buildings.
+    OwnBuilding,
 }
 
 /// Why a simulation could not run; every variant but `Write` is bad input.
@@ -195,6 +212,7 @@ pub fn simulate(
     let scene = Scene::build(site).map_err(|e| SimulateError::Options(e.to_string()))?;
     let mut problems = Vec::new();
     let mut transmitters = Vec::new();
+    let mut homes = Vec::new();
     let mut eirp = Vec::new();
     let mut skipped = Vec::new();
     for ap in &aps.0 {
@@ -211,6 +229,7 @@ pub fn simulate(
         };
         let f_ghz = options.frequency_ghz.unwrap_or(radio.frequency_ghz());
         transmitters.push(Transmitter { name: ap.name.clone(), position, f_ghz });
+        homes.push(site.buildings.iter().position(|b| b.name == ap.building).unwrap_or(0));
         eirp.push(radio.tx_power_dbm + ap.antenna.gain_dbi());
     }
     if !problems.is_empty() {
@@ -233,12 +252,21 @@ pub fn simulate(
     let t_scene = t0.elapsed().as_secs_f64();
 
     let t1 = Instant::now();
-    let job =
-        Job { scene: &scene, transmitters: &transmitters, grids: &grids, masks: None, settings: options.settings };
     let best = Mutex::new(grids.iter().map(|g| vec![f32::NEG_INFINITY; g.len()]).collect::<Vec<_>>());
     let kept = Mutex::new(vec![Vec::new(); if options.per_ap { transmitters.len() } else { 0 }]);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let stats = backend.run(&job, &|i, maps: Vec<Vec<f32>>| {
+    // AP `i` of `members`, its maps on the planes `planes` of `grids`.
+    let sink = |members: &[usize], planes: &[usize], i: usize, maps: Vec<Vec<f32>>| {
+        let i = members[i];
+        let maps = if planes.len() == grids.len() {
+            maps
+        } else {
+            let mut full: Vec<Vec<f32>> = grids.iter().map(|g| vec![f32::NEG_INFINITY; g.len()]).collect();
+            for (&k, map) in planes.iter().zip(maps) {
+                full[k] = map;
+            }
+            full
+        };
         {
             let mut best = best.lock().unwrap_or_else(|e| e.into_inner());
             for (plane, map) in best.iter_mut().zip(&maps) {
@@ -251,7 +279,52 @@ pub fn simulate(
             kept.lock().unwrap_or_else(|e| e.into_inner())[i] = maps;
         }
         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, transmitters.len());
-    })?;
+    };
+    let everyone: Vec<usize> = (0..transmitters.len()).collect();
+    let stats = match options.scope {
+        Scope::Campus => {
+            let job = Job {
+                scene: &scene,
+                transmitters: &transmitters,
+                grids: &grids,
+                masks: None,
+                settings: options.settings,
+            };
+            let planes: Vec<usize> = (0..grids.len()).collect();
+            backend.run(&job, &|i, maps| sink(&everyone, &planes, i, maps))?
+        }
+        Scope::OwnBuilding => {
+            let mut stats = RunStats::default();
+            for (bi, building) in site.buildings.iter().enumerate() {
+                let members: Vec<usize> = everyone.iter().copied().filter(|&i| homes[i] == bi).collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let shells = Site {
+                    buildings: site
+                        .buildings
+                        .iter()
+                        .enumerate()
+                        .map(|(j, b)| if j == bi { b.clone() } else { b.shell() })
+                        .collect(),
+                    ..site.clone()
+                };
+                let scene = Scene::build(&shells).map_err(|e| SimulateError::Options(e.to_string()))?;
+                let planes: Vec<usize> = (0..grids.len()).filter(|&k| grids[k].building == building.name).collect();
+                let own_grids: Vec<Grid> = planes.iter().map(|&k| grids[k].clone()).collect();
+                let own: Vec<Transmitter> = members.iter().map(|&i| transmitters[i].clone()).collect();
+                let job = Job {
+                    scene: &scene,
+                    transmitters: &own,
+                    grids: &own_grids,
+                    masks: None,
+                    settings: options.settings,
+                };
+                stats = stats.merge(backend.run(&job, &|i, maps| sink(&members, &planes, i, maps))?);
+            }
+            stats
+        }
+    };
     let t_solve = t1.elapsed().as_secs_f64();
 
     let frequencies: BTreeMap<String, f64> = transmitters.iter().map(|t| (t.name.clone(), t.f_ghz)).collect();

@@ -69,6 +69,10 @@ pub struct Transmitter {
     pub f_ghz: f64,
 }
 
+/// The engine's revision: raised with every change that moves a map, so that results
+/// stored by an older engine (a batch folder's sites) are never taken for current ones.
+pub const ENGINE_REVISION: u32 = 2;
+
 /// Default hard cap on reflections per path.
 pub const DEFAULT_MAX_REFLECTIONS: u32 = 3;
 /// Default dynamic range of the energy criterion [dB].
@@ -212,7 +216,8 @@ impl RunStats {
         }
     }
 
-    fn merge(self, o: RunStats) -> RunStats {
+    /// The stats of two batches run one after the other.
+    pub fn merge(self, o: RunStats) -> RunStats {
         RunStats {
             deepest_reflections: self.deepest_reflections.max(o.deepest_reflections),
             regions: self.regions + o.regions,

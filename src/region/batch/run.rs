@@ -1,11 +1,12 @@
 //! The batch runner: every site of a list planned in parallel through the site pipeline
 //! (plan read or generated, seeded by UAI; placement; a depth-1 simulation of the result
-//! for its coverage; the RSSI heatmaps and `report.html`; cost), each in its own folder
-//! `sites/<UAI>/`, then the folder's tables ([`super::record`]).
+//! for its coverage, each AP in its own building with the others as shells
+//! ([`Scope::OwnBuilding`]); the RSSI heatmaps and `report.html`; cost), each in its own
+//! folder `sites/<UAI>/`, then the folder's tables ([`super::record`]).
 //!
 //! Crash safety: every file is written atomically and `site.json` last, carrying a
 //! fingerprint of everything the site's result depends on (its row, plan file, costs,
-//! requirements, program version). `--resume` trusts a site only when its `site.json`
+//! requirements, program version and engine revision). `--resume` trusts a site only when its `site.json`
 //! reads back with the same fingerprint, so a kill loses at most the sites in flight;
 //! when only the cost model differs, it keeps the plan and prices it again from the
 //! site's `report.json` (a rerun after a change of `costs.ron` takes seconds).
@@ -26,6 +27,7 @@ use crate::requirements::Requirements;
 use crate::seed::stable_hash;
 use crate::site::assess::AssessOptions;
 use crate::site::pipeline::{self, SiteOptions};
+use crate::site::simulate::Scope;
 use crate::solver::{Backend, Settings};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -85,8 +87,9 @@ struct Fingerprints {
 fn fingerprints(header: &[String], row: &SiteRow, opts: &BatchOptions) -> Fingerprints {
     let plan_text = row.plan.as_ref().map(|p| std::fs::read(p).map(|b| stable_hash(&String::from_utf8_lossy(&b))).ok());
     let text = format!(
-        "{}|{}|{}|{:?}|{}|{}|{}",
+        "{}|{}|{}|{}|{:?}|{}|{}|{}",
         env!("CARGO_PKG_VERSION"),
+        crate::solver::ENGINE_REVISION,
         header.join("\u{1f}"),
         row.fields.join("\u{1f}"),
         plan_text,
@@ -190,6 +193,7 @@ fn plan_one(
                 &opts.requirements,
                 SIMULATION_CELL_M,
                 Settings { max_reflections: SIMULATION_REFLECTIONS, ..Settings::default() },
+                Scope::OwnBuilding,
             ),
             metrics: vec![Metric::Rssi],
             px_per_m: HEATMAP_PX_PER_M,
