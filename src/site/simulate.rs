@@ -38,11 +38,12 @@ pub enum Scope {
     Campus,
     /// Each AP in its own building, mapped on that building's planes only (the others
     /// get nothing from it), the other buildings reduced to their shells
-    /// ([`crate::plan::Building::shell`]): their façades still reflect and let through
-    /// what they do, but beams no longer split at every wall of their rooms. Signals
-    /// from other buildings' APs, behind two façades and a courtyard, are left out of a
-    /// building's maps, which can only lower them: a coverage check stays on the safe
-    /// side, for a fraction of the tracing on a campus of several buildings.
+    /// ([`crate::plan::Building::shell`]): their façades, openings closed, still reflect,
+    /// but beams no longer split at every wall of their rooms. Signals from other
+    /// buildings' APs, behind two façades and a courtyard, are left out of a building's
+    /// maps, which can only lower them (a building without APs gets nothing): a coverage
+    /// check stays on the safe side, for a fraction of the tracing on a campus of
+    /// several buildings (the region's coverage simulation: 315 → 114 s summed).
     OwnBuilding,
 }
 
@@ -94,8 +95,8 @@ pub struct Simulation {
     pub skipped: Vec<String>,
 }
 
-/// Site position of an AP, or why it cannot be placed.
-fn place_ap(site: &Site, scene: &Scene, ap: &crate::radio::AccessPoint) -> Result<[f64; 3], String> {
+/// Site position of an AP and the index of its building, or why it cannot be placed.
+fn place_ap(site: &Site, scene: &Scene, ap: &crate::radio::AccessPoint) -> Result<([f64; 3], usize), String> {
     let who = format!("AP \"{}\"", ap.name);
     let Some(bi) = site.buildings.iter().position(|b| b.name == ap.building) else {
         return Err(format!("{who}: no building \"{}\" in the plan", ap.building));
@@ -144,7 +145,7 @@ fn place_ap(site: &Site, scene: &Scene, ap: &crate::radio::AccessPoint) -> Resul
     if any_extent && !inside_some {
         return Err(format!("{who}: position ({:.2}, {:.2}) lies outside every building", p.x, p.y));
     }
-    Ok([p.x, p.y, z])
+    Ok(([p.x, p.y, z], bi))
 }
 
 /// Estimated memory for the maps [bytes].
@@ -216,8 +217,8 @@ pub fn simulate(
     let mut eirp = Vec::new();
     let mut skipped = Vec::new();
     for ap in &aps.0 {
-        let position = match place_ap(site, &scene, ap) {
-            Ok(p) => p,
+        let (position, home) = match place_ap(site, &scene, ap) {
+            Ok(placed) => placed,
             Err(e) => {
                 problems.push(e);
                 continue;
@@ -229,7 +230,7 @@ pub fn simulate(
         };
         let f_ghz = options.frequency_ghz.unwrap_or(radio.frequency_ghz());
         transmitters.push(Transmitter { name: ap.name.clone(), position, f_ghz });
-        homes.push(site.buildings.iter().position(|b| b.name == ap.building).unwrap_or(0));
+        homes.push(home);
         eirp.push(radio.tx_power_dbm + ap.antenna.gain_dbi());
     }
     if !problems.is_empty() {
