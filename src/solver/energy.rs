@@ -98,11 +98,7 @@ impl<'g> TileMins<'g> {
         // A region that ends on the plane's edge (a wall along a building's outline) clips
         // to a sliver as wide as the rounding slack of `shape_of`: it holds no cell, and
         // judged on the tiles beside it, it would be cut for what they receive.
-        let twice_area = (0..shape.poly.len()).fold(0.0, |a, i| {
-            let (p, q) = (shape.poly[i], shape.poly[(i + 1) % shape.poly.len()]);
-            a + p.x * q.y - q.x * p.y
-        });
-        if twice_area.abs() < 1e-6 * g.cell * g.cell {
+        if crate::geometry::polygon_area(&shape.poly).abs() < 1e-6 * g.cell * g.cell {
             return None;
         }
         let size = g.cell * TILE as f64;

@@ -6,10 +6,11 @@
 //!
 //! Crash safety: every file is written atomically and `site.json` last, carrying a
 //! fingerprint of everything the site's result depends on (its row, plan file, costs,
-//! requirements, program version and engine revision). `--resume` trusts a site only when its `site.json`
-//! reads back with the same fingerprint, so a kill loses at most the sites in flight;
-//! when only the cost model differs, it keeps the plan and prices it again from the
-//! site's `report.json` (a rerun after a change of `costs.ron` takes seconds).
+//! requirements, program version and engine revision). `--resume` trusts a site only
+//! when its `site.json` reads back with the same fingerprint, so a kill loses at most
+//! the sites in flight; when only the cost model differs, it keeps the plan and prices
+//! it again from the site's `report.json` (a rerun after a change of `costs.ron` takes
+//! seconds).
 
 use super::record::{
     BatchError, BatchSummary, ResultRow, Shard, SiteRecord, Status, Timings, site_dir, summarise, write_folder,
