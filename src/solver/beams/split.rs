@@ -266,3 +266,88 @@ fn segment_intersection(a: &P, b: &P, c: &P, d: &P) -> Option<P> {
     let u = cross(&(c - a), &r) / den;
     (t > 0.0 && t < 1.0 && u > 0.0 && u < 1.0).then(|| a + r * t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{BOUNDED_REFLECTIONS, Iso, NO_NODE, ReflectionBound};
+    use super::*;
+    use crate::seed::{below, chance, rng, uniform};
+
+    /// A beam from `apex` between the directions `a` and `a + width` [rad], starting
+    /// beyond `start` when given.
+    fn beam(apex: P, a: f64, width: f64, start: Option<(usize, HalfPlane)>) -> Beam {
+        Beam {
+            apex,
+            right: V::new(a.cos(), a.sin()),
+            left: V::new((a + width).cos(), (a + width).sin()),
+            start,
+            to_unfolded: Iso::identity(),
+            last: NO_NODE,
+            len: 0,
+            reflections: 0,
+            t_product: 1.0,
+            t_cover: (f64::NEG_INFINITY, f64::INFINITY),
+            strict: 1.0,
+            reflection_bounds: [ReflectionBound::default(); BOUNDED_REFLECTIONS],
+            min_distance: 0.0,
+            holds_apex: false,
+        }
+    }
+
+    /// Bounding the walls gathered by reach gives the sub-wedges of gathering them all:
+    /// the same first walls, edges and nearest distances, on seeded random beams over the
+    /// demo lycée (two buildings, 95 walls), with and without a start wall.
+    #[test]
+    fn gathering_walls_by_reach_splits_a_beam_as_gathering_them_all() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = crate::plan::load(&root.join("floorplans/lycee-demo.ron")).unwrap();
+        let scene = crate::scene::Scene::build(&site).unwrap();
+        let prepared = crate::solver::cpu::prepare(&scene, 5.5, 64).unwrap();
+        let lines: Vec<([f64; 2], [f64; 2])> =
+            scene.lines.iter().map(|l| (l.a.map(f64::from), l.b.map(f64::from))).collect();
+        let walls = Walls { lines: &lines, spans: &prepared.spans, bvh: &scene.bvh };
+        let seed = "split-by-reach";
+        let mut r = rng(seed);
+        let mut bounded = 0;
+        for n in 0..400 {
+            // Mostly inside the teaching block, where beams meet walls; some across the site.
+            let apex = if chance(&mut r, 0.75) {
+                P::new(uniform(&mut r, 0.5, 59.5), uniform(&mut r, 0.5, 15.5))
+            } else {
+                P::new(uniform(&mut r, -10.0, 110.0), uniform(&mut r, -20.0, 30.0))
+            };
+            let (a, width) = (uniform(&mut r, 0.0, std::f64::consts::TAU), uniform(&mut r, 0.01, 1.5));
+            let mut start = None;
+            if chance(&mut r, 0.5) {
+                let line = below(&mut r, lines.len());
+                let (p, q) = lines[line];
+                let plane = line_plane(&P::new(p[0], p[1]), &P::new(q[0], q[1]));
+                if plane.side(&apex).abs() > 0.1 {
+                    start = Some((
+                        line,
+                        if plane.side(&apex) > 0.0 { HalfPlane { n: -plane.n, c: -plane.c } } else { plane },
+                    ));
+                }
+            }
+            let b = beam(apex, a, width, start);
+            // Beams whose first pass holds: the ones the reach changes anything for.
+            bounded += usize::from(start_reach(&b).is_some_and(|(bisector, start)| {
+                let far = HalfPlane { n: -bisector, c: -(bisector.dot(&b.apex.coords) + start + FIRST_REACH_M) };
+                split_within(&b, &walls, Some(far)).is_some()
+            }));
+            let (all, by_reach) = (split_within(&b, &walls, None).unwrap(), split(&b, &walls));
+            let what = format!("seed {seed:?}, beam {n}: apex {apex:?}, {a} + {width} rad, start {start:?}");
+            assert_eq!(all.len(), by_reach.len(), "{what}");
+            for (x, y) in all.iter().zip(&by_reach) {
+                assert!((x.right - y.right).norm() < 1e-9 && (x.left - y.left).norm() < 1e-9, "{what}");
+                assert_eq!(x.hit.map(|h| h.line), y.hit.map(|h| h.line), "{what}");
+                if let (Some(h), Some(k)) = (x.hit, y.hit) {
+                    assert!((h.distance - k.distance).abs() < 1e-9, "{what}");
+                    assert!((h.u0 - k.u0).abs() < 1e-9 && (h.u1 - k.u1).abs() < 1e-9, "{what}");
+                }
+            }
+        }
+        println!("{bounded} of 400 beams split within the first reach");
+        assert!(bounded >= 120, "{bounded} of 400 beams split within the first reach");
+    }
+}
