@@ -343,6 +343,29 @@ struct Beam {
     holds_apex: bool,
 }
 
+impl Beam {
+    /// A beam leaving the transmitter at `apex` between the directions `right` and
+    /// `left`: no wall met yet, nothing lost.
+    fn from_source(apex: P, right: V, left: V) -> Beam {
+        Beam {
+            apex,
+            right,
+            left,
+            start: None,
+            to_unfolded: Iso::identity(),
+            last: NO_NODE,
+            len: 0,
+            reflections: 0,
+            t_product: 1.0,
+            t_cover: (f64::NEG_INFINITY, f64::INFINITY),
+            strict: 1.0,
+            reflection_bounds: [ReflectionBound::default(); BOUNDED_REFLECTIONS],
+            min_distance: 0.0,
+            holds_apex: false,
+        }
+    }
+}
+
 /// The transmission bound of the pieces of `spans` within [u0, u1], and the range of
 /// span indices they cover.
 fn piece_bound(spans: &[SpanBound], u0: f64, u1: f64) -> (f64, (f64, f64), (u32, u32)) {
@@ -385,24 +408,8 @@ pub fn trace(
     let mut set = BeamSet { tx, regions: Vec::new(), nodes: Vec::new() };
     let mut stats = TraceStats::default();
     let axes = [V::new(1.0, 0.0), V::new(0.0, 1.0), V::new(-1.0, 0.0), V::new(0.0, -1.0)];
-    let mut generation: Vec<Beam> = (0..4)
-        .map(|k| Beam {
-            apex: tx,
-            right: axes[k],
-            left: axes[(k + 1) % 4],
-            start: None,
-            to_unfolded: Iso::identity(),
-            last: NO_NODE,
-            len: 0,
-            reflections: 0,
-            t_product: 1.0,
-            t_cover: (f64::NEG_INFINITY, f64::INFINITY),
-            strict: 1.0,
-            reflection_bounds: [ReflectionBound::default(); BOUNDED_REFLECTIONS],
-            min_distance: 0.0,
-            holds_apex: k == 0,
-        })
-        .collect();
+    let mut generation: Vec<Beam> =
+        (0..4).map(|k| Beam { holds_apex: k == 0, ..Beam::from_source(tx, axes[k], axes[(k + 1) % 4]) }).collect();
     let free_space = |d: f64| {
         let x = limits.wavelength / (4.0 * std::f64::consts::PI * d.max(1e-3));
         x * x

@@ -269,29 +269,14 @@ fn segment_intersection(a: &P, b: &P, c: &P, d: &P) -> Option<P> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{BOUNDED_REFLECTIONS, Iso, NO_NODE, ReflectionBound};
     use super::*;
     use crate::seed::{below, chance, rng, uniform};
 
     /// A beam from `apex` between the directions `a` and `a + width` [rad], starting
     /// beyond `start` when given.
     fn beam(apex: P, a: f64, width: f64, start: Option<(usize, HalfPlane)>) -> Beam {
-        Beam {
-            apex,
-            right: V::new(a.cos(), a.sin()),
-            left: V::new((a + width).cos(), (a + width).sin()),
-            start,
-            to_unfolded: Iso::identity(),
-            last: NO_NODE,
-            len: 0,
-            reflections: 0,
-            t_product: 1.0,
-            t_cover: (f64::NEG_INFINITY, f64::INFINITY),
-            strict: 1.0,
-            reflection_bounds: [ReflectionBound::default(); BOUNDED_REFLECTIONS],
-            min_distance: 0.0,
-            holds_apex: false,
-        }
+        let (right, left) = (V::new(a.cos(), a.sin()), V::new((a + width).cos(), (a + width).sin()));
+        Beam { start, ..Beam::from_source(apex, right, left) }
     }
 
     /// Bounding the walls gathered by reach gives the sub-wedges of gathering them all:
