@@ -296,6 +296,7 @@ pub fn simulate(
         }
         Scope::OwnBuilding => {
             let mut stats = RunStats::default();
+            let shells: Vec<_> = site.buildings.iter().map(|b| b.shell()).collect();
             for (bi, building) in site.buildings.iter().enumerate() {
                 let members: Vec<usize> = everyone.iter().copied().filter(|&i| homes[i] == bi).collect();
                 if members.is_empty() {
@@ -306,7 +307,7 @@ pub fn simulate(
                         .buildings
                         .iter()
                         .enumerate()
-                        .map(|(j, b)| if j == bi { b.clone() } else { b.shell() })
+                        .map(|(j, b)| if j == bi { b.clone() } else { shells[j].clone() })
                         .collect(),
                     ..site.clone()
                 };
