@@ -159,8 +159,8 @@ messages! {
     // The region commands' summaries.
     BatchSummary: "planned {} of {} sites: {} APs, {}; coverage of teaching rooms and offices mean {} % (min {} %)",
         "{} sites planifiés sur {} : {} AP, {} ; couverture des salles d'enseignement et bureaux : moyenne {} % (min {} %)";
-    BatchTimings: "{} sites planned, {} resumed, {} priced again, in {} s (summed over sites: {})",
-        "{} sites planifiés, {} repris, {} rechiffrés, en {} s (cumul sur les sites : {})";
+    BatchTimings: "{} sites planned, {} resumed, {} priced again, in {} s (summed over sites: {}); buildings placed {}, identical to one placed before {} ({} %)",
+        "{} sites planifiés, {} repris, {} rechiffrés, en {} s (cumul sur les sites : {}) ; bâtiments placés {}, identiques à un bâtiment déjà placé {} ({} %)";
     Wrote: "wrote {}", "écrit : {}";
     WavesSummary: "scheduled {} of {} sites, {} APs, {} of {} budget; {} pupil-weeks, gap {} % ({}, {} s)",
         "{} sites planifiés sur {}, {} AP, {} sur un budget de {} ; {} semaines-élèves, écart {} % ({}, {} s)";

@@ -173,6 +173,42 @@ fn placement_is_deterministic_whatever_the_thread_count() {
     assert_eq!(run(1), run(3));
 }
 
+/// The same report but for its timings, which differ from run to run.
+fn without_times(p: &Placement) -> placement::PlacementReport {
+    placement::PlacementReport { runtime_s: Default::default(), ..p.report.clone() }
+}
+
+#[test]
+fn a_building_found_in_the_cache_places_as_one_computed_wherever_it_stands() {
+    let s = site("floorplans/lycee-demo.ron");
+    let req = Requirements { candidate_spacing_m: 4.0, cell_m: 1.0, ..Requirements::default() };
+    let cache = placement::BuildingCache::default();
+    let fresh = placement::place_cached(&s, &req, &CpuBackend, &cache, &|_, _| {}).unwrap();
+    let n = s.buildings.len();
+    assert_eq!(cache.stats(), placement::CacheStats { hits: 0, misses: n });
+    // The same site again, every building moved, turned, raised and renamed: every
+    // building is found, and the plan is the same in each building's frame.
+    let mut moved = s.clone();
+    for (i, b) in moved.buildings.iter_mut().enumerate() {
+        b.origin = (b.origin.0 + 317.25, b.origin.1 - 41.5);
+        b.rotation += 23.0 + i as f64;
+        b.ground += 12.0;
+        b.name = format!("{}-bis", b.name);
+    }
+    let again = placement::place_cached(&moved, &req, &CpuBackend, &cache, &|_, _| {}).unwrap();
+    assert_eq!(cache.stats(), placement::CacheStats { hits: n, misses: n });
+    let frame = |p: &Placement| {
+        p.report.aps.iter().map(|a| (a.room.clone(), a.position, a.channel, a.tx_power_dbm)).collect::<Vec<_>>()
+    };
+    assert_eq!(frame(&again), frame(&fresh));
+    // And a cache that keeps nothing computes the same.
+    let none = placement::BuildingCache::new(0);
+    let computed = placement::place_cached(&moved, &req, &CpuBackend, &none, &|_, _| {}).unwrap();
+    assert_eq!(none.stats(), placement::CacheStats { hits: 0, misses: n });
+    assert_eq!(without_times(&computed), without_times(&again));
+    assert_eq!(computed.aps, again.aps);
+}
+
 #[test]
 fn unmet_requirements_still_write_the_plan_with_a_warning_or_fail_with_strict() {
     let dir = tempfile::tempdir().unwrap();

@@ -43,7 +43,16 @@ fn run_batch(list: &SiteList, opts: &BatchOptions, backend: &dyn Backend) -> Res
         "{}",
         lang.fill(
             Msg::BatchTimings,
-            &[&t.sites_planned, &t.sites_resumed, &t.sites_repriced, &lang.number(t.wall_s, 1), &stages.join(", ")]
+            &[
+                &t.sites_planned,
+                &t.sites_resumed,
+                &t.sites_repriced,
+                &lang.number(t.wall_s, 1),
+                &stages.join(", "),
+                &t.building_cache.misses,
+                &t.building_cache.hits,
+                &lang.number(t.building_cache.hit_pct(), 0)
+            ]
         )
     );
     out!("{}", lang.fill(Msg::Wrote, &[&opts.out.join("sites.csv").display()]));

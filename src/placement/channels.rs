@@ -32,9 +32,10 @@ pub struct ChannelPlan {
 pub struct Interference<'a> {
     model: &'a Model<'a>,
     aps: Vec<usize>,
-    /// Per teaching cell, the APs heard there with their path gains [dB] (APs of other
+    /// Per teaching cell, the APs heard there with their path gains [dB] and as a power
+    /// ratio (APs of other
     /// buildings and gains below −140 dB left out).
-    heard: Vec<Vec<(u32, f64)>>,
+    heard: Vec<Vec<(u32, f64, f64)>>,
     home: Vec<usize>,
     noise_mw: f64,
     band: crate::band::Band,
@@ -45,12 +46,12 @@ fn mw(dbm: f64) -> f64 {
     10f64.powf(dbm / 10.0)
 }
 
-fn percentile(values: &mut [f64], q: f64) -> f64 {
-    if values.is_empty() {
+/// The `q` quantile of sorted `values` (nearest rank); NaN when empty.
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
         return f64::NAN;
     }
-    values.sort_by(f64::total_cmp);
-    values[((values.len() - 1) as f64 * q).round() as usize]
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
 impl<'a> Interference<'a> {
@@ -82,7 +83,7 @@ impl<'a> Interference<'a> {
                         let dist = |k: usize| {
                             let i = d.cells[k].index as usize;
                             let (x, y) = grid.centre(i % grid.nx, i / grid.nx);
-                            (x - cand.site[0]).hypot(y - cand.site[1])
+                            (x - cand.local.0).hypot(y - cand.local.1)
                         };
                         dist(a).total_cmp(&dist(b))
                     })
@@ -96,6 +97,7 @@ impl<'a> Interference<'a> {
                     .enumerate()
                     .map(|(a, &c)| (a as u32, f64::from(model.gain(c, k))))
                     .filter(|&(_, g)| g > -140.0)
+                    .map(|(a, g)| (a, g, mw(g)))
                     .collect()
             })
             .collect();
@@ -112,13 +114,19 @@ impl<'a> Interference<'a> {
 
     /// SINR percentiles 5, 50, 95 over the teaching cells [dB] and the mean of log-SINR.
     pub fn sinr(&self, channels: &[u32], powers: &[f64]) -> ([f64; 3], f64) {
-        let n = self.aps.len();
-        // Which channel pairs overlap, once per evaluation.
+        // Which channels overlap, once per evaluation and per distinct channel: the
+        // channel search calls this thousands of times.
+        let mut distinct: Vec<u32> = channels.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let k = distinct.len();
+        let slot: Vec<usize> = channels.iter().map(|c| distinct.binary_search(c).unwrap_or(0)).collect();
         let clash: Vec<bool> =
-            (0..n * n).map(|i| overlap(self.band, channels[i / n], self.width, channels[i % n], self.width)).collect();
+            (0..k * k).map(|i| overlap(self.band, distinct[i / k], self.width, distinct[i % k], self.width)).collect();
+        let power_mw: Vec<f64> = powers.iter().map(|&p| mw(p)).collect();
         let mut values = Vec::with_capacity(self.heard.len());
         for row in &self.heard {
-            let Some(&(s, g)) =
+            let Some(&(s, g, _)) =
                 row.iter().max_by(|x, y| (x.1 + powers[x.0 as usize]).total_cmp(&(y.1 + powers[y.0 as usize])))
             else {
                 continue;
@@ -126,13 +134,14 @@ impl<'a> Interference<'a> {
             let s = s as usize;
             let interference: f64 = row
                 .iter()
-                .filter(|&&(j, _)| j as usize != s && clash[s * n + j as usize])
-                .map(|&(j, gj)| mw(gj + powers[j as usize]))
+                .filter(|&&(j, _, _)| j as usize != s && clash[slot[s] * k + slot[j as usize]])
+                .map(|&(j, _, ratio)| ratio * power_mw[j as usize])
                 .sum();
             values.push(g + powers[s] - 10.0 * (self.noise_mw + interference).log10());
         }
         let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
-        ([percentile(&mut values, 0.05), percentile(&mut values, 0.5), percentile(&mut values, 0.95)], mean)
+        values.sort_by(f64::total_cmp);
+        ([percentile(&values, 0.05), percentile(&values, 0.5), percentile(&values, 0.95)], mean)
     }
 
     /// Pairs of APs on overlapping channels that hear each other above −82 dBm (either

@@ -1,12 +1,16 @@
 //! Demand: the receiver grid of every building floor, the cells inside rooms that need
 //! coverage (the demand cells), and per room its class, capacity need and cells.
+//!
+//! Grids lie in each building's own frame (axis-aligned with its walls, at heights above
+//! its ground): a building's demand cells, and every radio map over them, are the same
+//! wherever and however the building stands, so that identical buildings of several
+//! sites share their placement ([`super::cache`]).
 
 use crate::geometry::P2;
 use crate::plan::{RoomKind, Site};
 use crate::radiomap::rooms::polygon_cells;
 use crate::requirements::{Class, Requirements, class_of};
 use crate::scene::Grid;
-use crate::scene::Scene;
 
 /// A room that needs coverage or capacity.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +51,8 @@ pub struct DemandCell {
 /// Every grid, demand cell and room of a site.
 #[derive(Debug, Clone)]
 pub struct Demand {
-    /// One grid per building floor (building footprint, no margin).
+    /// One grid per building floor (building footprint, no margin), in the building's
+    /// own frame.
     pub grids: Vec<Grid>,
     /// (building, floor) of each grid.
     pub grid_floors: Vec<(usize, usize)>,
@@ -75,7 +80,7 @@ impl Demand {
     }
 
     /// Grids and demand cells of a validated site.
-    pub fn of(site: &Site, scene: &Scene, req: &Requirements) -> Demand {
+    pub fn of(site: &Site, req: &Requirements) -> Demand {
         let mut d = Demand {
             grids: Vec::new(),
             grid_floors: Vec::new(),
@@ -83,8 +88,8 @@ impl Demand {
             cells: Vec::new(),
             rooms: Vec::new(),
         };
-        for (bi, (b, extent)) in site.buildings.iter().zip(&scene.buildings).enumerate() {
-            let Some([x0, y0, x1, y1]) = extent.bbox else { continue };
+        for (bi, b) in site.buildings.iter().enumerate() {
+            let Some([x0, y0, x1, y1]) = b.local_bbox() else { continue };
             for (fi, f) in b.floors.iter().enumerate() {
                 let cell = req.cell_m;
                 let nx = (((x1 - x0) / cell) - 1e-9).ceil().max(1.0) as usize;
@@ -97,16 +102,16 @@ impl Demand {
                     cell,
                     nx,
                     ny,
-                    z: b.site_z(f.elevation + req.rx_height_m),
+                    z: f.elevation + req.rx_height_m,
                 };
                 let gk = d.grids.len();
                 let mut mask = vec![false; grid.len()];
                 for r in &f.rooms {
                     let Some(class) = class_of(r.kind) else { continue };
-                    let site_poly: Vec<P2> = r.outline.iter().map(|&p| b.to_site(p)).collect();
+                    let poly: Vec<P2> = r.outline.iter().map(|&(x, y)| P2::new(x, y)).collect();
                     let start = d.cells.len();
                     let room = d.rooms.len() as u32;
-                    for index in polygon_cells(&site_poly, (grid.xmin, grid.ymin), cell, (grid.nx, grid.ny)) {
+                    for index in polygon_cells(&poly, (grid.xmin, grid.ymin), cell, (grid.nx, grid.ny)) {
                         // A cell on two rooms' shared edge belongs to the first.
                         if !mask[index] {
                             mask[index] = true;

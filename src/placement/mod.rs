@@ -8,7 +8,9 @@
 //! (by ~1 dB on average against depth 3 on the demo lycée), so a plan that meets the
 //! requirements here meets them in a full simulation; and other buildings lie behind
 //! two façades and a courtyard, far below any threshold (their interference is left out
-//! of the SINR too).
+//! of the SINR too). Each building is therefore placed on its own, in its own frame
+//! ([`building`]), in parallel, and identical buildings once ([`cache`]); the bounds,
+//! the channel plan and the report are the site's.
 //!
 //! Full maps are computed lazily: the direct field of every candidate first (no
 //! reflection, about a tenth of the cost), then full maps only for the candidates the
@@ -20,7 +22,9 @@
 //! could matter).
 
 mod bound;
+mod building;
 mod cabling;
+pub mod cache;
 mod candidates;
 mod channels;
 mod demand;
@@ -30,6 +34,7 @@ mod optimise;
 
 use crate::requirements::{Requirements, Thresholds};
 pub use cabling::{COPPER_LIMIT_M, CableRun, cable_run};
+pub use cache::{BuildingCache, CacheStats};
 pub use candidates::{Candidate, mounting_height};
 pub use channels::ChannelPlan;
 pub use demand::{Demand, DemandCell, RoomDemand};
@@ -39,12 +44,13 @@ use crate::coverage::{Check, Coverage, FailingRoom, Requirement, RoomCoverage, T
 use crate::plan::{RoomKind, Site};
 use crate::radio::{AccessPoint, AccessPoints, Antenna, Radio};
 use crate::scene::Scene;
-use crate::solver::{Backend, Progress, Settings, SolverError};
-use maps::CandidateMaps;
+use crate::solver::{Backend, Progress, SolverError};
 use model::Model;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Why a placement could not be made.
@@ -198,7 +204,8 @@ pub struct PlacementReport {
     pub cable_total_m: f64,
     /// APs whose run exceeds 90 m of copper or has no closet.
     pub cable_flagged: usize,
-    /// Wall-clock time per stage [s].
+    /// Time per stage [s]: wall clock, but `candidate_maps` and `optimise` summed over
+    /// the buildings placed now (a building found in the cache costs nothing).
     pub runtime_s: BTreeMap<String, f64>,
 }
 
@@ -211,11 +218,24 @@ pub struct Placement {
     pub report: PlacementReport,
 }
 
-/// Places APs on a validated site.
+/// Places APs on a validated site, each building's placement computed afresh (but
+/// shared between identical buildings of the site).
 pub fn place(
     site: &Site,
     req: &Requirements,
     backend: &dyn Backend,
+    progress: Progress<'_>,
+) -> Result<Placement, PlaceError> {
+    place_cached(site, req, backend, &BuildingCache::default(), progress)
+}
+
+/// Places APs on a validated site, taking each building's placement from `cache` when
+/// an identical building was placed before (see [`cache`]).
+pub fn place_cached(
+    site: &Site,
+    req: &Requirements,
+    backend: &dyn Backend,
+    cache: &BuildingCache,
     progress: Progress<'_>,
 ) -> Result<Placement, PlaceError> {
     let problems = req.problems();
@@ -224,38 +244,49 @@ pub fn place(
     }
     let t0 = Instant::now();
     let mut runtime = BTreeMap::new();
-    let scene = Scene::build(site).map_err(|e| PlaceError::Scene(e.to_string()))?;
-    let demand = Demand::of(site, &scene, req);
+    // The whole scene, for its checks (every material known and usable).
+    Scene::build(site).map_err(|e| PlaceError::Scene(e.to_string()))?;
+    let demand = Demand::of(site, req);
     if demand.rooms.is_empty() || demand.cells.is_empty() {
         return Err(PlaceError::NothingToCover);
     }
     let cands = candidates::candidates(site, &demand, req);
-    // Each candidate is evaluated on its own building's floors: façades and distance put
-    // other buildings' rooms far below any threshold. The direct field of every
-    // candidate first (a tenth of the cost of a full map); full maps only for the
-    // candidates the optimiser cannot rule out without one.
-    let f_ghz = req.band.centre_ghz();
-    let settings = Settings { max_reflections: req.max_reflections, ..Settings::default() };
-    let maps = CandidateMaps::new(site, &demand, &cands, f_ghz, backend)?;
-    let direct =
-        maps.compute(&(0..cands.len()).collect::<Vec<_>>(), Settings { max_reflections: 0, ..settings }, &|done| {
-            progress(done, cands.len())
-        })?;
-    let (gains, exact): (Vec<Vec<f32>>, Vec<bool>) = if req.max_reflections == 0 {
-        (direct, vec![true; cands.len()])
-    } else {
-        (direct.into_iter().map(Model::estimate).collect(), vec![false; cands.len()])
-    };
-    runtime.insert("candidate_maps".to_string(), t0.elapsed().as_secs_f64());
-
-    let t1 = Instant::now();
-    let source = |which: &[usize]| maps.compute(which, settings, &|_| {});
-    let mut model = Model::new(&demand, &cands, gains, exact, req);
+    // Buildings are independent covering problems (see [`building`]): each is placed on
+    // its own, in parallel, and the site's candidates are theirs in building order.
+    let mut first = vec![cands.len(); site.buildings.len()];
+    for (c, cand) in cands.iter().enumerate().rev() {
+        first[demand.rooms[cand.room].building] = c;
+    }
+    let with_candidates: Vec<usize> = (0..site.buildings.len()).filter(|&b| first[b] < cands.len()).collect();
+    let done = AtomicUsize::new(0);
+    let plans = with_candidates
+        .par_iter()
+        .map(|&b| {
+            let report = |_: usize| progress(done.fetch_add(1, Ordering::Relaxed) + 1, cands.len());
+            cache.plan(site, b, req, backend, &report)
+        })
+        .collect::<Result<Vec<_>, PlaceError>>()?;
+    let mut gains = vec![Vec::new(); cands.len()];
+    let mut exact = vec![false; cands.len()];
+    let mut chosen = Vec::new();
+    let (mut maps_s, mut optimise_s) = (0.0, 0.0);
+    for (&b, plan) in with_candidates.iter().zip(&plans) {
+        let offset = first[b];
+        debug_assert!(cands[offset..].iter().take(plan.candidates).all(|c| demand.rooms[c.room].building == b));
+        for (c, map) in &plan.exact {
+            gains[offset + c] = map.clone();
+            exact[offset + c] = true;
+        }
+        chosen.extend(plan.chosen.iter().map(|c| offset + c));
+        maps_s += plan.seconds.0;
+        optimise_s += plan.seconds.1;
+    }
+    // Summed over buildings (zero for a building found in the cache).
+    runtime.insert("candidate_maps".to_string(), maps_s);
+    runtime.insert("optimise".to_string(), optimise_s);
+    let full_maps = exact.iter().filter(|&&e| e).count();
+    let model = Model::new(&demand, &cands, gains, exact, req);
     let power = req.design_tx_power_dbm;
-    let first = optimise::greedy(&mut model, power, &source)?;
-    let chosen = optimise::improve(&mut model, first, power, &source)?;
-    runtime.insert("optimise".to_string(), t1.elapsed().as_secs_f64());
-    let full_maps = model.exact.iter().filter(|&&e| e).count();
 
     let t2 = Instant::now();
     let capacity = bound::capacity_bound(&model);

@@ -21,7 +21,8 @@ pub const CAPACITY_WEIGHT: u64 = 1_000_000;
 /// What reflections are assumed to add to a candidate's direct field before its full
 /// map is computed [dB] (see [`Model::estimate`]): about the median of what one
 /// reflection adds at the cells a candidate can cover (2.4–3.3 dB on three lycées of
-/// the region). It ranks candidates; it does not bound them.
+/// the region). It ranks candidates; it does not bound them (3 dB: 9,219 full maps
+/// instead of 7,102 for the region, for 0.2 % fewer APs).
 pub const REFLECTION_ALLOWANCE_DB: f32 = 2.0;
 
 /// Computes the full maps of the candidates it is given, in that order.

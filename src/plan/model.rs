@@ -220,6 +220,25 @@ impl Building {
         self.floors.iter().map(|f| f.elevation + f.height).reduce(f64::max)
     }
 
+    /// The building in its own frame: origin, rotation and ground level zeroed, so that
+    /// its site coordinates are its local ones. Two buildings equal in this form (names
+    /// aside) have the same radio maps in their frames, wherever they stand.
+    pub fn in_own_frame(&self) -> Building {
+        Building { origin: (0.0, 0.0), rotation: 0.0, ground: 0.0, ..self.clone() }
+    }
+
+    /// Bounding box of its walls and room outlines in its own frame, (x0, y0, x1, y1) [m];
+    /// `None` without either.
+    pub fn local_bbox(&self) -> Option<[f64; 4]> {
+        let points = self.floors.iter().flat_map(|f| {
+            f.walls.iter().flat_map(|w| [w.from, w.to]).chain(f.rooms.iter().flat_map(|r| r.outline.iter().copied()))
+        });
+        points.fold(None, |bb, (x, y)| {
+            let [x0, y0, x1, y1] = bb.unwrap_or([x, y, x, y]);
+            Some([x0.min(x), y0.min(y), x1.max(x), y1.max(y)])
+        })
+    }
+
     /// The building as its neighbours' signals see it: every floor keeps its slabs, rooms
     /// and the walls that face outside somewhere ([`Floor::faces_outside`]), their
     /// windows and doors closed; the walls between its rooms are left out. Its façades

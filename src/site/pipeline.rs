@@ -13,7 +13,7 @@ use super::installer;
 use super::simulate::{self, Scope, SimulateOptions, Simulation};
 use crate::atomic::write_atomic;
 use crate::costs::Costs;
-use crate::placement::{self, PlaceError, Placement};
+use crate::placement::{self, BuildingCache, PlaceError, Placement};
 use crate::plan::Site;
 use crate::radio::AccessPoints;
 use crate::render::report::{self, ReportData};
@@ -167,17 +167,19 @@ impl crate::error::JobError for PipelineError {
     }
 }
 
-/// Places APs on `site`, assesses them and writes every output into `dir`; the time of
+/// Places APs on `site` (each building's placement from `cache` when an identical
+/// building was placed before), assesses them and writes every output into `dir`; the time of
 /// each stage goes into `stages` [s] ("placement", "simulation", "rendering").
 pub fn plan_site(
     site: &Site,
     dir: &Path,
     options: &SiteOptions,
     backend: &dyn Backend,
+    cache: &BuildingCache,
     stages: &mut BTreeMap<String, f64>,
 ) -> Result<Planned, PipelineError> {
     let t = Instant::now();
-    let placement = placement::place(site, &options.requirements, backend, &|_, _| {})?;
+    let placement = placement::place_cached(site, &options.requirements, backend, cache, &|_, _| {})?;
     write_placement(dir, site, &placement)?;
     stages.insert("placement".into(), t.elapsed().as_secs_f64());
 

@@ -190,6 +190,10 @@ pub struct Timings {
     /// (`--resume`).
     #[serde(default)]
     pub sites_repriced: usize,
+    /// Buildings whose placement an identical building of an earlier site gave
+    /// ([`crate::placement::BuildingCache`]), and buildings placed.
+    #[serde(default)]
+    pub building_cache: crate::placement::CacheStats,
 }
 
 /// Why a batch could not run or finish writing.

@@ -21,6 +21,7 @@ use crate::costs::Costs;
 use crate::coverage::Requirement;
 use crate::error::JobError;
 use crate::lang::Lang;
+use crate::placement::BuildingCache;
 use crate::plan::{self, Site, generate::generate};
 use crate::radiomap::Metric;
 use crate::region::sites::{BadRow, SiteList, SiteRow};
@@ -176,6 +177,7 @@ fn plan_one(
     dir: &Path,
     opts: &BatchOptions,
     backend: &dyn Backend,
+    cache: &BuildingCache,
     fingerprints: &Fingerprints,
     stages: &mut BTreeMap<String, f64>,
 ) -> Result<SiteRecord, (Status, String)> {
@@ -202,7 +204,8 @@ fn plan_one(
             lang: opts.lang,
         },
     };
-    let planned = pipeline::plan_site(&site, dir, &options, backend, stages).map_err(|e| failed(e.to_string()))?;
+    let planned =
+        pipeline::plan_site(&site, dir, &options, backend, cache, stages).map_err(|e| failed(e.to_string()))?;
     let coverage = planned.assessed.assessment.coverage.share(Requirement::Primary);
     let r = &planned.placement.report;
     let assessed = &planned.assessed.assessment;
@@ -277,6 +280,8 @@ pub fn run(
     let rows: Vec<&SiteRow> = list.rows.iter().filter(|r| selected(r.index)).collect();
     let uai_col = list.header.iter().position(|h| h == "uai").unwrap_or(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
+    // Identical buildings of several sites are placed once.
+    let cache = BuildingCache::default();
     let results: Vec<(ResultRow, BTreeMap<String, f64>, Reuse)> = rows
         .par_iter()
         .map(|row| {
@@ -291,7 +296,7 @@ pub fn run(
                 Some((rec, reuse)) => (ok_row(row, &rec), BTreeMap::new(), reuse),
                 None => {
                     let mut stages = BTreeMap::new();
-                    let r = match plan_one(row, &dir, opts, backend, &fp, &mut stages) {
+                    let r = match plan_one(row, &dir, opts, backend, &cache, &fp, &mut stages) {
                         Ok(rec) => ok_row(row, &rec),
                         Err((status, error)) => {
                             // A stale record must not survive a failed rerun.
@@ -330,7 +335,7 @@ pub fn run(
         .filter(|b| selected(b.index))
         .map(|b| bad_row(b, &b.fields.get(uai_col).cloned().unwrap_or_default()))
         .collect();
-    let mut timings = Timings::default();
+    let mut timings = Timings { building_cache: cache.stats(), ..Timings::default() };
     for (row, stages, reuse) in results {
         match reuse {
             Reuse::Resumed => timings.sites_resumed += 1,
