@@ -1,12 +1,16 @@
-//! Region speed: the batch's coverage simulation of one lycée (each AP over the whole
-//! campus, or in its own building with the others as shells, side by side), the wave
-//! solver on synthetic regions of 1,000 and 10,000 lycées (to a 0.1 % gap) and on the
-//! bundled region's size (exact).
+//! Region speed: the batch's placement of one generated lycée with an empty building
+//! cache and with one that holds its buildings (as when an identical building stood in
+//! an earlier site), the batch's coverage simulation of one lycée (each AP over the
+//! whole campus, or in its own building with the others as shells, side by side), the
+//! wave solver on synthetic regions of 1,000 and 10,000 lycées (to a 0.1 % gap) and on
+//! the bundled region's size (exact).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::Path;
 use std::time::Duration;
+use wifiplan::placement::{BuildingCache, place_cached};
 use wifiplan::plan;
+use wifiplan::plan::generate::{SchoolType, generate};
 use wifiplan::radio::AccessPoints;
 use wifiplan::region::Calendar;
 use wifiplan::region::batch::batch_requirements;
@@ -51,5 +55,22 @@ fn coverage(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, coverage, waves);
+fn placement(c: &mut Criterion) {
+    let mut group = c.benchmark_group("placement");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(30));
+    // A lycée of the region's median size.
+    let site = generate(650, SchoolType::Legt, "0140013N").unwrap();
+    let req = batch_requirements();
+    group.bench_function("generated LEGT 650 pupils, empty cache", |b| {
+        b.iter(|| place_cached(&site, &req, &CpuBackend, &BuildingCache::default(), &|_, _| {}).unwrap())
+    });
+    let warm = BuildingCache::default();
+    place_cached(&site, &req, &CpuBackend, &warm, &|_, _| {}).unwrap();
+    group.bench_function("generated LEGT 650 pupils, its buildings cached", |b| {
+        b.iter(|| place_cached(&site, &req, &CpuBackend, &warm, &|_, _| {}).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, placement, coverage, waves);
 criterion_main!(benches);

@@ -185,7 +185,7 @@ fn a_building_found_in_the_cache_places_as_one_computed_wherever_it_stands() {
     let cache = placement::BuildingCache::default();
     let fresh = placement::place_cached(&s, &req, &CpuBackend, &cache, &|_, _| {}).unwrap();
     let n = s.buildings.len();
-    assert_eq!(cache.stats(), placement::CacheStats { hits: 0, misses: n });
+    assert_eq!(cache.stats(), placement::CacheStats { hits: 0, misses: n, from_disk: 0 });
     // The same site again, every building moved, turned, raised and renamed: every
     // building is found, and the plan is the same in each building's frame.
     let mut moved = s.clone();
@@ -196,7 +196,7 @@ fn a_building_found_in_the_cache_places_as_one_computed_wherever_it_stands() {
         b.name = format!("{}-bis", b.name);
     }
     let again = placement::place_cached(&moved, &req, &CpuBackend, &cache, &|_, _| {}).unwrap();
-    assert_eq!(cache.stats(), placement::CacheStats { hits: n, misses: n });
+    assert_eq!(cache.stats(), placement::CacheStats { hits: n, misses: n, from_disk: 0 });
     let frame = |p: &Placement| {
         p.report.aps.iter().map(|a| (a.room.clone(), a.position, a.channel, a.tx_power_dbm)).collect::<Vec<_>>()
     };
@@ -204,7 +204,7 @@ fn a_building_found_in_the_cache_places_as_one_computed_wherever_it_stands() {
     // And a cache that keeps nothing computes the same.
     let none = placement::BuildingCache::new(0);
     let computed = placement::place_cached(&moved, &req, &CpuBackend, &none, &|_, _| {}).unwrap();
-    assert_eq!(none.stats(), placement::CacheStats { hits: 0, misses: n });
+    assert_eq!(none.stats(), placement::CacheStats { hits: 0, misses: n, from_disk: 0 });
     assert_eq!(without_times(&computed), without_times(&again));
     assert_eq!(computed.aps, again.aps);
 }

@@ -143,6 +143,51 @@ fn shards_merged_equal_a_single_run_and_resume_after_a_kill_finishes_it() {
     assert_eq!(comparable(&killed), comparable(&single), "the resumed batch equals an uninterrupted one");
 }
 
+#[test]
+fn a_cache_folder_gives_the_same_batch_and_ignores_damaged_entries_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let batch = |out: &Path| {
+        let o = wifiplan(&["batch", SMALL, "--lang", "en", "--out", dir_arg(out), "--cache", dir_arg(&cache)]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        o
+    };
+    let placed = |o: &std::process::Output| -> usize {
+        let out = stdout(o);
+        let tail = out.split("buildings placed ").nth(1).unwrap_or_else(|| panic!("{out}"));
+        tail.split(',').next().unwrap().parse().unwrap()
+    };
+    let (first, second, third) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    let o = batch(&first);
+    assert!(placed(&o) > 0);
+    let files: Vec<PathBuf> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().path()).collect();
+    // One file per different building (two sites may place the same one at once).
+    assert!(files.len() >= 3 && files.len() <= placed(&o), "{} files, {}", files.len(), stdout(&o));
+    // Every building found in the folder: nothing placed, the same outputs.
+    let o = batch(&second);
+    assert_eq!(placed(&o), 0, "{}", stdout(&o));
+    assert_eq!(comparable(&second), comparable(&first));
+    // A damaged entry and a foreign one are placed again, with a warning each (or more,
+    // when two sites that share the building look at once).
+    let mut bytes = std::fs::read(&files[0]).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x5a;
+    std::fs::write(&files[0], bytes).unwrap();
+    std::fs::write(&files[1], "not a plan").unwrap();
+    let o = batch(&third);
+    let err = stderr(&o);
+    assert!(placed(&o) >= 2 && err.matches("cache entry ignored").count() == placed(&o), "{err}");
+    assert!(err.contains(&format!("warning: {}: cache entry ignored: damaged", files[0].display())), "{err}");
+    assert!(err.contains(&format!("warning: {}: cache entry ignored", files[1].display())), "{err}");
+    assert_eq!(comparable(&third), comparable(&first));
+    // A cache path that cannot be a folder is refused before anything is written.
+    let out = tmp.path().join("d");
+    let o = wifiplan(&["batch", SMALL, "--out", dir_arg(&out), "--cache", dir_arg(&files[2])]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot use as the cache folder"), "{}", stderr(&o));
+    assert!(!out.exists());
+}
+
 /// The number before `word` in a batch's summary line.
 fn count_before(out: &str, word: &str) -> usize {
     out.split_whitespace()

@@ -99,6 +99,11 @@ pub struct BatchArgs {
     /// Cost model (RON); the bundled defaults when left out.
     #[arg(long, value_name = "COSTS.ron")]
     pub costs: Option<PathBuf>,
+    /// Keep each building's placement in this folder and take it from there when an
+    /// identical building was placed before, by this run or an earlier one (files that
+    /// do not match are ignored with a warning).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,
@@ -157,6 +162,11 @@ pub struct RolloutArgs {
     /// Budget instead of the wave configuration's [€].
     #[arg(long, value_name = "EUR", value_parser = parse_budget)]
     pub budget: Option<f64>,
+    /// Keep each building's placement in this folder and take it from there when an
+    /// identical building was placed before, by this run or an earlier one (files that
+    /// do not match are ignored with a warning).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,

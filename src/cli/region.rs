@@ -55,6 +55,9 @@ fn run_batch(list: &SiteList, opts: &BatchOptions, backend: &dyn Backend) -> Res
             ]
         )
     );
+    for w in &result.warnings {
+        eprintln!("warning: {w}");
+    }
     out!("{}", lang.fill(Msg::Wrote, &[&opts.out.join("sites.csv").display()]));
     for e in &s.errors {
         eprintln!("error: {e}");
@@ -81,6 +84,7 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
         costs: read_costs(args.costs.as_deref())?,
         requirements: batch::batch_requirements(),
         lang: args.lang.lang,
+        cache: args.cache.clone(),
     };
     let (_, code) = run_batch(&list, &opts, backend.as_ref())?;
     outcome(code)
@@ -197,6 +201,7 @@ pub fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
         costs: read_costs(args.costs.as_deref())?,
         requirements: batch::batch_requirements(),
         lang: args.lang.lang,
+        cache: args.cache.clone(),
     };
     let lang = opts.lang;
     let backend = open_backend(args.backend)?;

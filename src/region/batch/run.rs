@@ -22,6 +22,7 @@ use crate::coverage::Requirement;
 use crate::error::JobError;
 use crate::lang::Lang;
 use crate::placement::BuildingCache;
+use crate::placement::cache::DEFAULT_BUDGET_BYTES;
 use crate::plan::{self, Site, generate::generate};
 use crate::radiomap::Metric;
 use crate::region::sites::{BadRow, SiteList, SiteRow};
@@ -60,6 +61,8 @@ pub struct BatchResult {
     pub summary: BatchSummary,
     /// Timings.
     pub timings: Timings,
+    /// Building cache files ignored or not written.
+    pub warnings: Vec<String>,
 }
 
 /// What a batch runs with.
@@ -77,6 +80,8 @@ pub struct BatchOptions {
     pub requirements: Requirements,
     /// Language of the reports, heatmaps and bills.
     pub lang: Lang,
+    /// Folder of the building cache kept between runs ([`BuildingCache::with_dir`]).
+    pub cache: Option<PathBuf>,
 }
 
 /// Fingerprints of what a site's result depends on: all of it, and all but the cost
@@ -274,14 +279,21 @@ pub fn run(
     if !problems.is_empty() {
         return Err(BatchError::Options(problems.join("; ")));
     }
+    // Identical buildings of several sites are placed once.
+    let cache = match &opts.cache {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| BatchError::Options(format!("{}: cannot use as the cache folder: {e}", dir.display())))?;
+            BuildingCache::with_dir(DEFAULT_BUDGET_BYTES, dir)
+        }
+        None => BuildingCache::default(),
+    };
     let t0 = Instant::now();
     std::fs::create_dir_all(opts.out.join("sites")).map_err(|e| BatchError::io(&opts.out, e))?;
     let selected = |index: usize| opts.shard.is_none_or(|s| s.selects(index));
     let rows: Vec<&SiteRow> = list.rows.iter().filter(|r| selected(r.index)).collect();
     let uai_col = list.header.iter().position(|h| h == "uai").unwrap_or(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    // Identical buildings of several sites are placed once.
-    let cache = BuildingCache::default();
     let results: Vec<(ResultRow, BTreeMap<String, f64>, Reuse)> = rows
         .par_iter()
         .map(|row| {
@@ -362,5 +374,5 @@ pub fn run(
     write_region_bill(&opts.out, &table, &opts.costs, opts.lang)?;
     timings.wall_s = t0.elapsed().as_secs_f64();
     write_json(&opts.out.join("timings.json"), &timings)?;
-    Ok(BatchResult { rows: table, summary, timings })
+    Ok(BatchResult { rows: table, summary, timings, warnings: cache.take_warnings() })
 }
