@@ -13,7 +13,7 @@
 //! the channel plan and the report are the site's.
 //!
 //! Full maps are computed lazily: the direct field of every candidate first (no
-//! reflection, about a tenth of the cost), then full maps only for the candidates the
+//! reflection, about a twentieth of the cost), then full maps only for the candidates the
 //! greedy or the local search ranks ahead of every known one on the direct field plus
 //! [`model::REFLECTION_ALLOWANCE_DB`] ([`optimise::greedy`]); `placement.json` says how
 //! many (`full_maps`). Every chosen AP, its coverage and its interference are evaluated
@@ -264,7 +264,11 @@ pub fn place_cached(
         .map(|&b| {
             let report = |_: usize| progress(done.fetch_add(1, Ordering::Relaxed) + 1, cands.len());
             let count = cands[first[b]..].iter().take_while(|c| demand.rooms[c.room].building == b).count();
-            cache.plan(site, b, req, backend, (count, demand.building_cells(b).len()), &report)
+            let planned = cache.plan(site, b, req, backend, (count, demand.building_cells(b).len()), &report)?;
+            if planned.1 {
+                progress(done.fetch_add(count, Ordering::Relaxed) + count, cands.len());
+            }
+            Ok(planned)
         })
         .collect::<Result<Vec<_>, PlaceError>>()?;
     let mut gains = vec![Vec::new(); cands.len()];

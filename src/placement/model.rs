@@ -36,7 +36,8 @@ pub struct Model<'a> {
     pub candidates: &'a [Candidate],
     /// `gains[c][k - ranges[c].start]`: path gain of candidate c at demand cell k [dB],
     /// for the cells of its own building (elsewhere −∞): its full map where `exact[c]`,
-    /// else an estimate of it (see [`Model::estimate`]).
+    /// else an estimate of it (see [`Model::estimate`]) or nothing (a site's model after
+    /// its buildings were placed keeps full maps only).
     pub gains: Vec<Vec<f32>>,
     /// Whether each candidate's full map is known.
     pub exact: Vec<bool>,
@@ -117,11 +118,16 @@ impl<'a> Model<'a> {
         Ok(())
     }
 
-    /// Path gain of candidate `c` at demand cell `k` [dB] (−∞ outside its building).
+    /// Path gain of candidate `c` at demand cell `k` [dB] (−∞ outside its building, or
+    /// where its gains are not kept).
     #[inline]
     pub fn gain(&self, c: usize, k: usize) -> f32 {
         let r = &self.ranges[c];
-        if r.contains(&k) { self.gains[c][k - r.start] } else { f32::NEG_INFINITY }
+        if r.contains(&k) {
+            self.gains[c].get(k - r.start).copied().unwrap_or(f32::NEG_INFINITY)
+        } else {
+            f32::NEG_INFINITY
+        }
     }
 
     /// Whether candidate `c`'s path gain at demand cell `k` may reach `gain` [dB]: its
