@@ -142,10 +142,6 @@ pub fn greedy(model: &mut Model, power: f64, source: &MapSource) -> Result<Vec<u
         let key = |worth: &[Option<Worth>], c: usize| worth[c].map(|w| (w, Reverse(c)));
         let pick = loop {
             let known = (0..taken.len()).filter(|&c| model.exact[c]).filter_map(|c| key(&worth, c)).max();
-            // One map at a time: the candidate ranked first is usually the pick (on
-            // ten lycées of the region, 801 full maps for 752 APs), and each map asked
-            // for beside it would be wasted (16 at a time: 3,003 maps, placement twice
-            // as long).
             // One map at a time: the candidate ranked first is usually the pick, and
             // each map asked for beside it would be wasted (16 at a time, the whole
             // region's placement computed 28,073 full maps; one at a time, 7,102).

@@ -93,6 +93,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<BatchSummary, BatchError>
             timings.sites_repriced += t.sites_repriced;
             timings.building_cache.hits += t.building_cache.hits;
             timings.building_cache.misses += t.building_cache.misses;
+            timings.building_cache.from_disk += t.building_cache.from_disk;
             for (k, v) in t.stages_s {
                 *timings.stages_s.entry(k).or_insert(0.0) += v;
             }

@@ -2,7 +2,9 @@
 //! (plan read or generated, seeded by UAI; placement; a depth-1 simulation of the result
 //! for its coverage, each AP in its own building with the others as shells
 //! ([`Scope::OwnBuilding`]); the RSSI heatmaps and `report.html`; cost), each in its own
-//! folder `sites/<UAI>/`, then the folder's tables ([`super::record`]).
+//! folder `sites/<UAI>/`, then the folder's tables ([`super::record`]). Identical
+//! buildings of several sites are placed once ([`BuildingCache`], kept between runs in
+//! `--cache DIR`).
 //!
 //! Crash safety: every file is written atomically and `site.json` last, carrying a
 //! fingerprint of everything the site's result depends on (its row, plan file, costs,
