@@ -10,7 +10,9 @@
 //! at any angle they reflect like a dielectric at normal incidence.
 
 use super::Scene;
-use crate::materials::{MaterialError, MaterialModel};
+use crate::materials::{Material, MaterialError, MaterialModel};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Default number of intervals over cos θ ∈ [0, 1].
 pub const DEFAULT_INTERVALS: usize = 2048;
@@ -23,6 +25,54 @@ pub const R_TM: usize = 2;
 pub const T_TE: usize = 4;
 /// Index of T_TM.
 pub const T_TM: usize = 6;
+
+/// Most rows [`memo`] keeps: far more than the slab types × channels of any run.
+const MEMO_ROWS: usize = 4096;
+
+/// One slab type's samples at one frequency.
+struct Row {
+    values: Vec<[f32; 8]>,
+    max_t: f32,
+    max_r: f32,
+}
+
+impl Row {
+    fn build(material: &Material, thickness: f64, f_ghz: f64, intervals: usize) -> Result<Row, MaterialError> {
+        let (mut max_t, mut max_r) = (0f32, 0f32);
+        let mut values = Vec::with_capacity(intervals + 1);
+        for i in 0..=intervals {
+            let cos = i as f64 / intervals as f64;
+            let v: [f32; 8] = match material.model {
+                MaterialModel::Itu { .. } => {
+                    let c = material
+                        .slab_coefficients(f_ghz, thickness, cos)?
+                        .expect("an ITU material has complex coefficients");
+                    [c.r_te.re, c.r_te.im, c.r_tm.re, c.r_tm.im, c.t_te.re, c.t_te.im, c.t_tm.re, c.t_tm.im]
+                        .map(|x| x as f32)
+                }
+                MaterialModel::FixedLoss { .. } => {
+                    let p = material.slab_power(f_ghz, thickness, cos)?;
+                    let (r, t) = (p.r_te.sqrt() as f32, p.t_te.sqrt() as f32);
+                    [-r, 0.0, r, 0.0, t, 0.0, t, 0.0]
+                }
+            };
+            let pow = |k: usize| v[k] * v[k] + v[k + 1] * v[k + 1];
+            max_r = max_r.max(pow(R_TE)).max(pow(R_TM));
+            max_t = max_t.max(pow(T_TE)).max(pow(T_TM));
+            values.push(v);
+        }
+        Ok(Row { values, max_t, max_r })
+    }
+}
+
+/// Rows already computed in this process, by material model, thickness, frequency and
+/// intervals: a placement runs the solver thousands of times on scenes of the same few
+/// slab types, and each table took 2 % of a region's time. A pure function's memo:
+/// a row found is the row that would be computed.
+fn memo() -> &'static Mutex<HashMap<String, Arc<Row>>> {
+    static ROWS: OnceLock<Mutex<HashMap<String, Arc<Row>>>> = OnceLock::new();
+    ROWS.get_or_init(Default::default)
+}
 
 /// Coefficient tables of one scene at one frequency.
 #[derive(Debug, Clone)]
@@ -50,30 +100,23 @@ impl CoefficientTable {
         for st in &scene.slab_types {
             let material = &scene.materials[st.material as usize];
             let thickness = f64::from(st.thickness);
-            let (mut mt, mut mr) = (0f32, 0f32);
-            for i in 0..n {
-                let cos = i as f64 / intervals as f64;
-                let v: [f32; 8] = match material.model {
-                    MaterialModel::Itu { .. } => {
-                        let c = material
-                            .slab_coefficients(f_ghz, thickness, cos)?
-                            .expect("an ITU material has complex coefficients");
-                        [c.r_te.re, c.r_te.im, c.r_tm.re, c.r_tm.im, c.t_te.re, c.t_te.im, c.t_tm.re, c.t_tm.im]
-                            .map(|x| x as f32)
+            // The samples depend on the material's model, not its name.
+            let key = format!("{:?}|{}|{}|{intervals}", material.model, thickness.to_bits(), f_ghz.to_bits());
+            let found = memo().lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+            let row = match found {
+                Some(row) => row,
+                None => {
+                    let row = Arc::new(Row::build(material, thickness, f_ghz, intervals)?);
+                    let mut rows = memo().lock().unwrap_or_else(|e| e.into_inner());
+                    if rows.len() < MEMO_ROWS {
+                        rows.insert(key, row.clone());
                     }
-                    MaterialModel::FixedLoss { .. } => {
-                        let p = material.slab_power(f_ghz, thickness, cos)?;
-                        let (r, t) = (p.r_te.sqrt() as f32, p.t_te.sqrt() as f32);
-                        [-r, 0.0, r, 0.0, t, 0.0, t, 0.0]
-                    }
-                };
-                let pow = |k: usize| v[k] * v[k] + v[k + 1] * v[k + 1];
-                mr = mr.max(pow(R_TE)).max(pow(R_TM));
-                mt = mt.max(pow(T_TE)).max(pow(T_TM));
-                values.push(v);
-            }
-            max_t.push(mt);
-            max_r.push(mr);
+                    row
+                }
+            };
+            values.extend_from_slice(&row.values);
+            max_t.push(row.max_t);
+            max_r.push(row.max_r);
         }
         Ok(CoefficientTable { f_ghz, intervals, values, max_transmission: max_t, max_reflection: max_r })
     }

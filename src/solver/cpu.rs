@@ -15,6 +15,7 @@ use crate::scene::tables::CoefficientTable;
 use nalgebra::{Point2, Vector2};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 type P = Point2<f64>;
 
@@ -29,7 +30,9 @@ pub struct CpuBackend;
 pub(super) struct Prepared {
     pub(super) table: CoefficientTable,
     pub(super) spans: Vec<Vec<SpanBound>>,
-    pub(super) line_reflection_max: Vec<Vec<f32>>,
+    /// Per wall line: the largest |R|² of its slab types over cos θ ≥ i / N, shared
+    /// between the lines of the same slab types.
+    pub(super) line_reflection_max: Vec<Arc<[f32]>>,
     pub(super) plane_reflection_max: Vec<Vec<f32>>,
     pub(super) plane_max_t: Vec<f64>,
     pub(super) plane_max_r: Vec<f64>,
@@ -45,9 +48,12 @@ pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Pre
     let samples = |st: u32| &table.values[st as usize * (intervals + 1)..(st as usize + 1) * (intervals + 1)];
     let mut spans = Vec::with_capacity(scene.lines.len());
     let mut line_reflection_max = Vec::with_capacity(scene.lines.len());
+    // A campus has thousands of wall lines but a handful of slab-type combinations: the
+    // bound of each combination is made once (this loop was most of a small job's set-up).
+    let mut by_types: BTreeMap<Vec<u32>, Arc<[f32]>> = BTreeMap::new();
     for l in &scene.lines {
         let mut bounds = Vec::new();
-        let mut refl = vec![0f32; intervals + 1];
+        let mut types = Vec::new();
         for (k, s) in scene.spans[l.span_start as usize..(l.span_start + l.span_count) as usize].iter().enumerate() {
             let layers = &scene.layers[s.layer_start as usize..(s.layer_start + s.layer_count) as usize];
             let contiguous = !layers.is_empty() && layers.windows(2).all(|w| w[1].z0 <= w[0].z1);
@@ -60,16 +66,26 @@ pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Pre
                 layers.iter().map(|x| f64::from(table.max_transmission[x.slab_type as usize])).fold(0.0, f64::max);
             let index = l.span_start + k as u32;
             bounds.push(SpanBound { u0: f64::from(s.u0), u1: f64::from(s.u1), max_t, cover, index });
-            for x in layers {
-                for (r, v) in refl.iter_mut().zip(samples(x.slab_type)) {
-                    *r = r.max(reflection_power(v));
+            types.extend(layers.iter().map(|x| x.slab_type));
+        }
+        types.sort_unstable();
+        types.dedup();
+        let refl = by_types
+            .entry(types)
+            .or_insert_with_key(|types| {
+                let mut refl = vec![0f32; intervals + 1];
+                for &st in types {
+                    for (r, v) in refl.iter_mut().zip(samples(st)) {
+                        *r = r.max(reflection_power(v));
+                    }
                 }
-            }
-        }
-        // Suffix maximum: the largest |R|² at any cosine from sample i up.
-        for i in (0..intervals).rev() {
-            refl[i] = refl[i].max(refl[i + 1]);
-        }
+                // Suffix maximum: the largest |R|² at any cosine from sample i up.
+                for i in (0..intervals).rev() {
+                    refl[i] = refl[i].max(refl[i + 1]);
+                }
+                refl.into()
+            })
+            .clone();
         spans.push(bounds);
         line_reflection_max.push(refl);
     }

@@ -135,7 +135,7 @@ pub(super) struct EnergyCut<'s, 'a> {
     /// The storey's grids, with their tile minima and vertical paths.
     storey: Vec<(usize, TileMins<'a>, Vec<VerticalPath>)>,
     /// Per wall line, the largest |R|² over cos θ ≥ i / N at index i [1].
-    line_reflection_max: &'s [Vec<f32>],
+    line_reflection_max: &'s [std::sync::Arc<[f32]>],
     /// The hard cap on reflections per path.
     max_reflections: u32,
     /// Least gain over every plane of the storey: the level of regions that miss them

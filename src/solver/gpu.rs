@@ -329,7 +329,7 @@ fn scene_words(shared: &Shared, i: usize) -> SceneWords {
     mark(&mut w, 4, words(&scene.polygons));
     mark(&mut w, 5, words(&scene.vertices));
     mark(&mut w, 6, words(&prep.table.values));
-    let refl: Vec<f32> = prep.line_reflection_max.iter().flatten().copied().collect();
+    let refl: Vec<f32> = prep.line_reflection_max.iter().flat_map(|r| r.iter()).copied().collect();
     mark(&mut w, 7, words(&refl));
     let refl: Vec<f32> = prep.plane_reflection_max.iter().flatten().copied().collect();
     mark(&mut w, 8, words(&refl));

@@ -34,7 +34,7 @@ pub struct PathContext<'a> {
     pub floor: f64,
     /// Per wall line: the largest |R|² of its slab types over cos θ ≥ i / N, at index i
     /// (N the table's intervals) [1].
-    pub line_reflection_max: &'a [Vec<f32>],
+    pub line_reflection_max: &'a [std::sync::Arc<[f32]>],
     /// Per slab plane: the largest |R|² of its slab types at the table samples [1].
     pub plane_reflection_max: &'a [Vec<f32>],
 }
