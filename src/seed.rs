@@ -6,7 +6,12 @@ use rand_chacha::rand_core::{Rng, SeedableRng};
 
 /// A stable 64-bit hash of a text (FNV-1a).
 pub fn stable_hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    stable_hash_bytes(text.as_bytes())
+}
+
+/// [`stable_hash`] of raw bytes (FNV-1a 64): the checksum of the building cache's files.
+pub fn stable_hash_bytes(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// [`stable_hash`] as 16 hex digits: the fingerprints batch folders record.

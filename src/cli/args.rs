@@ -19,6 +19,16 @@ pub struct BackendArg {
     pub choice: BackendChoice,
 }
 
+/// The building cache folder of the region commands.
+#[derive(Args, Clone)]
+pub struct CacheArg {
+    /// Keep each building's placement in this folder and take it from there when an
+    /// identical building was placed before, by this run or an earlier one (files that
+    /// do not match are ignored with a warning).
+    #[arg(long = "cache", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
 /// The language of what a command writes for people.
 #[derive(Args, Clone, Copy)]
 pub struct LangArg {
@@ -99,11 +109,8 @@ pub struct BatchArgs {
     /// Cost model (RON); the bundled defaults when left out.
     #[arg(long, value_name = "COSTS.ron")]
     pub costs: Option<PathBuf>,
-    /// Keep each building's placement in this folder and take it from there when an
-    /// identical building was placed before, by this run or an earlier one (files that
-    /// do not match are ignored with a warning).
-    #[arg(long, value_name = "DIR")]
-    pub cache: Option<PathBuf>,
+    #[command(flatten)]
+    pub cache: CacheArg,
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,
@@ -162,11 +169,8 @@ pub struct RolloutArgs {
     /// Budget instead of the wave configuration's [€].
     #[arg(long, value_name = "EUR", value_parser = parse_budget)]
     pub budget: Option<f64>,
-    /// Keep each building's placement in this folder and take it from there when an
-    /// identical building was placed before, by this run or an earlier one (files that
-    /// do not match are ignored with a warning).
-    #[arg(long, value_name = "DIR")]
-    pub cache: Option<PathBuf>,
+    #[command(flatten)]
+    pub cache: CacheArg,
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,

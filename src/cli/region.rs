@@ -84,7 +84,7 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
         costs: read_costs(args.costs.as_deref())?,
         requirements: batch::batch_requirements(),
         lang: args.lang.lang,
-        cache: args.cache.clone(),
+        cache: args.cache.dir.clone(),
     };
     let (_, code) = run_batch(&list, &opts, backend.as_ref())?;
     outcome(code)
@@ -201,7 +201,7 @@ pub fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
         costs: read_costs(args.costs.as_deref())?,
         requirements: batch::batch_requirements(),
         lang: args.lang.lang,
-        cache: args.cache.clone(),
+        cache: args.cache.dir.clone(),
     };
     let lang = opts.lang;
     let backend = open_backend(args.backend)?;

@@ -18,6 +18,7 @@ use crate::atomic::write_atomic;
 use crate::materials::MaterialDef;
 use crate::plan::{Building, Site};
 use crate::requirements::Requirements;
+use crate::seed::stable_hash_bytes;
 use crate::solver::Backend;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -198,15 +199,16 @@ impl BuildingCache {
     /// Keeps `plan` in memory under `key`, least recently used plans leaving to stay
     /// within the budget.
     fn keep(&self, key: String, plan: Arc<BuildingPlan>) {
-        let size = plan.bytes() + key.len();
+        let key_len = key.len();
+        let size = plan.bytes() + key_len;
         if size > self.budget_bytes {
             return;
         }
         let mut entries = self.lock();
         entries.clock += 1;
         let now = entries.clock;
-        if let Some((old, _)) = entries.plans.insert(key, (plan.clone(), now)) {
-            entries.bytes -= old.bytes() + size - plan.bytes();
+        if let Some((old, _)) = entries.plans.insert(key, (plan, now)) {
+            entries.bytes -= old.bytes() + key_len;
         }
         entries.bytes += size;
         while entries.bytes > self.budget_bytes {
@@ -242,13 +244,9 @@ fn encode(key: &str, plan: &BuildingPlan) -> Vec<u8> {
     }
     out.extend_from_slice(&plan.seconds.0.to_le_bytes());
     out.extend_from_slice(&plan.seconds.1.to_le_bytes());
-    let sum = fnv(&out);
+    let sum = stable_hash_bytes(&out);
     out.extend_from_slice(&sum.to_le_bytes());
     out
-}
-
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// A cursor over a cache file's body.
@@ -279,7 +277,7 @@ impl<'b> Reader<'b> {
 fn decode(bytes: &[u8], key: &str, shape: (usize, usize)) -> Result<BuildingPlan, String> {
     let body = bytes.len().checked_sub(8).ok_or("truncated")?;
     let sum = u64::from_le_bytes(bytes[body..].try_into().map_err(|_| "truncated")?);
-    if fnv(&bytes[..body]) != sum {
+    if stable_hash_bytes(&bytes[..body]) != sum {
         return Err("damaged (checksum)".into());
     }
     let mut r = Reader { bytes: &bytes[..body], at: 0 };
