@@ -1,8 +1,9 @@
-// Path gains of one transmitter on a band of receiver rows: the CPU backend's per-cell
-// evaluation (src/solver/cpu.rs, src/solver/path.rs) in f32. One invocation per cell:
-// the regions binned to the cell's tile are visited in the CPU's order (regions without
-// reflection, then the others, each in tracing order), each with the vertical paths its
-// reflection budget allows, and the paths are summed with the CPU's running-total cutoff.
+// Path gains of one generation of a transmitter's regions on a band of receiver rows,
+// added to the totals of the earlier generations: the CPU backend's per-cell evaluation
+// (src/solver/cpu.rs, src/solver/path.rs) in f32. One invocation per cell: the regions
+// binned to the cell's tile are visited in the CPU's order (regions without reflection,
+// then the others, each in tracing order), each with the vertical paths its reflection
+// budget allows, and the paths are summed with the CPU's running-total cutoff.
 // Writes linear power (never inf or NaN); a cell whose result hinges on a comparison
 // within `eps` of its threshold (a region edge, a span or layer edge, a footprint edge),
 // or whose chain is too long, is flagged for the host to evaluate in f64.
@@ -16,31 +17,40 @@ struct Params {
     off_plane_cells: u32, off_plane_items: u32, off_polygons: u32, off_vertices: u32,
     off_table: u32, off_line_refl: u32, off_plane_refl: u32, off_regions: u32,
     off_events: u32, off_legs: u32, off_tiles: u32, off_items: u32,
-    off_mask: u32, sweep: u32, window0: u32, window1: u32,
+    off_mask: u32, sweep: u32, off_nodes: u32, off_chains: u32,
+    off_tbounds: u32, tile_base: u32, cell_base: u32, off_verticals: u32,
 }
 
-@group(0) @binding(0) var<uniform> P: Params;
+// What changes between the dispatches of a batch: the window of each tile's list, and
+// the batch's workgroups (one per tile of every request) laid out in rows of groups_x.
+struct Step { window0: u32, window1: u32, tiles: u32, groups_x: u32 }
+
+// One request per band of a grid for one generation of one transmitter; every offset
+// indexes the batch's concatenated words.
+@group(0) @binding(0) var<storage, read> PS: array<Params>;
 // Scene: spans, layers, planes, plane cells and items, polygons, vertices, tables.
 @group(0) @binding(1) var<storage, read> S: array<u32>;
-// Transmitter: nodes, then regions.
+// Transmitter: nodes, then regions, then each region's chain of nodes.
 @group(0) @binding(2) var<storage, read> T: array<u32>;
-// Grid band: verticals, events, legs, tile offsets and items, mask bits.
+// Grid band: verticals, events, legs, tile offsets and items, mask bits, and per region
+// and vertical path its transmission bound (−1: not worth evaluating).
 @group(0) @binding(3) var<storage, read> G: array<u32>;
 @group(0) @binding(4) var<storage, read_write> gain: array<f32>;
 @group(0) @binding(5) var<storage, read_write> flags: array<u32>;
+@group(0) @binding(6) var<uniform> W: Step;
 
 const NONE: u32 = 0xffffffffu;
 const NODE: u32 = 16u;
 const REGION: u32 = 40u;
 const VERTICAL: u32 = 8u;
-const MAX_CHAIN: u32 = 48u;
 
 fn sf(i: u32) -> f32 { return bitcast<f32>(S[i]); }
 fn tf(i: u32) -> f32 { return bitcast<f32>(T[i]); }
 fn gf(i: u32) -> f32 { return bitcast<f32>(G[i]); }
 
 var<private> flagged: bool;
-var<private> chain: array<u32, 48>;
+// This invocation's request.
+var<private> P: Params;
 
 fn near(a: f32, b: f32) -> bool { return abs(a - b) < P.eps; }
 
@@ -173,20 +183,6 @@ fn altitude(vb: u32, v: f32) -> f32 {
     return gf(l + 1u) + gf(l + 2u) * (v - gf(l));
 }
 
-// BeamSet::transmission_bound.
-fn transmission_bound(rb: u32, z_lo: f32, z_hi: f32) -> f32 {
-    if (tf(rb + 26u) <= z_lo && z_hi <= tf(rb + 27u)) { return tf(rb + 25u); }
-    var bound = 1.0;
-    var n = T[rb + 20u];
-    loop {
-        if (n == NONE) { break; }
-        let nb = n * NODE;
-        if (T[nb + 10u] == 0u && tf(nb + 13u) <= z_lo && z_hi <= tf(nb + 14u)) { bound *= tf(nb + 12u); }
-        n = T[nb + 11u];
-    }
-    return bound;
-}
-
 // PathContext::reflection_bound.
 fn reflection_bound(rb: u32, vb: u32, horizontal: f32, vertical: f32) -> f32 {
     let n = f32(P.intervals);
@@ -212,12 +208,13 @@ fn reflection_bound(rb: u32, vb: u32, horizontal: f32, vertical: f32) -> f32 {
     return bound;
 }
 
-// Applies slab event `eb` met after the first `before` wall interactions of the chain;
-// false when the path does not exist. Positions are relative to the transmitter.
-fn slab_event(f: ptr<function, Field>, before: u32, eb: u32, d: vec2<f32>, inv_v: f32, cos_theta: f32) -> bool {
+// Applies slab event `eb` met after the first `before` wall interactions of the chain
+// starting at T[cs]; false when the path does not exist. Positions are relative to the
+// transmitter.
+fn slab_event(f: ptr<function, Field>, cs: u32, before: u32, eb: u32, d: vec2<f32>, inv_v: f32, cos_theta: f32) -> bool {
     var x = d * (gf(eb + 2u) * inv_v);
     for (var k = before; k > 0u; k--) {
-        let nb = chain[k - 1u] * NODE;
+        let nb = P.off_nodes + T[cs + k - 1u] * NODE;
         if (T[nb + 10u] != 0u) {
             let n = vec2<f32>(tf(nb), tf(nb + 1u));
             let o = vec2<f32>(tf(nb + 6u), tf(nb + 7u));
@@ -232,8 +229,8 @@ fn slab_event(f: ptr<function, Field>, before: u32, eb: u32, d: vec2<f32>, inv_v
     return true;
 }
 
-// PathContext::path_gain, for a region whose chain is in `chain[0..len]`.
-fn path_gain(rb: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, t_bound: f32) -> f32 {
+// PathContext::path_gain, for a region whose chain is T[cs..cs + len].
+fn path_gain(rb: u32, cs: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, t_bound: f32) -> f32 {
     // d = M·(p − apex) + (M·apex + t − tx): the unfolded offset from the transmitter.
     let q = p - vec2<f32>(tf(rb), tf(rb + 1u));
     let d = vec2<f32>(tf(rb + 14u) * q.x + tf(rb + 15u) * q.y + tf(rb + 18u),
@@ -257,7 +254,7 @@ fn path_gain(rb: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, t_bound: 
     var inv_v = 0.0;
     if (v > 0.0) { inv_v = 1.0 / v; }
     for (var i = 0u; i < len; i++) {
-        let nb = chain[i] * NODE;
+        let nb = P.off_nodes + T[cs + i] * NODE;
         let n = vec2<f32>(tf(nb), tf(nb + 1u));
         let nd = dot(n, d);
         let t = tf(nb + 2u) / nd;
@@ -265,7 +262,7 @@ fn path_gain(rb: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, t_bound: 
             if (j >= ec) { break; }
             let eb = P.off_events + (es + j) * 3u;
             if (gf(eb + 2u) * inv_v > t) { break; }
-            if (!slab_event(&field, i, eb, d, inv_v, slab_cos)) { return 0.0; }
+            if (!slab_event(&field, cs, i, eb, d, inv_v, slab_cos)) { return 0.0; }
             j++;
             if (power(field) * free_space < cutoff) { return 0.0; }
         }
@@ -285,7 +282,7 @@ fn path_gain(rb: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, t_bound: 
     loop {
         if (j >= ec) { break; }
         let eb = P.off_events + (es + j) * 3u;
-        if (!slab_event(&field, len, eb, d, inv_v, slab_cos)) { return 0.0; }
+        if (!slab_event(&field, cs, len, eb, d, inv_v, slab_cos)) { return 0.0; }
         j++;
         if (power(field) * free_space < cutoff) { return 0.0; }
     }
@@ -311,25 +308,16 @@ fn contains(rb: u32, p: vec2<f32>) -> bool {
     return right >= 0.0 && left < 0.0 && s > 0.0 && e <= 0.0;
 }
 
-// Sum over one region's paths at p (its vertical paths in order), with the cutoff
-// following the running total `before`.
-fn region_gain(rb: u32, reflections: u32, p: vec2<f32>, before: f32) -> f32 {
+// Sum over one region's paths at p (its vertical paths in order, those the host found
+// worth it), with the cutoff following the running total `before`.
+fn region_gain(rb: u32, region: u32, p: vec2<f32>, before: f32) -> f32 {
     let len = T[rb + 21u];
-    if (len > MAX_CHAIN) {
-        flagged = true;
-        return 0.0;
-    }
-    var n = T[rb + 20u];
-    for (var c = len; c > 0u; c--) {
-        chain[c - 1u] = n;
-        n = T[n * NODE + 11u];
-    }
+    let cs = P.off_chains + T[rb + 36u];
     var sum = 0.0;
     for (var vi = 0u; vi < P.n_verticals; vi++) {
-        let vb = vi * VERTICAL;
-        if (G[vb + 1u] + reflections <= P.max_reflections) {
-            let t_bound = transmission_bound(rb, gf(vb + 6u), gf(vb + 7u));
-            let g = path_gain(rb, len, vb, p, (before + sum) * P.relative, t_bound);
+        let t_bound = gf(P.off_tbounds + region * P.n_verticals + vi);
+        if (t_bound >= 0.0) {
+            let g = path_gain(rb, cs, len, P.off_verticals + vi * VERTICAL, p, (before + sum) * P.relative, t_bound);
             // A degenerate path (a chain line parallel to the ray) is the host's to judge.
             if (g >= 0.0 && g <= 1.0) {
                 sum += g;
@@ -341,35 +329,45 @@ fn region_gain(rb: u32, reflections: u32, p: vec2<f32>, before: f32) -> f32 {
     return sum;
 }
 
+// One workgroup per tile of `P.tile` × `P.tile` cells (8 × 8 = 64) of one request: its
+// invocations walk the same region list, in step.
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) id: vec3<u32>) {
-    let local = id.x;
-    if (local >= P.rows * P.nx) { return; }
-    let iy = P.row0 + local / P.nx;
-    let ix = local % P.nx;
+fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
+    let linear = group.y * W.groups_x + group.x;
+    if (linear >= W.tiles) { return; }
+    // The request holding this tile: the last whose first tile is at or before it.
+    var lo = 0u;
+    var hi = arrayLength(&PS) - 1u;
+    while (lo < hi) {
+        let mid = (lo + hi + 1u) / 2u;
+        if (PS[mid].tile_base <= linear) { lo = mid; } else { hi = mid - 1u; }
+    }
+    P = PS[lo];
+    let tile = linear - P.tile_base;
+    let band_row = (tile / P.tiles_x) * P.tile + lane / P.tile;
+    let ix = (tile % P.tiles_x) * P.tile + lane % P.tile;
+    if (ix >= P.nx || band_row >= P.rows) { return; }
+    let local = P.cell_base + band_row * P.nx + ix;
+    let iy = P.row0 + band_row;
     let cell_index = iy * P.nx + ix;
     flagged = false;
     if (P.use_mask != 0u && (G[P.off_mask + cell_index / 32u] & (1u << (cell_index % 32u))) == 0u) {
-        gain[local] = 0.0;
-        flags[local] = 0u;
         return;
     }
     let p = vec2<f32>(P.xmin + (f32(ix) + 0.5) * P.cell, P.ymin + (f32(iy) + 0.5) * P.cell);
-    let tile = ((iy - P.row0) / P.tile) * P.tiles_x + ix / P.tile;
     let first = G[P.off_tiles + tile];
     let last = G[P.off_tiles + tile + 1u];
-    // This dispatch covers one sweep (regions without reflection, then the others) and
-    // one window of each tile's list; the running total carries over between dispatches.
-    var total = select(gain[local], 0.0, P.sweep == 0u && P.window0 == 0u);
-    let end = min(last, first + P.window1);
-    for (var k = first + P.window0; k < end; k++) {
-        let rb = P.off_regions + G[P.off_items + k] * REGION;
-        let reflections = T[rb + 22u];
-        if ((reflections == 0u) == (P.sweep == 0u) && contains(rb, p)) {
-            total += region_gain(rb, reflections, p, total);
+    // This dispatch covers one window of each tile's list; the running total starts from
+    // the host's (earlier generations) and carries over between dispatches.
+    var total = gain[local];
+    let end = min(last, first + W.window1);
+    for (var k = first + W.window0; k < end; k++) {
+        let region = G[P.off_items + k];
+        let rb = P.off_regions + region * REGION;
+        if ((T[rb + 22u] == 0u) == (P.sweep == 0u) && contains(rb, p)) {
+            total += region_gain(rb, region, p, total);
         }
     }
     gain[local] = total;
-    let before = select(flags[local], 0u, P.sweep == 0u && P.window0 == 0u);
-    flags[local] = before | select(0u, 1u, flagged);
+    flags[local] = flags[local] | select(0u, 1u, flagged);
 }

@@ -336,8 +336,9 @@ pub fn simulate(
         frequency_ghz: transmitters.iter().all(|t| t.f_ghz == first).then_some(first),
         frequencies_ghz: frequencies,
         eirp_dbm: ap_names.iter().cloned().zip(eirp.iter().copied()).collect(),
-        backend: backend.name().to_string(),
-        adapter: backend.adapter(),
+        // The backend that ran (`auto` runs each job on one of the two).
+        backend: if stats.backend.is_empty() { backend.name() } else { stats.backend }.to_string(),
+        adapter: if stats.backend.contains("gpu") || backend.name() == "gpu" { backend.adapter() } else { None },
         max_reflections: options.settings.max_reflections,
         dynamic_range_db: Some(options.settings.dynamic_range_db),
         deepest_reflections: Some(stats.deepest_reflections),

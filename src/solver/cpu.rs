@@ -222,8 +222,7 @@ fn evaluate_band(
     acc: &mut [f64],
 ) {
     let mut chain = Vec::new();
-    let fs = ctx.wavelength / (4.0 * std::f64::consts::PI);
-    let mut kept: Vec<(&VerticalPath, f64)> = Vec::new();
+    let mut kept: Vec<(usize, f64)> = Vec::new();
     for pass in 0..2 {
         for (region, shape) in regions.iter().zip(shapes) {
             if (region.reflections == 0) != (pass == 0) {
@@ -248,20 +247,7 @@ fn evaluate_band(
                     .fold(f64::INFINITY, |m, &g| m.min(g))
                     * relative_cutoff
             };
-            kept.clear();
-            for v in verticals.iter().filter(|v| v.reflections + region.reflections <= max_reflections) {
-                let t_bound = set.transmission_bound(region, v.z_lo, v.z_hi);
-                if pass == 1 {
-                    let l = region.min_distance;
-                    let d2 = l * l + v.travel * v.travel;
-                    let horizontal = if d2 > 0.0 { l / d2.sqrt() } else { 1.0 };
-                    let bound = fs * fs / d2.max(1e-6) * t_bound * ctx.reflection_bound(region, v, horizontal, 0.0);
-                    if bound < weakest {
-                        continue;
-                    }
-                }
-                kept.push((v, t_bound));
-            }
+            kept_verticals(ctx, set, region, verticals, max_reflections, weakest, &mut kept);
             if kept.is_empty() {
                 continue;
             }
@@ -280,6 +266,7 @@ fn evaluate_band(
                     // The cutoff follows the cell's running total, direct path first.
                     let mut total = acc[row + ix];
                     for &(v, t_bound) in &kept {
+                        let v = &verticals[v];
                         total += ctx.path_gain(set, region, &chain, v, &p, total * relative_cutoff, t_bound);
                     }
                     acc[row + ix] = total;
@@ -287,6 +274,46 @@ fn evaluate_band(
             }
         }
     }
+}
+
+/// The vertical paths of `region` worth evaluating (indices into `verticals`), with
+/// their transmission bounds, into `kept`: those within the reflection budget whose bound over the whole region is at
+/// least `weakest` (the cutoff of the region's weakest cell; 0 keeps them all). A
+/// vertical path left out has every path below the cutoff of every cell of the region.
+pub(super) fn kept_verticals(
+    ctx: &PathContext,
+    set: &BeamSet,
+    region: &Region,
+    verticals: &[VerticalPath],
+    max_reflections: u32,
+    weakest: f64,
+    kept: &mut Vec<(usize, f64)>,
+) {
+    let fs = ctx.wavelength / (4.0 * std::f64::consts::PI);
+    kept.clear();
+    for (k, v) in verticals.iter().enumerate().filter(|(_, v)| v.reflections + region.reflections <= max_reflections) {
+        let t_bound = set.transmission_bound(region, v.z_lo, v.z_hi);
+        if weakest > 0.0 {
+            let l = region.min_distance;
+            let d2 = l * l + v.travel * v.travel;
+            let horizontal = if d2 > 0.0 { l / d2.sqrt() } else { 1.0 };
+            let bound = fs * fs / d2.max(1e-6) * t_bound * ctx.reflection_bound(region, v, horizontal, 0.0);
+            if bound < weakest {
+                continue;
+            }
+        }
+        kept.push((k, t_bound));
+    }
+}
+
+/// The cutoff of the weakest cell of `shape` on `map` (a whole grid's linear gains):
+/// `relative` times the least gain of the cells its scan may hold [1].
+pub(super) fn weakest_cutoff(shape: &Shape, grid: &Grid, map: &[f64], relative: f64) -> f64 {
+    rows_of(shape, grid, &(0..grid.ny))
+        .iter()
+        .flat_map(|&(iy, a, b)| map[iy * grid.nx + a..=iy * grid.nx + b].iter())
+        .fold(f64::INFINITY, |m, &g| m.min(g))
+        * relative
 }
 
 pub(super) fn to_db(g: f64) -> f32 {
@@ -351,10 +378,9 @@ impl<'a> Shared<'a> {
     }
 
     /// Traces transmitter `i`'s beams with the energy criterion ([`super::energy`]),
-    /// evaluating its maps generation by generation on the way: on every grid when
-    /// `maps` (the regions are then dropped as they are evaluated, and the maps come
-    /// back), else on its storey's grids only (the regions are kept).
-    pub(super) fn trace(&self, i: usize, maps: bool) -> Result<Traced, SolverError> {
+    /// evaluating its maps on every grid generation by generation on the way with
+    /// `evaluator` (the regions are dropped as they are evaluated).
+    pub(super) fn trace(&self, i: usize, evaluator: &dyn Evaluator) -> Result<Traced, SolverError> {
         let tx = &self.job.transmitters[i];
         let prep = self.prepared(i);
         let walls = Walls { lines: &self.lines, spans: &prep.spans, bvh: &self.job.scene.bvh };
@@ -365,10 +391,30 @@ impl<'a> Shared<'a> {
             max_regions: self.job.settings.max_regions,
             z_range: self.z_range,
         };
-        let mut cut = EnergyCut::new(self, i, maps);
+        let mut cut = EnergyCut::new(self, i, evaluator);
         let (set, stats) = beams::trace(P::new(tx.position[0], tx.position[1]), &walls, &limits, Some(&mut cut))
             .map_err(|source| SolverError::Trace { name: tx.name.clone(), source })?;
-        Ok(Traced { set, stats, maps: maps.then(|| cut.into_maps()) })
+        let _ = set;
+        Ok(Traced { stats, maps: cut.into_maps()? })
+    }
+
+    /// Traces and evaluates every transmitter of the job, in parallel, handing each one's
+    /// maps [dB] to `sink` as soon as they are ready: the one loop of both backends,
+    /// which differ only in `evaluator`.
+    pub(super) fn run(
+        &self,
+        evaluator: &dyn Evaluator,
+        sink: &(dyn Fn(usize, TxMaps) + Sync),
+    ) -> Result<RunStats, SolverError> {
+        (0..self.job.transmitters.len())
+            .into_par_iter()
+            .map(|i| {
+                let traced = self.trace(i, evaluator)?;
+                let stats = RunStats::of(&traced);
+                sink(i, traced.maps.into_iter().map(|m| m.into_iter().map(to_db).collect()).collect());
+                Ok(stats)
+            })
+            .try_reduce(RunStats::default, |a, b| Ok(a.merge(b)))
     }
 
     /// The planes of transmitter `i`'s storey: no slab plane between their altitude and
@@ -421,14 +467,6 @@ impl<'a> Shared<'a> {
         verticals
     }
 
-    /// Linear path gains of transmitter `i` (beams `set`) on grid `k`, for the cells of
-    /// `mask` (every cell when `None`; the others stay 0).
-    pub(super) fn evaluate(&self, i: usize, set: &BeamSet, k: usize, mask: Option<&[bool]>) -> Vec<f64> {
-        let mut acc = vec![0f64; self.job.grids[k].len()];
-        self.accumulate(i, set, 0..set.regions.len(), k, mask, &mut acc);
-        acc
-    }
-
     /// Adds the paths of `set`'s regions `regions` to the linear gains `acc` of grid
     /// `k`, for the cells of `mask`. Regions without reflection must come before the
     /// others, in this call or an earlier one, so that each cell's running total (and
@@ -465,13 +503,11 @@ impl<'a> Shared<'a> {
     }
 }
 
-/// A transmitter's beams, what tracing them did, and the direct field computed on the
-/// way (per grid, where it was).
+/// What tracing a transmitter did, and its maps, evaluated on the way.
 pub(super) struct Traced {
-    pub(super) set: BeamSet,
     pub(super) stats: TraceStats,
-    /// Per grid, the linear gains, when tracing evaluated them.
-    pub(super) maps: Option<Vec<Vec<f64>>>,
+    /// Per grid, the linear gains [1].
+    pub(super) maps: Vec<Vec<f64>>,
 }
 
 impl Backend for CpuBackend {
@@ -480,16 +516,42 @@ impl Backend for CpuBackend {
     }
 
     fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<RunStats, SolverError> {
-        let shared = Shared::new(job)?;
-        (0..job.transmitters.len())
-            .into_par_iter()
-            .map(|i| {
-                let traced = shared.trace(i, true)?;
-                let stats = RunStats::of(&traced);
-                let maps = traced.maps.unwrap_or_default();
-                sink(i, maps.into_iter().map(|m| m.into_iter().map(to_db).collect()).collect());
-                Ok(stats)
-            })
-            .try_reduce(RunStats::default, |a, b| Ok(a.merge(b)))
+        Ok(RunStats { backend: "cpu", ..Shared::new(job)?.run(&Host, sink)? })
+    }
+}
+
+/// How a generation of regions is added to a transmitter's maps: on the host or on a
+/// device. Regions without reflection come first (their own call), so that each cell's
+/// running total, and with it the cutoff, starts from its direct path.
+pub(super) trait Evaluator: Sync {
+    /// Adds the paths of `set`'s regions `regions` of transmitter `i` to `maps` (linear
+    /// gains per grid of the job), for the cells of the job's masks.
+    fn accumulate(
+        &self,
+        shared: &Shared,
+        i: usize,
+        set: &BeamSet,
+        regions: std::ops::Range<usize>,
+        maps: &mut [Vec<f64>],
+    ) -> Result<(), SolverError>;
+}
+
+/// The host evaluation (rayon over bands of rows), the reference.
+pub(super) struct Host;
+
+impl Evaluator for Host {
+    fn accumulate(
+        &self,
+        shared: &Shared,
+        i: usize,
+        set: &BeamSet,
+        regions: std::ops::Range<usize>,
+        maps: &mut [Vec<f64>],
+    ) -> Result<(), SolverError> {
+        let masks = shared.job.masks;
+        for (k, map) in maps.iter_mut().enumerate() {
+            shared.accumulate(i, set, regions.clone(), k, masks.map(|m| m[k].as_slice()), map);
+        }
+        Ok(())
     }
 }

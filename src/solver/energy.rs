@@ -43,8 +43,9 @@
 //! The per-path cutoff of the evaluation (a path is skipped where its bound is below ε
 //! times its cell's running total) uses the same ε.
 
+use super::SolverError;
 use super::beams::{BeamSet, BranchCut, NO_NODE, Node, Region};
-use super::cpu::{Shared, clip_polygon as clip, shape_of};
+use super::cpu::{Evaluator, Shared, clip_polygon as clip, shape_of};
 use super::vertical::VerticalPath;
 use crate::scene::Grid;
 use nalgebra::Vector2;
@@ -130,8 +131,8 @@ impl<'g> TileMins<'g> {
 pub(super) struct EnergyCut<'s, 'a> {
     shared: &'s Shared<'a>,
     tx: usize,
-    /// Per grid: the gains accumulated so far [1], for the grids this cut evaluates.
-    maps: Vec<Option<Vec<f64>>>,
+    /// Per grid: the gains accumulated so far [1].
+    maps: Vec<Vec<f64>>,
     /// The storey's grids, with their tile minima and vertical paths.
     storey: Vec<(usize, TileMins<'a>, Vec<VerticalPath>)>,
     /// Per wall line, the largest |R|² over cos θ ≥ i / N at index i [1].
@@ -141,22 +142,23 @@ pub(super) struct EnergyCut<'s, 'a> {
     /// Least gain over every plane of the storey: the level of regions that miss them
     /// all [1].
     global_min: f64,
-    /// Whether the regions may be dropped once evaluated (all grids evaluated here).
-    streaming: bool,
     /// (λ / 4π)² [m²].
     fs2: f64,
+    /// Adds each generation to the maps.
+    evaluator: &'s dyn Evaluator,
+    /// The first error of the evaluator: every branch is cut from then on, and the
+    /// error comes back from [`EnergyCut::into_maps`].
+    failed: Option<SolverError>,
 }
 
 impl<'s, 'a> EnergyCut<'s, 'a> {
-    /// The criterion of transmitter `tx`, evaluating the storey's grids as the
-    /// generations come, or every grid when `every_grid` (the maps are then complete
-    /// when tracing ends, and the regions are dropped as they are evaluated).
-    pub(super) fn new(shared: &'s Shared<'a>, tx: usize, every_grid: bool) -> EnergyCut<'s, 'a> {
+    /// The criterion of transmitter `tx`, evaluating every grid with `evaluator` as the
+    /// generations come (the maps are complete when tracing ends, and the regions are
+    /// dropped as they are evaluated).
+    pub(super) fn new(shared: &'s Shared<'a>, tx: usize, evaluator: &'s dyn Evaluator) -> EnergyCut<'s, 'a> {
         let grids = shared.job.grids;
         let storey_grids = shared.storey(tx);
-        let maps = (0..grids.len())
-            .map(|k| (every_grid || storey_grids.contains(&k)).then(|| vec![0f64; grids[k].len()]))
-            .collect();
+        let maps = (0..grids.len()).map(|k| vec![0f64; grids[k].len()]).collect();
         let storey = storey_grids.iter().map(|&k| (k, TileMins::empty(&grids[k]), shared.verticals(tx, k))).collect();
         let fs = shared.wavelength(tx) / (4.0 * std::f64::consts::PI);
         EnergyCut {
@@ -167,14 +169,19 @@ impl<'s, 'a> EnergyCut<'s, 'a> {
             line_reflection_max: &shared.prepared(tx).line_reflection_max,
             max_reflections: shared.job.settings.max_reflections,
             global_min: 0.0,
-            streaming: every_grid,
             fs2: fs * fs,
+            evaluator,
+            failed: None,
         }
     }
 
-    /// The maps accumulated (per grid; 0 where nothing arrives or outside the mask) [1].
-    pub(super) fn into_maps(self) -> Vec<Vec<f64>> {
-        self.maps.into_iter().map(Option::unwrap_or_default).collect()
+    /// The maps accumulated (per grid; 0 where nothing arrives or outside the mask) [1],
+    /// or the evaluator's error.
+    pub(super) fn into_maps(self) -> Result<Vec<Vec<f64>>, SolverError> {
+        match self.failed {
+            Some(e) => Err(e),
+            None => Ok(self.maps),
+        }
     }
 }
 
@@ -230,6 +237,9 @@ impl EnergyCut<'_, '_> {
 
 impl BranchCut for EnergyCut<'_, '_> {
     fn keep(&self, nodes: &[Node], region: &Region, last: u32, strict: f64) -> bool {
+        if self.failed.is_some() {
+            return false;
+        }
         let Some(first) = nodes.first() else { return true };
         let mut buffer = [first; MAX_CHAIN];
         let (len, count) = Self::reflections(nodes, last, &mut buffer);
@@ -240,7 +250,7 @@ impl BranchCut for EnergyCut<'_, '_> {
         for (k, tiles, verticals) in &self.storey {
             let grid = tiles.grid;
             let half_diagonal = grid.cell * TILE as f64 * std::f64::consts::FRAC_1_SQRT_2;
-            let map = self.maps[*k].as_deref().expect("the storey is evaluated");
+            let map = &self.maps[*k];
             let found = tiles.any_tile(region, |t, cx, cy| {
                 let level = relative * tiles.mins[t];
                 if !level.is_finite() {
@@ -291,17 +301,18 @@ impl BranchCut for EnergyCut<'_, '_> {
     }
 
     fn generation(&mut self, set: &BeamSet, regions: std::ops::Range<usize>) -> bool {
-        let masks = self.shared.job.masks;
-        for (k, map) in self.maps.iter_mut().enumerate() {
-            if let Some(map) = map {
-                self.shared.accumulate(self.tx, set, regions.clone(), k, masks.map(|m| m[k].as_slice()), map);
-            }
+        if self.failed.is_some() {
+            return true;
+        }
+        if let Err(e) = self.evaluator.accumulate(self.shared, self.tx, set, regions, &mut self.maps) {
+            self.failed = Some(e);
+            return true;
         }
         for (k, tiles, _) in &mut self.storey {
-            let map = self.maps[*k].as_deref().expect("the storey is evaluated");
+            let map = &self.maps[*k];
             *tiles = TileMins::new(tiles.grid, map);
         }
         self.global_min = self.storey.iter().flat_map(|(_, t, _)| t.mins.iter().copied()).fold(f64::INFINITY, f64::min);
-        self.streaming
+        true
     }
 }

@@ -1,32 +1,46 @@
 //! The GPU backend (wgpu, Vulkan): the CPU backend's algorithm with the per-cell path
 //! evaluation in a WGSL compute shader (`shaders/paths.wgsl`).
 //!
-//! The host traces each transmitter's beams and lists its vertical paths exactly as the
-//! CPU backend does (f64), bins the regions into tiles of the grid, and uploads the
-//! scene once per frequency and each transmitter's regions and interaction tree as flat
-//! little-endian words. The shader evaluates every cell in f32, in the CPU's order and
-//! with its cutoff, and flags the rare cell whose result hinges on a comparison within
-//! [`EPS_M`] of its threshold (a region edge, a door's edge, a footprint's edge) or whose
-//! chain is too long; the host evaluates those cells in f64. Grids are dispatched in
-//! bands of rows small enough for the adapter's binding and workgroup limits and for a
-//! bounded time per dispatch; every wait has a deadline.
+//! The host traces every transmitter in parallel (rayon) exactly as the CPU backend does
+//! (f64, the energy criterion included): the same loop ([`Shared::run`]), with this
+//! module's [`Evaluator`] in place of the host's. Each generation of a transmitter's
+//! regions becomes one request per band of rows of each grid: its nodes, regions and
+//! chains, the regions binned exactly to 8 × 8-cell tiles (those that may hold one of the
+//! tile's cell centres, in region order), per region and vertical path the transmission
+//! bound or −1 when the host's region-level pruning drops it, and the cells' totals so
+//! far. A device thread takes every request waiting as one batch (one workgroup per tile
+//! of every request, so that a batch fills the GPU while the tracing threads go on), and
+//! hands back the new totals; the energy criterion then decides the next generation on
+//! them, as on the CPU.
+//!
+//! The shader evaluates every cell in f32, in the CPU's order and with its cutoff, and
+//! flags the cell whose result hinges on a comparison within [`EPS_M`] of its threshold
+//! (a region edge, a door's edge, a footprint's edge); the host adds that generation's
+//! paths to those cells in f64. Bands are small enough for the adapter's binding and
+//! workgroup limits, each tile's list is walked in windows (a bounded time per dispatch),
+//! and every wait has a deadline.
 
-use super::beams::{BeamSet, NO_NODE};
-use super::cpu::{Shape, Shared, shape_of, to_db};
+use super::beams::{BeamSet, NO_NODE, Region};
+use super::cpu::{Evaluator, Host, Shape, Shared, clip_polygon, kept_verticals, shape_of, weakest_cutoff};
 use super::vertical::VerticalPath;
 use super::{Backend, Job, RunStats, SolverError, TxMaps};
 use crate::scene::Grid;
 use bytemuck::{Pod, Zeroable};
+use nalgebra::Vector2;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 use wgpu::util::DeviceExt;
 
 /// Comparisons closer than this to their threshold are left to the host [m].
 pub const EPS_M: f32 = 5e-4;
-/// Cells per tile side of the region bins.
+/// Cells per tile side of the region bins; one workgroup (64 invocations) per tile.
 const TILE: usize = 8;
+const _: () = assert!(TILE * TILE == 64, "the shader's workgroup is one tile");
+/// A region is binned to the tiles holding a cell centre this close to its polygon [m]:
+/// more than [`EPS_M`], so that every cell the shader must flag sees the region.
+const BIN_MARGIN_M: f64 = 4.0 * EPS_M as f64;
 /// Regions of a tile's list per dispatch: with the cells, bounds a dispatch's time.
 const WINDOW: usize = 256;
 /// Most cells per dispatch: bounds a dispatch's time (it cannot be cancelled).
@@ -37,6 +51,8 @@ const DISPATCH_TIMEOUT: Duration = Duration::from_secs(120);
 const NODE_WORDS: usize = 16;
 const REGION_WORDS: usize = 40;
 const VERTICAL_WORDS: usize = 8;
+/// The word of a region that holds where its chain starts.
+const CHAIN_WORD: usize = 36;
 
 /// Why no GPU could be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -52,7 +68,9 @@ pub enum GpuError {
     Device(String),
 }
 
-/// Uniform parameters of one dispatch (layout of `Params` in the shader).
+/// Parameters of one request of a batched dispatch: one band of one grid for one
+/// generation of one transmitter (layout of `Params` in the shader; offsets index the
+/// batch's concatenated words).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, Pod, Zeroable)]
 struct Params {
@@ -90,8 +108,27 @@ struct Params {
     off_items: u32,
     off_mask: u32,
     sweep: u32,
+    off_nodes: u32,
+    off_chains: u32,
+    off_tbounds: u32,
+    /// First workgroup (tile) of this request in the batch.
+    tile_base: u32,
+    /// First cell of this request in the batch's gain and flag buffers.
+    cell_base: u32,
+    off_verticals: u32,
+}
+
+/// What changes between the dispatches of a batch (layout of `Step` in the shader).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, Pod, Zeroable)]
+struct Step {
+    /// Window [window0, window1) of each tile's list.
     window0: u32,
     window1: u32,
+    /// Workgroups of the batch (tiles of every request).
+    tiles: u32,
+    /// Workgroups per row of the 2D dispatch.
+    groups_x: u32,
 }
 
 /// The device, its queue and the compiled kernel.
@@ -102,8 +139,6 @@ pub struct GpuBackend {
     layout: wgpu::BindGroupLayout,
     limits: wgpu::Limits,
     info: wgpu::AdapterInfo,
-    /// One batch at a time on the device.
-    busy: Mutex<()>,
     /// Errors wgpu reported outside any scope (device lost, internal errors).
     errors: Arc<Mutex<Vec<String>>>,
 }
@@ -187,7 +222,7 @@ impl GpuBackend {
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(GpuError::Device(format!("the kernel does not compile on {}: {e}", info.name)));
         }
-        Ok(GpuBackend { device, queue, pipeline, layout, limits, info, busy: Mutex::new(()), errors })
+        Ok(GpuBackend { device, queue, pipeline, layout, limits, info, errors })
     }
 
     /// "name (backend, device type)".
@@ -210,25 +245,58 @@ impl GpuBackend {
         })
     }
 
-    /// Runs the dispatches `steps` in order over the same `cells` cells (each carries the
-    /// running totals of the one before) and reads back (gain, flags).
-    fn dispatch(
-        &self,
-        steps: &[Params],
-        scene: &wgpu::Buffer,
-        tx: &wgpu::Buffer,
-        grid: &wgpu::Buffer,
-        cells: usize,
-    ) -> Result<(Vec<f32>, Vec<u32>), String> {
-        let bytes = (cells * 4) as u64;
+    /// Runs one batch of requests (same scene): their words concatenated, one
+    /// workgroup per tile of every request, as many dispatches as the longest list has
+    /// windows; reads back each request's (gain, flags).
+    fn run_batch(&self, scene: &wgpu::Buffer, batch: &[Request]) -> Result<Vec<BandResult>, String> {
+        let (mut t_words, mut g_words, mut init): (Vec<u32>, Vec<u32>, Vec<f32>) = (Vec::new(), Vec::new(), Vec::new());
+        let mut params = Vec::with_capacity(batch.len());
+        // A generation's words are shared by its grids' bands: uploaded once.
+        let mut t_bases: Vec<(*const Vec<u32>, u32)> = Vec::new();
+        let (mut tiles, mut windows) = (0u32, 0usize);
+        for r in batch {
+            let key = Arc::as_ptr(&r.tx);
+            let t_base = match t_bases.iter().find(|(k, _)| *k == key) {
+                Some(&(_, b)) => b,
+                None => {
+                    let b = t_words.len() as u32;
+                    t_words.extend_from_slice(&r.tx);
+                    t_bases.push((key, b));
+                    b
+                }
+            };
+            let g_base = g_words.len() as u32;
+            g_words.extend_from_slice(&r.band);
+            let p = r.params;
+            params.push(Params {
+                off_nodes: t_base,
+                off_regions: p.off_regions + t_base,
+                off_chains: p.off_chains + t_base,
+                off_events: p.off_events + g_base,
+                off_legs: p.off_legs + g_base,
+                off_tiles: p.off_tiles + g_base,
+                off_items: p.off_items + g_base,
+                off_mask: p.off_mask + g_base,
+                off_tbounds: p.off_tbounds + g_base,
+                off_verticals: p.off_verticals + g_base,
+                tile_base: tiles,
+                cell_base: init.len() as u32,
+                ..p
+            });
+            init.extend_from_slice(&r.init);
+            tiles += r.tiles as u32;
+            windows = windows.max(r.longest.div_ceil(WINDOW));
+        }
+        let groups_x = tiles.min(self.limits.max_compute_workgroups_per_dimension);
+        let groups_y = tiles.div_ceil(groups_x.max(1));
+        let bytes = (init.len() * 4) as u64;
         let memory = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         let validation = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let uniform = self.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("params"),
-            size: std::mem::size_of::<Params>() as u64,
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
+        let (params_buffer, tx_buffer, grid_buffer) = (
+            self.storage("params", words(&params)),
+            self.storage("transmitters", &t_words),
+            self.storage("bands", &g_words),
+        );
         let make = |label, usage| {
             self.device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some(label),
@@ -239,46 +307,47 @@ impl GpuBackend {
         };
         let storage = wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC;
         let readback = wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST;
-        let (gain, flags) = (make("gain", storage), make("flags", storage));
-        let (gain_out, flags_out) = (make("gain out", readback), make("flags out", readback));
-        let entries: Vec<wgpu::BindGroupEntry> = [&uniform, scene, tx, grid, &gain, &flags]
-            .iter()
-            .enumerate()
-            .map(|(k, b)| wgpu::BindGroupEntry { binding: k as u32, resource: b.as_entire_binding() })
-            .collect();
-        let bind = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("paths"),
-            layout: &self.layout,
-            entries: &entries,
+        let gain = self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("gain"),
+            contents: bytemuck::cast_slice(&init),
+            usage: storage,
         });
-        let mut last = None;
-        for (n, params) in steps.iter().enumerate() {
-            // Each write lands before the submission that follows it.
-            self.queue.write_buffer(&uniform, 0, bytemuck::bytes_of(params));
-            let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
-            {
-                let mut pass =
-                    encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
-                pass.set_pipeline(&self.pipeline);
-                pass.set_bind_group(0, &bind, &[]);
-                pass.dispatch_workgroups(cells.div_ceil(64) as u32, 1, 1);
-            }
-            if n + 1 == steps.len() {
-                encoder.copy_buffer_to_buffer(&gain, 0, &gain_out, 0, bytes);
-                encoder.copy_buffer_to_buffer(&flags, 0, &flags_out, 0, bytes);
-            }
-            let index = self.queue.submit([encoder.finish()]);
-            // A deadline per dispatch: a dispatch cannot be cancelled, so none may be long.
-            self.device
-                .poll(wgpu::PollType::Wait { submission_index: Some(index.clone()), timeout: Some(DISPATCH_TIMEOUT) })
-                .map_err(|e| {
-                    format!("the GPU did not finish a dispatch within {} s: {e}", DISPATCH_TIMEOUT.as_secs())
-                })?;
-            last = Some(index);
+        // New buffers read as zeros: no cell is flagged yet.
+        let flags = make("flags", storage);
+        let (gain_out, flags_out) = (make("gain out", readback), make("flags out", readback));
+        let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+        for w in 0..windows {
+            let step = Step { window0: (w * WINDOW) as u32, window1: ((w + 1) * WINDOW) as u32, tiles, groups_x };
+            let step_buffer = self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("step"),
+                contents: bytemuck::bytes_of(&step),
+                usage: wgpu::BufferUsages::UNIFORM,
+            });
+            let entries: Vec<wgpu::BindGroupEntry> =
+                [&params_buffer, scene, &tx_buffer, &grid_buffer, &gain, &flags, &step_buffer]
+                    .iter()
+                    .enumerate()
+                    .map(|(k, b)| wgpu::BindGroupEntry { binding: k as u32, resource: b.as_entire_binding() })
+                    .collect();
+            let bind = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
+                label: Some("paths"),
+                layout: &self.layout,
+                entries: &entries,
+            });
+            let mut pass =
+                encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
+            pass.set_pipeline(&self.pipeline);
+            pass.set_bind_group(0, &bind, &[]);
+            pass.dispatch_workgroups(groups_x, groups_y, 1);
         }
+        encoder.copy_buffer_to_buffer(&gain, 0, &gain_out, 0, bytes);
+        encoder.copy_buffer_to_buffer(&flags, 0, &flags_out, 0, bytes);
+        let index = self.queue.submit([encoder.finish()]);
         gain_out.slice(..).map_async(wgpu::MapMode::Read, |_| {});
         flags_out.slice(..).map_async(wgpu::MapMode::Read, |_| {});
-        let waited = self.device.poll(wgpu::PollType::Wait { submission_index: last, timeout: Some(DISPATCH_TIMEOUT) });
+        // A deadline per batch: a dispatch cannot be cancelled, so none may be long.
+        let waited =
+            self.device.poll(wgpu::PollType::Wait { submission_index: Some(index), timeout: Some(DISPATCH_TIMEOUT) });
         if let Some(e) = pollster::block_on(validation.pop()) {
             return Err(format!("invalid dispatch: {e}"));
         }
@@ -294,7 +363,74 @@ impl GpuBackend {
         };
         let g: Vec<f32> = bytemuck::pod_collect_to_vec(&read(&gain_out)?);
         let f: Vec<u32> = bytemuck::pod_collect_to_vec(&read(&flags_out)?);
-        Ok((g, f))
+        let mut out = Vec::with_capacity(batch.len());
+        let mut at = 0;
+        for r in batch {
+            let n = r.init.len();
+            out.push((g[at..at + n].to_vec(), f[at..at + n].to_vec()));
+            at += n;
+        }
+        Ok(out)
+    }
+}
+
+/// A band's new totals (linear gains) and flags, as the device left them.
+type BandResult = (Vec<f32>, Vec<u32>);
+
+/// One band of one grid for one generation of one transmitter, waiting for the device.
+struct Request {
+    /// The scene's frequency (bits of f [GHz]): requests of one batch share a scene.
+    scene: u64,
+    /// The generation's nodes, regions and chains.
+    tx: Arc<Vec<u32>>,
+    /// The band's verticals, bins, mask and transmission bounds.
+    band: Vec<u32>,
+    /// Offsets relative to `tx` and `band`.
+    params: Params,
+    /// The band's linear gains so far.
+    init: Vec<f32>,
+    /// Workgroups (tiles) of the band.
+    tiles: usize,
+    /// Length of the band's longest tile list.
+    longest: usize,
+    /// Where the band's (gain, flags) go.
+    reply: mpsc::Sender<Result<BandResult, String>>,
+}
+
+/// Most cells of one batch: bounds its buffers [cells].
+const MAX_BATCH_CELLS: usize = 1 << 22;
+
+/// The device's side of a run: takes whatever requests are waiting, as one batch per
+/// scene, until every sender is gone. The tracing threads keep tracing while a batch
+/// runs, and the next batch holds all they sent meanwhile.
+fn serve(gpu: &GpuBackend, scenes: &BTreeMap<u64, (SceneWords, wgpu::Buffer)>, requests: mpsc::Receiver<Request>) {
+    while let Ok(first) = requests.recv() {
+        let mut pending = vec![first];
+        let mut cells = pending[0].init.len();
+        while cells < MAX_BATCH_CELLS {
+            let Ok(r) = requests.try_recv() else { break };
+            cells += r.init.len();
+            pending.push(r);
+        }
+        let mut by_scene: BTreeMap<u64, Vec<Request>> = BTreeMap::new();
+        for r in pending {
+            by_scene.entry(r.scene).or_default().push(r);
+        }
+        for (scene, batch) in by_scene {
+            match gpu.run_batch(&scenes[&scene].1, &batch) {
+                Ok(results) => {
+                    for (r, out) in batch.into_iter().zip(results) {
+                        // A requester that gave up has nothing to receive.
+                        let _ = r.reply.send(Ok(out));
+                    }
+                }
+                Err(e) => {
+                    for r in batch {
+                        let _ = r.reply.send(Err(e.clone()));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -336,11 +472,12 @@ fn scene_words(shared: &Shared, i: usize) -> SceneWords {
     SceneWords { words: w, offsets }
 }
 
-/// A transmitter's interaction tree and regions as words, in its own frame (positions
-/// relative to the transmitter).
-fn tx_words(set: &BeamSet) -> (Vec<u32>, u32) {
+/// A transmitter's interaction tree, its regions `regions` and their chains (node
+/// indices from the transmitter on) as words, in its own frame (positions relative to
+/// the transmitter), with the offsets of the regions and of the chains.
+fn tx_words(set: &BeamSet, regions: &[Region]) -> (Vec<u32>, u32, u32) {
     let tx = set.tx;
-    let mut w = Vec::with_capacity(set.nodes.len() * NODE_WORDS + set.regions.len() * REGION_WORDS);
+    let mut w = Vec::with_capacity(set.nodes.len() * NODE_WORDS + regions.len() * REGION_WORDS);
     for n in &set.nodes {
         let o = n.origin - tx;
         w.extend_from_slice(&[
@@ -363,7 +500,8 @@ fn tx_words(set: &BeamSet) -> (Vec<u32>, u32) {
         ]);
     }
     let off_regions = w.len() as u32;
-    for r in &set.regions {
+    let (mut chains, mut chain) = (Vec::new(), Vec::new());
+    for r in regions {
         let apex = r.apex - tx;
         let unit = |v: nalgebra::Vector2<f64>| {
             let n = v.norm();
@@ -403,10 +541,15 @@ fn tx_words(set: &BeamSet) -> (Vec<u32>, u32) {
             region.extend_from_slice(&[b.line, f(b.cos_min)]);
         }
         region.resize(REGION_WORDS, 0);
+        region[CHAIN_WORD] = chains.len() as u32;
+        set.chain(r, &mut chain);
+        chains.extend_from_slice(&chain);
         w.extend_from_slice(&region);
     }
     debug_assert!(set.nodes.iter().all(|n| n.parent == NO_NODE || (n.parent as usize) < set.nodes.len()));
-    (w, off_regions)
+    let off_chains = w.len() as u32;
+    w.extend_from_slice(&chains);
+    (w, off_regions, off_chains)
 }
 
 /// A band of grid rows as the shader reads it: vertical paths, region bins per tile and
@@ -418,36 +561,46 @@ struct BandWords {
     off_tiles: u32,
     off_items: u32,
     off_mask: u32,
+    off_tbounds: u32,
     tiles_x: usize,
     /// Length of the longest tile list.
     longest: usize,
 }
 
-/// Bins every region whose clipped polygon's bounding box meets a tile of rows
-/// `rows` of `grid`, in region order.
+/// Bins every region into the tiles of rows `rows` of `grid` that hold a cell centre
+/// within [`BIN_MARGIN_M`] of its clipped polygon, in region order: exact for convex
+/// polygons (a tile row's strip of the polygon is convex, so its x extent meets every
+/// tile it spans), so that no invocation walks a region that cannot hold its cell.
 fn bins(shapes: &[Option<Shape>], grid: &Grid, rows: &std::ops::Range<usize>) -> (Vec<Vec<u32>>, usize) {
     let tiles_x = grid.nx.div_ceil(TILE);
-    let mut bins: Vec<Vec<u32>> = vec![Vec::new(); tiles_x * rows.len().div_ceil(TILE)];
-    let col = |x: f64| ((x - grid.xmin) / grid.cell - 0.5).floor().clamp(0.0, grid.nx as f64 - 1.0) as usize;
-    let row = |y: f64| ((y - grid.ymin) / grid.cell - 0.5).floor().clamp(0.0, grid.ny as f64 - 1.0) as usize;
+    let tiles_y = rows.len().div_ceil(TILE);
+    let mut bins: Vec<Vec<u32>> = vec![Vec::new(); tiles_x * tiles_y];
+    let m = BIN_MARGIN_M;
     for (r, shape) in shapes.iter().enumerate() {
         let Some(shape) = shape else { continue };
         if shape.rows.end <= rows.start || shape.rows.start >= rows.end {
             continue;
         }
-        let (x0, x1, y0, y1) = shape
-            .poly
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY), |(a, b, c, d), p| {
-                (a.min(p.x), b.max(p.x), c.min(p.y), d.max(p.y))
-            });
-        let (c0, c1) = (col(x0), (col(x1) + 1).min(grid.nx - 1));
-        let (r0, r1) = (row(y0).max(rows.start), (row(y1) + 1).min(rows.end - 1));
-        if r0 > r1 {
-            continue;
-        }
-        for ty in (r0 - rows.start) / TILE..=(r1 - rows.start) / TILE {
-            for tx in c0 / TILE..=c1 / TILE {
+        let first = shape.rows.start.max(rows.start) - rows.start;
+        let last = shape.rows.end.min(rows.end) - rows.start;
+        for ty in first / TILE..last.div_ceil(TILE).min(tiles_y) {
+            // The strip of cell centres of this tile row.
+            let r0 = rows.start + ty * TILE;
+            let r1 = (r0 + TILE).min(rows.end);
+            let y0 = grid.ymin + (r0 as f64 + 0.5) * grid.cell - m;
+            let y1 = grid.ymin + (r1 as f64 - 0.5) * grid.cell + m;
+            let strip =
+                clip_polygon(&clip_polygon(&shape.poly, Vector2::new(0.0, 1.0), y0), Vector2::new(0.0, -1.0), -y1);
+            if strip.is_empty() {
+                continue;
+            }
+            let (xl, xh) = strip.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.x), b.max(p.x)));
+            let c0 = ((xl - m - grid.xmin) / grid.cell - 0.5).ceil().max(0.0);
+            let c1 = ((xh + m - grid.xmin) / grid.cell - 0.5).floor().min(grid.nx as f64 - 1.0);
+            if c0 > c1 {
+                continue;
+            }
+            for tx in c0 as usize / TILE..=c1 as usize / TILE {
                 bins[ty * tiles_x + tx].push(r as u32);
             }
         }
@@ -457,6 +610,7 @@ fn bins(shapes: &[Option<Shape>], grid: &Grid, rows: &std::ops::Range<usize>) ->
 
 fn band_words(
     shapes: &[Option<Shape>],
+    t_bounds: &[f32],
     grid: &Grid,
     verticals: &[VerticalPath],
     mask: Option<&[bool]>,
@@ -508,8 +662,10 @@ fn band_words(
         }
         g.extend_from_slice(&bits);
     }
+    let off_tbounds = g.len() as u32;
+    g.extend_from_slice(words(t_bounds));
     let longest = bins.iter().map(Vec::len).max().unwrap_or(0);
-    BandWords { words: g, off_events, off_legs, off_tiles, off_items, off_mask, tiles_x, longest }
+    BandWords { words: g, off_events, off_legs, off_tiles, off_items, off_mask, off_tbounds, tiles_x, longest }
 }
 
 impl Backend for GpuBackend {
@@ -522,127 +678,205 @@ impl Backend for GpuBackend {
     }
 
     fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<RunStats, SolverError> {
-        let _one_at_a_time = self.busy.lock().unwrap_or_else(|e| e.into_inner());
         let shared = Shared::new(job)?;
         let max_binding = self.limits.max_storage_buffer_binding_size.min(self.limits.max_buffer_size) as usize;
-        let max_groups = self.limits.max_compute_workgroups_per_dimension as usize;
         let mut scenes: BTreeMap<u64, (SceneWords, wgpu::Buffer)> = BTreeMap::new();
-        let mut stats = RunStats::default();
         for (i, tx) in job.transmitters.iter().enumerate() {
-            let (sw, scene_buffer) = match scenes.entry(tx.f_ghz.to_bits()) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    let sw = scene_words(&shared, i);
-                    if sw.words.len() * 4 > max_binding {
-                        return Err(SolverError::Gpu(format!(
-                            "the scene needs {} MiB, over the adapter's binding limit",
-                            sw.words.len() >> 18
-                        )));
-                    }
-                    let buffer = self.storage("scene", &sw.words);
-                    e.insert((sw, buffer))
+            if let std::collections::btree_map::Entry::Vacant(e) = scenes.entry(tx.f_ghz.to_bits()) {
+                let sw = scene_words(&shared, i);
+                if sw.words.len() * 4 > max_binding {
+                    return Err(SolverError::Gpu(format!(
+                        "the scene needs {} MiB, over the adapter's binding limit",
+                        sw.words.len() >> 18
+                    )));
                 }
-            };
-            let traced = shared.trace(i, false)?;
-            stats = stats.merge(RunStats::of(&traced));
-            let set = traced.set;
-            let (tw, off_regions) = tx_words(&set);
-            // Regions beyond one binding: this transmitter is evaluated on the host.
-            let tx_buffer = (tw.len() * 4 <= max_binding).then(|| self.storage("transmitter", &tw));
-            let fs = shared.wavelength(i) / (4.0 * std::f64::consts::PI);
-            let mut maps: TxMaps = Vec::with_capacity(job.grids.len());
-            for (k, grid) in job.grids.iter().enumerate() {
-                let mask = job.masks.map(|m| m[k].as_slice());
-                let Some(tx_buffer) = &tx_buffer else {
-                    maps.push(shared.evaluate(i, &set, k, mask).into_iter().map(to_db).collect());
-                    continue;
-                };
-                let verticals = shared.verticals(i, k);
-                let shapes: Vec<_> = set.regions.par_iter().map(|r| shape_of(r, grid)).collect();
-                let mut gains = vec![0f64; grid.len()];
-                let mut flagged = vec![false; grid.len()];
-                // Bands of whole tiles, bounded by the dispatch size and the workgroups.
-                let band_rows =
-                    ((MAX_CELLS_PER_DISPATCH.min(max_groups * 64) / grid.nx.max(1)) / TILE * TILE).max(TILE);
-                for row0 in (0..grid.ny).step_by(band_rows) {
-                    let rows = row0..(row0 + band_rows).min(grid.ny);
-                    let cells = rows.len() * grid.nx;
-                    let band = rows.start * grid.nx..rows.end * grid.nx;
-                    let bw = band_words(&shapes, grid, &verticals, mask, &rows);
-                    if bw.words.len() * 4 > max_binding {
-                        // Too many bins for one binding: the host takes this band.
-                        let only: Vec<bool> =
-                            (0..grid.len()).map(|c| band.contains(&c) && mask.is_none_or(|m| m[c])).collect();
-                        let host = shared.evaluate(i, &set, k, Some(&only));
-                        gains[band.clone()].copy_from_slice(&host[band]);
-                        continue;
-                    }
-                    let o = &sw.offsets;
-                    let params = Params {
-                        xmin: (grid.xmin - set.tx.x) as f32,
-                        ymin: (grid.ymin - set.tx.y) as f32,
-                        cell: grid.cell as f32,
-                        nx: grid.nx as u32,
-                        row0: rows.start as u32,
-                        rows: rows.len() as u32,
-                        tiles_x: bw.tiles_x as u32,
-                        tile: TILE as u32,
-                        n_verticals: verticals.len() as u32,
-                        max_reflections: job.settings.max_reflections,
-                        intervals: shared.prepared(i).table.intervals as u32,
-                        use_mask: u32::from(mask.is_some()),
-                        tx_x: set.tx.x as f32,
-                        tx_y: set.tx.y as f32,
-                        fs2: (fs * fs) as f32,
-                        floor: shared.floor as f32,
-                        relative: shared.relative as f32,
-                        eps: EPS_M,
-                        off_layers: o[0],
-                        off_planes: o[1],
-                        off_plane_cells: o[2],
-                        off_plane_items: o[3],
-                        off_polygons: o[4],
-                        off_vertices: o[5],
-                        off_table: o[6],
-                        off_line_refl: o[7],
-                        off_plane_refl: o[8],
-                        off_regions,
-                        off_events: bw.off_events,
-                        off_legs: bw.off_legs,
-                        off_tiles: bw.off_tiles,
-                        off_items: bw.off_items,
-                        off_mask: bw.off_mask,
-                        sweep: 0,
-                        window0: 0,
-                        window1: 0,
-                    };
-                    // Per sweep, windows of each tile's list: bounded work per dispatch (and
-                    // llvmpipe computes long loops wrongly).
-                    let mut steps = Vec::new();
-                    for sweep in 0..2u32 {
-                        for w0 in (0..bw.longest.max(1)).step_by(WINDOW) {
-                            steps.push(Params { sweep, window0: w0 as u32, window1: (w0 + WINDOW) as u32, ..params });
-                        }
-                    }
-                    let grid_buffer = self.storage("grid band", &bw.words);
-                    let (band_gain, band_flags) = self
-                        .dispatch(&steps, scene_buffer, tx_buffer, &grid_buffer, cells)
-                        .map_err(SolverError::Gpu)?;
-                    for (c, (&g, &fl)) in band.zip(band_gain.iter().zip(&band_flags)) {
-                        gains[c] = f64::from(g);
-                        flagged[c] = fl != 0;
-                    }
-                }
-                if flagged.iter().any(|&x| x) {
-                    let host = shared.evaluate(i, &set, k, Some(&flagged));
-                    for (c, _) in flagged.iter().enumerate().filter(|(_, on)| **on) {
-                        gains[c] = host[c];
-                    }
-                }
-                maps.push(gains.into_iter().map(to_db).collect());
+                let buffer = self.storage("scene", &sw.words);
+                e.insert((sw, buffer));
             }
-            sink(i, maps);
         }
-        Ok(stats)
+        let (sender, requests) = mpsc::channel();
+        let scenes = &scenes;
+        std::thread::scope(|scope| {
+            scope.spawn(move || serve(self, scenes, requests));
+            let device = Device {
+                sender,
+                scenes,
+                max_binding,
+                max_groups: self.limits.max_compute_workgroups_per_dimension as usize,
+            };
+            let r = shared.run(&device, sink);
+            // The device thread ends when the last sender is gone.
+            drop(device);
+            Ok(RunStats { backend: "gpu", ..r? })
+        })
+    }
+}
+
+/// The device evaluation of a batch: the scene uploaded once per frequency; each
+/// generation's regions, from every tracing thread at once, sent to the device thread
+/// ([`serve`]), which runs whatever is waiting as one batch.
+struct Device<'s> {
+    sender: mpsc::Sender<Request>,
+    /// Per frequency (bits of f [GHz]): the scene's words and their buffer.
+    scenes: &'s BTreeMap<u64, (SceneWords, wgpu::Buffer)>,
+    max_binding: usize,
+    max_groups: usize,
+}
+
+impl Evaluator for Device<'_> {
+    fn accumulate(
+        &self,
+        shared: &Shared,
+        i: usize,
+        set: &BeamSet,
+        regions: std::ops::Range<usize>,
+        maps: &mut [Vec<f64>],
+    ) -> Result<(), SolverError> {
+        let job = shared.job;
+        let scene = job.transmitters[i].f_ghz.to_bits();
+        let sw = &self.scenes[&scene].0;
+        let generation = &set.regions[regions.clone()];
+        // A generation's regions share their number of reflections: with none, they are
+        // the direct paths (every cell's first), else the cutoff applies.
+        let sweep = generation.first().is_some_and(|r| r.reflections > 0);
+        let (tw, off_regions, off_chains) = tx_words(set, generation);
+        if tw.len() * 4 > self.max_binding || generation.iter().any(|r| (r.reflections > 0) != sweep) {
+            // Regions beyond one binding (or a mixed range): evaluated on the host.
+            return Host.accumulate(shared, i, set, regions, maps);
+        }
+        let tw = Arc::new(tw);
+        let stopped = || SolverError::Gpu("the device thread stopped".into());
+        let mut waiting = Vec::new();
+        let fs = shared.wavelength(i) / (4.0 * std::f64::consts::PI);
+        for (k, (grid, map)) in job.grids.iter().zip(maps.iter_mut()).enumerate() {
+            let mask = job.masks.map(|m| m[k].as_slice());
+            if mask.is_some_and(|m| !m.contains(&true)) {
+                continue;
+            }
+            let verticals = shared.verticals(i, k);
+            let ctx = shared.context(i);
+            let max_reflections = job.settings.max_reflections;
+            // A reflected region whose every path is below the cutoff of its weakest cell
+            // (as the totals stand before this generation) is not binned: the host's
+            // pruning of `evaluate_band`, with totals that can only be lower.
+            let n = verticals.len();
+            let (shapes, t_bounds): (Vec<_>, Vec<_>) = generation
+                .par_iter()
+                .map_init(Vec::new, |kept, r| {
+                    let mut t_bounds = vec![-1f32; n];
+                    let Some(shape) = shape_of(r, grid) else { return (None, t_bounds) };
+                    let weakest =
+                        if r.reflections == 0 { 0.0 } else { weakest_cutoff(&shape, grid, map, shared.relative) };
+                    kept_verticals(&ctx, set, r, &verticals, max_reflections, weakest, kept);
+                    for &(v, t) in kept.iter() {
+                        t_bounds[v] = t as f32;
+                    }
+                    ((!kept.is_empty()).then_some(shape), t_bounds)
+                })
+                .unzip();
+            let t_bounds: Vec<f32> = t_bounds.concat();
+            if shapes.iter().all(Option::is_none) {
+                continue;
+            }
+            // Bands of whole tiles, bounded by the dispatch size and the workgroups.
+            let band_rows =
+                ((MAX_CELLS_PER_DISPATCH.min(self.max_groups * 64) / grid.nx.max(1)) / TILE * TILE).max(TILE);
+            for row0 in (0..grid.ny).step_by(band_rows) {
+                let rows = row0..(row0 + band_rows).min(grid.ny);
+                let band = rows.start * grid.nx..rows.end * grid.nx;
+                let bw = band_words(&shapes, &t_bounds, grid, &verticals, mask, &rows);
+                if bw.longest == 0 {
+                    continue;
+                }
+                if bw.words.len() * 4 > self.max_binding {
+                    // Too many bins for one binding: the host takes this band.
+                    let only: Vec<bool> =
+                        (0..grid.len()).map(|c| band.contains(&c) && mask.is_none_or(|m| m[c])).collect();
+                    shared.accumulate(i, set, regions.clone(), k, Some(&only), map);
+                    continue;
+                }
+                let o = &sw.offsets;
+                let params = Params {
+                    xmin: (grid.xmin - set.tx.x) as f32,
+                    ymin: (grid.ymin - set.tx.y) as f32,
+                    cell: grid.cell as f32,
+                    nx: grid.nx as u32,
+                    row0: rows.start as u32,
+                    rows: rows.len() as u32,
+                    tiles_x: bw.tiles_x as u32,
+                    tile: TILE as u32,
+                    n_verticals: verticals.len() as u32,
+                    max_reflections: job.settings.max_reflections,
+                    intervals: shared.prepared(i).table.intervals as u32,
+                    use_mask: u32::from(mask.is_some()),
+                    tx_x: set.tx.x as f32,
+                    tx_y: set.tx.y as f32,
+                    fs2: (fs * fs) as f32,
+                    floor: shared.floor as f32,
+                    relative: shared.relative as f32,
+                    eps: EPS_M,
+                    off_layers: o[0],
+                    off_planes: o[1],
+                    off_plane_cells: o[2],
+                    off_plane_items: o[3],
+                    off_polygons: o[4],
+                    off_vertices: o[5],
+                    off_table: o[6],
+                    off_line_refl: o[7],
+                    off_plane_refl: o[8],
+                    off_regions,
+                    off_events: bw.off_events,
+                    off_legs: bw.off_legs,
+                    off_tiles: bw.off_tiles,
+                    off_items: bw.off_items,
+                    off_mask: bw.off_mask,
+                    sweep: u32::from(sweep),
+                    off_nodes: 0,
+                    off_chains,
+                    off_tbounds: bw.off_tbounds,
+                    tile_base: 0,
+                    cell_base: 0,
+                    off_verticals: 0,
+                };
+                let (reply, answer) = mpsc::channel();
+                self.sender
+                    .send(Request {
+                        scene,
+                        tx: tw.clone(),
+                        init: map[band.clone()].iter().map(|&g| g as f32).collect(),
+                        tiles: bw.tiles_x * rows.len().div_ceil(TILE),
+                        longest: bw.longest,
+                        band: bw.words,
+                        params,
+                        reply,
+                    })
+                    .map_err(|_| stopped())?;
+                waiting.push((k, rows, answer));
+            }
+        }
+        let mut flagged: Vec<Vec<bool>> = vec![Vec::new(); job.grids.len()];
+        for (k, rows, answer) in waiting {
+            let (gain, flags) = answer.recv().map_err(|_| stopped())?.map_err(SolverError::Gpu)?;
+            let grid = &job.grids[k];
+            let mask = job.masks.map(|m| m[k].as_slice());
+            let band = rows.start * grid.nx..rows.end * grid.nx;
+            for (c, (&g, &fl)) in band.zip(gain.iter().zip(&flags)) {
+                if mask.is_some_and(|m| !m[c]) {
+                    continue;
+                }
+                // A flagged cell keeps its total from before this generation: the host
+                // adds the generation's paths to it in f64.
+                if fl != 0 {
+                    flagged[k].resize(grid.len(), false);
+                    flagged[k][c] = true;
+                } else {
+                    maps[k][c] = f64::from(g);
+                }
+            }
+        }
+        for (k, flagged) in flagged.iter().enumerate().filter(|(_, f)| !f.is_empty()) {
+            shared.accumulate(i, set, regions.clone(), k, Some(flagged), &mut maps[k]);
+        }
+        Ok(())
     }
 }
