@@ -6,7 +6,7 @@
 // budget allows, and the paths are summed with the CPU's running-total cutoff.
 // Writes linear power (never inf or NaN); a cell whose result hinges on a comparison
 // within `eps` of its threshold (a region edge, a span or layer edge, a footprint edge),
-// or whose chain is too long, is flagged for the host to evaluate in f64.
+// or whose path is degenerate, is flagged for the host to evaluate in f64.
 
 struct Params {
     xmin: f32, ymin: f32, cell: f32, nx: u32,

@@ -12,9 +12,10 @@ use wifiplan::solver::{self, BackendChoice, Settings};
 /// The solver backend, on every command that simulates.
 #[derive(Args, Clone, Copy)]
 pub struct BackendArg {
-    /// Solver backend: auto (a real GPU when wgpu finds one, CPU-type adapters such as
-    /// lavapipe passed over, else the CPU with a notice that says why), cpu (the rayon
-    /// reference) or gpu (the wgpu backend on whatever Vulkan adapter there is).
+    /// Solver backend: auto (with a real GPU, jobs of at least 500,000 transmitter-cells
+    /// on it and smaller ones on the CPU; CPU-type adapters such as lavapipe passed over,
+    /// with a notice that says why), cpu (the rayon reference) or gpu (the wgpu backend on
+    /// whatever Vulkan adapter there is).
     #[arg(long = "backend", value_name = "BACKEND", default_value = "auto", value_parser = backend_parser())]
     pub choice: BackendChoice,
 }

@@ -3,19 +3,14 @@
 //! bands of grid rows. Each cell is summed by one task in a fixed order (regions in
 //! tracing order, then vertical paths), so results do not depend on the thread count.
 
-use super::beams::{self, BeamSet, HalfPlane, Region, SpanBound, TraceLimits, TraceStats, Walls};
-use super::energy::EnergyCut;
+use super::beams::{BeamSet, Region};
 use super::path::PathContext;
-use super::vertical::{VerticalPath, vertical_paths};
+use super::shared::{Evaluator, Shape, Shared, kept_verticals, rows_of, shape_of};
+use super::vertical::VerticalPath;
 use super::{Backend, Job, RunStats, SolverError, TxMaps};
-use crate::materials::SPEED_OF_LIGHT;
 use crate::scene::Grid;
-use crate::scene::Scene;
-use crate::scene::tables::CoefficientTable;
-use nalgebra::{Point2, Vector2};
+use nalgebra::Point2;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
-use std::sync::Arc;
 
 type P = Point2<f64>;
 
@@ -25,178 +20,6 @@ const BAND_ROWS: usize = 8;
 /// The rayon backend.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CpuBackend;
-
-/// Per frequency: tables and the bounds the tracer and the evaluation need.
-pub(super) struct Prepared {
-    pub(super) table: CoefficientTable,
-    pub(super) spans: Vec<Vec<SpanBound>>,
-    /// Per wall line: the largest |R|² of its slab types over cos θ ≥ i / N, shared
-    /// between the lines of the same slab types.
-    pub(super) line_reflection_max: Vec<Arc<[f32]>>,
-    pub(super) plane_reflection_max: Vec<Vec<f32>>,
-    pub(super) plane_max_t: Vec<f64>,
-    pub(super) plane_max_r: Vec<f64>,
-}
-
-/// Largest |R|² of a table sample.
-fn reflection_power(v: &[f32; 8]) -> f32 {
-    (v[0] * v[0] + v[1] * v[1]).max(v[2] * v[2] + v[3] * v[3])
-}
-
-pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Prepared, SolverError> {
-    let table = CoefficientTable::build(scene, f_ghz, intervals)?;
-    let samples = |st: u32| &table.values[st as usize * (intervals + 1)..(st as usize + 1) * (intervals + 1)];
-    let mut spans = Vec::with_capacity(scene.lines.len());
-    let mut line_reflection_max = Vec::with_capacity(scene.lines.len());
-    // A campus has thousands of wall lines but a handful of slab-type combinations: the
-    // bound of each combination is made once (this loop was most of a small job's set-up).
-    let mut by_types: BTreeMap<Vec<u32>, Arc<[f32]>> = BTreeMap::new();
-    for l in &scene.lines {
-        let mut bounds = Vec::new();
-        let mut types = Vec::new();
-        for (k, s) in scene.spans[l.span_start as usize..(l.span_start + l.span_count) as usize].iter().enumerate() {
-            let layers = &scene.layers[s.layer_start as usize..(s.layer_start + s.layer_count) as usize];
-            let contiguous = !layers.is_empty() && layers.windows(2).all(|w| w[1].z0 <= w[0].z1);
-            let cover = if contiguous {
-                (f64::from(layers[0].z0), f64::from(layers[layers.len() - 1].z1))
-            } else {
-                (f64::INFINITY, f64::NEG_INFINITY)
-            };
-            let max_t =
-                layers.iter().map(|x| f64::from(table.max_transmission[x.slab_type as usize])).fold(0.0, f64::max);
-            let index = l.span_start + k as u32;
-            bounds.push(SpanBound { u0: f64::from(s.u0), u1: f64::from(s.u1), max_t, cover, index });
-            types.extend(layers.iter().map(|x| x.slab_type));
-        }
-        types.sort_unstable();
-        types.dedup();
-        let refl = by_types
-            .entry(types)
-            .or_insert_with_key(|types| {
-                let mut refl = vec![0f32; intervals + 1];
-                for &st in types {
-                    for (r, v) in refl.iter_mut().zip(samples(st)) {
-                        *r = r.max(reflection_power(v));
-                    }
-                }
-                // Suffix maximum: the largest |R|² at any cosine from sample i up.
-                for i in (0..intervals).rev() {
-                    refl[i] = refl[i].max(refl[i + 1]);
-                }
-                refl.into()
-            })
-            .clone();
-        spans.push(bounds);
-        line_reflection_max.push(refl);
-    }
-    let (mut plane_max_t, mut plane_max_r, mut plane_reflection_max) = (Vec::new(), Vec::new(), Vec::new());
-    for k in 0..scene.planes.len() {
-        // A crossing may miss every footprint of its plane (another building's roof at
-        // that altitude), where nothing attenuates: a crossing's bound is 1.
-        let (mt, mut mr) = (1f64, 0f64);
-        let mut refl = vec![0f32; intervals + 1];
-        for p in scene.plane_polygons(k) {
-            mr = mr.max(f64::from(table.max_reflection[p.slab_type as usize]));
-            for (r, v) in refl.iter_mut().zip(samples(p.slab_type)) {
-                *r = r.max(reflection_power(v));
-            }
-        }
-        plane_max_t.push(mt);
-        plane_max_r.push(mr);
-        plane_reflection_max.push(refl);
-    }
-    Ok(Prepared { table, spans, line_reflection_max, plane_reflection_max, plane_max_t, plane_max_r })
-}
-
-/// Clips a convex polygon to {p : n·p − c ≥ 0}.
-pub(super) fn clip_polygon(poly: &[P], n: Vector2<f64>, c: f64) -> Vec<P> {
-    let mut out = Vec::with_capacity(poly.len() + 1);
-    for i in 0..poly.len() {
-        let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
-        let (fa, fb) = (n.dot(&a.coords) - c, n.dot(&b.coords) - c);
-        if fa >= 0.0 {
-            out.push(a);
-        }
-        if (fa >= 0.0) != (fb >= 0.0) {
-            out.push(a + (b - a) * (fa / (fa - fb)));
-        }
-    }
-    out
-}
-
-/// The region as half-planes {n·p − c ≥ 0} (closed versions of its tests).
-fn region_planes(r: &Region) -> Vec<(Vector2<f64>, f64)> {
-    let mut out = Vec::with_capacity(4);
-    let nr = Vector2::new(-r.right.y, r.right.x);
-    out.push((nr, nr.dot(&r.apex.coords)));
-    let nl = Vector2::new(r.left.y, -r.left.x);
-    out.push((nl, nl.dot(&r.apex.coords)));
-    if let Some(HalfPlane { n, c }) = r.start {
-        out.push((n, c));
-    }
-    if let Some(HalfPlane { n, c }) = r.end {
-        out.push((-n, -c));
-    }
-    out
-}
-
-/// A region clipped to a grid: its polygon and the rows [lo, hi) its cell centres may
-/// occupy.
-pub(super) struct Shape {
-    pub(super) poly: Vec<P>,
-    pub(super) rows: std::ops::Range<usize>,
-}
-
-/// The shape of `region` on `grid`, or `None` when it misses the grid.
-pub(super) fn shape_of(region: &Region, grid: &Grid) -> Option<Shape> {
-    let eps = 1e-9 * grid.cell;
-    let (x0, y0) = (grid.xmin - eps, grid.ymin - eps);
-    let (x1, y1) = (grid.xmin + grid.nx as f64 * grid.cell + eps, grid.ymin + grid.ny as f64 * grid.cell + eps);
-    let mut poly = vec![P::new(x0, y0), P::new(x1, y0), P::new(x1, y1), P::new(x0, y1)];
-    for (n, c) in region_planes(region) {
-        poly = clip_polygon(&poly, n, c);
-        if poly.len() < 3 {
-            return None;
-        }
-    }
-    let (lo, hi) = poly.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.y), b.max(p.y)));
-    let first = (((lo - grid.ymin) / grid.cell - 0.5).ceil() - 1.0).max(0.0) as usize;
-    let last = ((((hi - grid.ymin) / grid.cell - 0.5).floor() + 2.0).max(0.0) as usize).min(grid.ny);
-    (first < last).then_some(Shape { poly, rows: first..last })
-}
-
-/// Cell rows [iy] of `rows` and the columns [ix] of each whose centres may lie in the
-/// shape (a conservative scan of its polygon).
-fn rows_of(shape: &Shape, grid: &Grid, rows: &std::ops::Range<usize>) -> Vec<(usize, usize, usize)> {
-    let poly = &shape.poly;
-    let mut out = Vec::new();
-    for iy in rows.start.max(shape.rows.start)..rows.end.min(shape.rows.end) {
-        let yc = grid.ymin + (iy as f64 + 0.5) * grid.cell;
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for i in 0..poly.len() {
-            let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
-            if (a.y - yc) * (b.y - yc) <= 0.0 {
-                let (xa, xb) = if a.y == b.y {
-                    (a.x.min(b.x), a.x.max(b.x))
-                } else {
-                    let x = a.x + (b.x - a.x) * (yc - a.y) / (b.y - a.y);
-                    (x, x)
-                };
-                lo = lo.min(xa);
-                hi = hi.max(xb);
-            }
-        }
-        if lo > hi {
-            continue;
-        }
-        let first = (((lo - grid.xmin) / grid.cell - 0.5).ceil() - 1.0).max(0.0) as usize;
-        let last = (((hi - grid.xmin) / grid.cell - 0.5).floor() + 1.0).min(grid.nx as f64 - 1.0);
-        if last >= first as f64 {
-            out.push((iy, first, last as usize));
-        }
-    }
-    out
-}
 
 /// Adds every path of every region into the rows `rows` of `grid`.
 ///
@@ -276,197 +99,7 @@ fn evaluate_band(
     }
 }
 
-/// The vertical paths of `region` worth evaluating (indices into `verticals`), with
-/// their transmission bounds, into `kept`: those within the reflection budget whose bound over the whole region is at
-/// least `weakest` (the cutoff of the region's weakest cell; 0 keeps them all). A
-/// vertical path left out has every path below the cutoff of every cell of the region.
-pub(super) fn kept_verticals(
-    ctx: &PathContext,
-    set: &BeamSet,
-    region: &Region,
-    verticals: &[VerticalPath],
-    max_reflections: u32,
-    weakest: f64,
-    kept: &mut Vec<(usize, f64)>,
-) {
-    let fs = ctx.wavelength / (4.0 * std::f64::consts::PI);
-    kept.clear();
-    for (k, v) in verticals.iter().enumerate().filter(|(_, v)| v.reflections + region.reflections <= max_reflections) {
-        let t_bound = set.transmission_bound(region, v.z_lo, v.z_hi);
-        if weakest > 0.0 {
-            let l = region.min_distance;
-            let d2 = l * l + v.travel * v.travel;
-            let horizontal = if d2 > 0.0 { l / d2.sqrt() } else { 1.0 };
-            let bound = fs * fs / d2.max(1e-6) * t_bound * ctx.reflection_bound(region, v, horizontal, 0.0);
-            if bound < weakest {
-                continue;
-            }
-        }
-        kept.push((k, t_bound));
-    }
-}
-
-/// The cutoff of the weakest cell of `shape` on `map` (a whole grid's linear gains):
-/// `relative` times the least gain of the cells its scan may hold [1].
-pub(super) fn weakest_cutoff(shape: &Shape, grid: &Grid, map: &[f64], relative: f64) -> f64 {
-    rows_of(shape, grid, &(0..grid.ny))
-        .iter()
-        .flat_map(|&(iy, a, b)| map[iy * grid.nx + a..=iy * grid.nx + b].iter())
-        .fold(f64::INFINITY, |m, &g| m.min(g))
-        * relative
-}
-
-pub(super) fn to_db(g: f64) -> f32 {
-    if g > 0.0 { crate::materials::to_db(g) as f32 } else { f32::NEG_INFINITY }
-}
-
-/// What every transmitter of a batch shares: tables per frequency, the wall lines, the
-/// slab altitudes and the altitude range paths may span.
-pub(super) struct Shared<'a> {
-    pub(super) job: &'a Job<'a>,
-    pub(super) prepared: BTreeMap<u64, Prepared>,
-    pub(super) lines: Vec<([f64; 2], [f64; 2])>,
-    pub(super) altitudes: Vec<f64>,
-    pub(super) z_range: (f64, f64),
-    pub(super) floor: f64,
-    pub(super) relative: f64,
-}
-
-impl<'a> Shared<'a> {
-    pub(super) fn new(job: &'a Job<'a>) -> Result<Shared<'a>, SolverError> {
-        let scene = job.scene;
-        let s = &job.settings;
-        let mut prepared: BTreeMap<u64, Prepared> = BTreeMap::new();
-        for tx in job.transmitters {
-            if let std::collections::btree_map::Entry::Vacant(e) = prepared.entry(tx.f_ghz.to_bits()) {
-                e.insert(prepare(scene, tx.f_ghz, s.table_intervals)?);
-            }
-        }
-        let lines = scene.lines.iter().map(|l| (l.a.map(f64::from), l.b.map(f64::from))).collect();
-        let altitudes = scene.plane_altitudes();
-        let z_range = altitudes
-            .iter()
-            .copied()
-            .chain(job.transmitters.iter().map(|t| t.position[2]))
-            .chain(job.grids.iter().map(|g| g.z))
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), z| (lo.min(z), hi.max(z)));
-        Ok(Shared {
-            job,
-            prepared,
-            lines,
-            altitudes,
-            z_range,
-            floor: 10f64.powf(s.power_floor_db / 10.0),
-            relative: 10f64.powf(-s.dynamic_range_db / 10.0),
-        })
-    }
-
-    /// The tables of transmitter `i`'s frequency.
-    pub(super) fn prepared(&self, i: usize) -> &Prepared {
-        &self.prepared[&self.job.transmitters[i].f_ghz.to_bits()]
-    }
-
-    /// Horizontal position of transmitter `i` [m].
-    pub(super) fn tx_point(&self, i: usize) -> P {
-        let p = self.job.transmitters[i].position;
-        P::new(p[0], p[1])
-    }
-
-    /// Wavelength of transmitter `i` [m].
-    pub(super) fn wavelength(&self, i: usize) -> f64 {
-        SPEED_OF_LIGHT / (self.job.transmitters[i].f_ghz * 1e9)
-    }
-
-    /// Traces transmitter `i`'s beams with the energy criterion ([`super::energy`]),
-    /// evaluating its maps on every grid generation by generation on the way with
-    /// `evaluator` (the regions are dropped as they are evaluated).
-    pub(super) fn trace(&self, i: usize, evaluator: &dyn Evaluator) -> Result<Traced, SolverError> {
-        let tx = &self.job.transmitters[i];
-        let prep = self.prepared(i);
-        let walls = Walls { lines: &self.lines, spans: &prep.spans, bvh: &self.job.scene.bvh };
-        let limits = TraceLimits {
-            max_reflections: self.job.settings.max_reflections,
-            power_floor: self.floor,
-            wavelength: self.wavelength(i),
-            max_regions: self.job.settings.max_regions,
-            z_range: self.z_range,
-        };
-        let mut cut = EnergyCut::new(self, i, evaluator);
-        let (set, stats) = beams::trace(P::new(tx.position[0], tx.position[1]), &walls, &limits, Some(&mut cut))
-            .map_err(|source| SolverError::Trace { name: tx.name.clone(), source })?;
-        let _ = set;
-        Ok(Traced { stats, maps: cut.into_maps()? })
-    }
-
-    /// Traces and evaluates every transmitter of the job, in parallel, handing each one's
-    /// maps [dB] to `sink` as soon as they are ready: the one loop of both backends,
-    /// which differ only in `evaluator`.
-    pub(super) fn run(
-        &self,
-        evaluator: &dyn Evaluator,
-        sink: &(dyn Fn(usize, TxMaps) + Sync),
-    ) -> Result<RunStats, SolverError> {
-        (0..self.job.transmitters.len())
-            .into_par_iter()
-            .map(|i| {
-                let traced = self.trace(i, evaluator)?;
-                let stats = RunStats::of(&traced);
-                sink(i, traced.maps.into_iter().map(|m| m.into_iter().map(to_db).collect()).collect());
-                Ok(stats)
-            })
-            .try_reduce(RunStats::default, |a, b| Ok(a.merge(b)))
-    }
-
-    /// The planes of transmitter `i`'s storey: no slab plane between their altitude and
-    /// the transmitter's, and at least one cell to evaluate (every plane with cells to
-    /// evaluate when none is).
-    pub(super) fn storey(&self, i: usize) -> Vec<usize> {
-        let z = self.job.transmitters[i].position[2];
-        let grids = self.job.grids;
-        let evaluated: Vec<usize> =
-            (0..grids.len()).filter(|&k| self.job.masks.is_none_or(|m| m[k].iter().any(|&c| c))).collect();
-        let same: Vec<usize> = evaluated
-            .iter()
-            .copied()
-            .filter(|&k| {
-                let (lo, hi) = (z.min(grids[k].z), z.max(grids[k].z));
-                !self.altitudes.iter().any(|&a| a > lo + 1e-9 && a < hi - 1e-9)
-            })
-            .collect();
-        if same.is_empty() { evaluated } else { same }
-    }
-
-    /// The path context of transmitter `i`.
-    pub(super) fn context(&self, i: usize) -> PathContext<'_> {
-        let prep = self.prepared(i);
-        PathContext {
-            scene: self.job.scene,
-            table: &prep.table,
-            wavelength: self.wavelength(i),
-            floor: self.floor,
-            line_reflection_max: &prep.line_reflection_max,
-            plane_reflection_max: &prep.plane_reflection_max,
-        }
-    }
-
-    /// Transmitter `i`'s vertical paths to grid `k`, fewest reflections first, so that
-    /// each cell's running total (and with it the cutoff) starts from its direct path.
-    pub(super) fn verticals(&self, i: usize, k: usize) -> Vec<VerticalPath> {
-        let prep = self.prepared(i);
-        let mut verticals = vertical_paths(
-            &self.altitudes,
-            &prep.plane_max_t,
-            &prep.plane_max_r,
-            self.job.transmitters[i].position[2],
-            self.job.grids[k].z,
-            self.job.settings.max_reflections,
-            self.floor,
-            self.wavelength(i),
-        );
-        verticals.sort_by(|a, b| a.reflections.cmp(&b.reflections).then(a.travel.total_cmp(&b.travel)));
-        verticals
-    }
-
+impl Shared<'_> {
     /// Adds the paths of `set`'s regions `regions` to the linear gains `acc` of grid
     /// `k`, for the cells of `mask`. Regions without reflection must come before the
     /// others, in this call or an earlier one, so that each cell's running total (and
@@ -503,13 +136,6 @@ impl<'a> Shared<'a> {
     }
 }
 
-/// What tracing a transmitter did, and its maps, evaluated on the way.
-pub(super) struct Traced {
-    pub(super) stats: TraceStats,
-    /// Per grid, the linear gains [1].
-    pub(super) maps: Vec<Vec<f64>>,
-}
-
 impl Backend for CpuBackend {
     fn name(&self) -> &'static str {
         "cpu"
@@ -518,22 +144,6 @@ impl Backend for CpuBackend {
     fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<RunStats, SolverError> {
         Ok(RunStats { backend: "cpu", ..Shared::new(job)?.run(&Host, sink)? })
     }
-}
-
-/// How a generation of regions is added to a transmitter's maps: on the host or on a
-/// device. Regions without reflection come first (their own call), so that each cell's
-/// running total, and with it the cutoff, starts from its direct path.
-pub(super) trait Evaluator: Sync {
-    /// Adds the paths of `set`'s regions `regions` of transmitter `i` to `maps` (linear
-    /// gains per grid of the job), for the cells of the job's masks.
-    fn accumulate(
-        &self,
-        shared: &Shared,
-        i: usize,
-        set: &BeamSet,
-        regions: std::ops::Range<usize>,
-        maps: &mut [Vec<f64>],
-    ) -> Result<(), SolverError>;
 }
 
 /// The host evaluation (rayon over bands of rows), the reference.

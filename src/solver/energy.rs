@@ -45,7 +45,7 @@
 
 use super::SolverError;
 use super::beams::{BeamSet, BranchCut, NO_NODE, Node, Region};
-use super::cpu::{Evaluator, Shared, clip_polygon as clip, shape_of};
+use super::shared::{Evaluator, Shared, clip_polygon as clip, shape_of};
 use super::vertical::VerticalPath;
 use crate::scene::Grid;
 use nalgebra::Vector2;

@@ -21,9 +21,10 @@
 //! and every wait has a deadline.
 
 use super::beams::{BeamSet, NO_NODE, Region};
-use super::cpu::{Evaluator, Host, Shape, Shared, clip_polygon, kept_verticals, shape_of, weakest_cutoff};
+use super::cpu::Host;
+use super::shared::{Evaluator, Shape, Shared, clip_polygon, kept_verticals, shape_of, weakest_cutoff};
 use super::vertical::VerticalPath;
-use super::{Backend, Job, RunStats, SolverError, TxMaps};
+use super::{Backend, GpuError, Job, RunStats, SolverError, TxMaps};
 use crate::scene::Grid;
 use bytemuck::{Pod, Zeroable};
 use nalgebra::Vector2;
@@ -43,9 +44,9 @@ const _: () = assert!(TILE * TILE == 64, "the shader's workgroup is one tile");
 const BIN_MARGIN_M: f64 = 4.0 * EPS_M as f64;
 /// Regions of a tile's list per dispatch: with the cells, bounds a dispatch's time.
 const WINDOW: usize = 256;
-/// Most cells per dispatch: bounds a dispatch's time (it cannot be cancelled).
+/// Most cells per request (a band of a grid's rows).
 const MAX_CELLS_PER_DISPATCH: usize = 1 << 16;
-/// Longest wait for one dispatch.
+/// Longest wait per dispatch (one window of every request of a batch).
 const DISPATCH_TIMEOUT: Duration = Duration::from_secs(120);
 /// Words per node, region and vertical path (as in the shader).
 const NODE_WORDS: usize = 16;
@@ -53,20 +54,6 @@ const REGION_WORDS: usize = 40;
 const VERTICAL_WORDS: usize = 8;
 /// The word of a region that holds where its chain starts.
 const CHAIN_WORD: usize = 36;
-
-/// Why no GPU could be used.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum GpuError {
-    /// wgpu found no adapter.
-    #[error("no GPU adapter: {0}")]
-    NoAdapter(String),
-    /// Only a CPU-type adapter (such as lavapipe), which `auto` passes over.
-    #[error("only a CPU-type Vulkan adapter ({0}), slower than the CPU backend")]
-    CpuAdapter(String),
-    /// The device could not be created or was lost.
-    #[error("GPU device: {0}")]
-    Device(String),
-}
 
 /// Parameters of one request of a batched dispatch: one band of one grid for one
 /// generation of one transmitter (layout of `Params` in the shader; offsets index the
@@ -230,6 +217,11 @@ impl GpuBackend {
         format!("{} ({:?}, {:?})", self.info.name, self.info.backend, self.info.device_type)
     }
 
+    /// The largest storage binding the adapter takes [bytes].
+    fn max_binding(&self) -> usize {
+        self.limits.max_storage_buffer_binding_size.min(self.limits.max_buffer_size) as usize
+    }
+
     /// Whether the adapter is a CPU implementation (lavapipe).
     pub fn is_cpu_adapter(&self) -> bool {
         self.info.device_type == wgpu::DeviceType::Cpu
@@ -345,16 +337,17 @@ impl GpuBackend {
         let index = self.queue.submit([encoder.finish()]);
         gain_out.slice(..).map_async(wgpu::MapMode::Read, |_| {});
         flags_out.slice(..).map_async(wgpu::MapMode::Read, |_| {});
-        // A deadline per batch: a dispatch cannot be cancelled, so none may be long.
-        let waited =
-            self.device.poll(wgpu::PollType::Wait { submission_index: Some(index), timeout: Some(DISPATCH_TIMEOUT) });
+        // A deadline per batch, its dispatches' together: a dispatch cannot be cancelled, so
+        // none may be long.
+        let deadline = DISPATCH_TIMEOUT * windows.max(1) as u32;
+        let waited = self.device.poll(wgpu::PollType::Wait { submission_index: Some(index), timeout: Some(deadline) });
         if let Some(e) = pollster::block_on(validation.pop()) {
             return Err(format!("invalid dispatch: {e}"));
         }
         if let Some(e) = pollster::block_on(memory.pop()) {
             return Err(format!("out of GPU memory: {e}"));
         }
-        waited.map_err(|e| format!("the GPU did not finish within {} s: {e}", DISPATCH_TIMEOUT.as_secs()))?;
+        waited.map_err(|e| format!("the GPU did not finish within {} s: {e}", deadline.as_secs()))?;
         if let Some(e) = self.errors.lock().unwrap_or_else(|p| p.into_inner()).first() {
             return Err(e.clone());
         }
@@ -402,14 +395,24 @@ const MAX_BATCH_CELLS: usize = 1 << 22;
 
 /// The device's side of a run: takes whatever requests are waiting, as one batch per
 /// scene, until every sender is gone. The tracing threads keep tracing while a batch
-/// runs, and the next batch holds all they sent meanwhile.
+/// runs, and the next batch holds all they sent meanwhile. A batch stays within
+/// [`MAX_BATCH_CELLS`] and, per buffer, within the adapter's binding size.
 fn serve(gpu: &GpuBackend, scenes: &BTreeMap<u64, (SceneWords, wgpu::Buffer)>, requests: mpsc::Receiver<Request>) {
-    while let Ok(first) = requests.recv() {
+    let max_words = gpu.max_binding() / 4;
+    let mut next: Option<Request> = None;
+    while let Some(first) = next.take().or_else(|| requests.recv().ok()) {
+        let (mut cells, mut t_words, mut g_words) = (first.init.len(), first.tx.len(), first.band.len());
         let mut pending = vec![first];
-        let mut cells = pending[0].init.len();
-        while cells < MAX_BATCH_CELLS {
-            let Ok(r) = requests.try_recv() else { break };
-            cells += r.init.len();
+        while let Ok(r) = requests.try_recv() {
+            // Transmitter words shared by several requests are counted each time: a bound.
+            let fits = cells + r.init.len() <= MAX_BATCH_CELLS
+                && t_words + r.tx.len() <= max_words
+                && g_words + r.band.len() <= max_words;
+            if !fits {
+                next = Some(r);
+                break;
+            }
+            (cells, t_words, g_words) = (cells + r.init.len(), t_words + r.tx.len(), g_words + r.band.len());
             pending.push(r);
         }
         let mut by_scene: BTreeMap<u64, Vec<Request>> = BTreeMap::new();
@@ -679,7 +682,7 @@ impl Backend for GpuBackend {
 
     fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<RunStats, SolverError> {
         let shared = Shared::new(job)?;
-        let max_binding = self.limits.max_storage_buffer_binding_size.min(self.limits.max_buffer_size) as usize;
+        let max_binding = self.max_binding();
         let mut scenes: BTreeMap<u64, (SceneWords, wgpu::Buffer)> = BTreeMap::new();
         for (i, tx) in job.transmitters.iter().enumerate() {
             if let std::collections::btree_map::Entry::Vacant(e) = scenes.entry(tx.f_ghz.to_bits()) {

@@ -47,13 +47,16 @@
 mod beams;
 mod cpu;
 mod energy;
+#[cfg(feature = "gpu")]
 mod gpu;
 mod path;
+mod shared;
 mod vertical;
 
 pub use cpu::CpuBackend;
-pub use gpu::{GpuBackend, GpuError};
-
+#[cfg(feature = "gpu")]
+pub use gpu::GpuBackend;
+#[cfg(feature = "gpu")]
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::materials::MaterialError;
@@ -161,8 +164,35 @@ pub enum BackendChoice {
     Gpu,
 }
 
+/// Why no GPU could be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GpuError {
+    /// wgpu found no adapter (or the program was built without the `gpu` feature).
+    #[error("no GPU adapter: {0}")]
+    NoAdapter(String),
+    /// Only a CPU-type adapter (such as lavapipe), which `auto` passes over.
+    #[error("only a CPU-type Vulkan adapter ({0}), slower than the CPU backend")]
+    CpuAdapter(String),
+    /// The device could not be created or was lost.
+    #[error("GPU device: {0}")]
+    Device(String),
+}
+
 /// The backend for `choice`, with a notice saying what `auto` does (and why). `gpu`
 /// fails when no adapter can be opened.
+#[cfg(not(feature = "gpu"))]
+pub fn select_backend(choice: BackendChoice) -> Result<(Box<dyn Backend>, Option<String>), GpuError> {
+    let missing = "this program was built without the `gpu` feature";
+    match choice {
+        BackendChoice::Cpu => Ok((Box::new(CpuBackend), None)),
+        BackendChoice::Gpu => Err(GpuError::NoAdapter(missing.into())),
+        BackendChoice::Auto => Ok((Box::new(CpuBackend), Some(format!("using the CPU backend: {missing}")))),
+    }
+}
+
+/// The backend for `choice`, with a notice saying what `auto` does (and why). `gpu`
+/// fails when no adapter can be opened.
+#[cfg(feature = "gpu")]
 pub fn select_backend(choice: BackendChoice) -> Result<(Box<dyn Backend>, Option<String>), GpuError> {
     match choice {
         BackendChoice::Cpu => Ok((Box::new(CpuBackend), None)),
@@ -186,11 +216,13 @@ pub fn select_backend(choice: BackendChoice) -> Result<(Box<dyn Backend>, Option
 /// `--backend auto` with a real GPU: each job on the backend measured faster for its
 /// size, and a job whose GPU run fails (device lost, out of memory, a timeout) finished on
 /// the CPU, with a warning; the GPU is not tried again in this process.
+#[cfg(feature = "gpu")]
 pub struct AutoBackend {
     gpu: GpuBackend,
     failed: AtomicBool,
 }
 
+#[cfg(feature = "gpu")]
 impl AutoBackend {
     /// Jobs with fewer transmitter-cells (transmitters × cells evaluated) run on the CPU.
     /// Measured on an H200 with 16 cores, default accuracy: the demo lycée (50 APs ×
@@ -215,6 +247,7 @@ impl AutoBackend {
     }
 }
 
+#[cfg(feature = "gpu")]
 impl Backend for AutoBackend {
     fn name(&self) -> &'static str {
         "auto"
@@ -279,7 +312,7 @@ pub struct RunStats {
 }
 
 impl RunStats {
-    fn of(traced: &cpu::Traced) -> RunStats {
+    fn of(traced: &shared::Traced) -> RunStats {
         RunStats {
             backend: "",
             deepest_reflections: traced.stats.deepest,

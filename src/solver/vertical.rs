@@ -40,6 +40,7 @@ pub struct VerticalPath {
 
 impl VerticalPath {
     /// The legs as (travel at start, altitude at start, +1 up / −1 down) [m, m, 1].
+    #[cfg_attr(not(feature = "gpu"), allow(dead_code, reason = "the GPU backend's upload"))]
     pub fn legs(&self) -> &[(f64, f64, f64)] {
         &self.legs
     }

@@ -287,7 +287,7 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let site = crate::plan::load(&root.join("floorplans/lycee-demo.ron")).unwrap();
         let scene = crate::scene::Scene::build(&site).unwrap();
-        let prepared = crate::solver::cpu::prepare(&scene, 5.5, 64).unwrap();
+        let prepared = crate::solver::shared::prepare(&scene, 5.5, 64).unwrap();
         let lines: Vec<([f64; 2], [f64; 2])> =
             scene.lines.iter().map(|l| (l.a.map(f64::from), l.b.map(f64::from))).collect();
         let walls = Walls { lines: &lines, spans: &prepared.spans, bvh: &scene.bvh };
