@@ -1,7 +1,10 @@
 //! Propagation solvers: whole batches of transmitters and receiver grids in, path gain
-//! grids out. The CPU backend ([`CpuBackend`], rayon) is the reference; the GPU backend
-//! ([`GpuBackend`], wgpu) runs the same per-cell evaluation in a compute shader, and
-//! [`select_backend`] picks one for `--backend auto|cpu|gpu`.
+//! grids out. Both backends run one tracing loop on the host (`shared`: tables, region
+//! shapes, pruning, every transmitter traced in parallel with the energy criterion) and
+//! differ only in who adds each generation of regions to the maps: the CPU backend
+//! ([`CpuBackend`], rayon) is the reference; the GPU backend (`GpuBackend`, wgpu, behind
+//! the `gpu` feature) runs the same per-cell evaluation in a compute shader, in batches;
+//! [`select_backend`] picks one for `--backend auto|cpu|gpu` (`auto`: per job, by size).
 //!
 //! # Method: exact image paths found by 2D beam tracing, lifted to 3D
 //!
