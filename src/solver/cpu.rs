@@ -5,7 +5,7 @@
 
 use super::beams::{BeamSet, Region};
 use super::path::PathContext;
-use super::shared::{Evaluator, Shape, Shared, kept_verticals, rows_of, shape_of};
+use super::shared::{Evaluator, Shape, Shared, kept_verticals, least_in, rows_of, shape_of};
 use super::vertical::VerticalPath;
 use super::{Backend, Job, RunStats, SolverError, TxMaps};
 use crate::scene::Grid;
@@ -59,17 +59,7 @@ fn evaluate_band(
             if spans.is_empty() {
                 continue;
             }
-            let weakest = if pass == 0 {
-                0.0
-            } else {
-                spans
-                    .iter()
-                    .flat_map(|&(iy, a, b)| {
-                        acc[(iy - rows.start) * grid.nx + a..=(iy - rows.start) * grid.nx + b].iter()
-                    })
-                    .fold(f64::INFINITY, |m, &g| m.min(g))
-                    * relative_cutoff
-            };
+            let weakest = if pass == 0 { 0.0 } else { least_in(&spans, acc, grid.nx, rows.start) * relative_cutoff };
             kept_verticals(ctx, set, region, verticals, max_reflections, weakest, &mut kept);
             if kept.is_empty() {
                 continue;

@@ -45,10 +45,9 @@
 
 use super::SolverError;
 use super::beams::{BeamSet, BranchCut, NO_NODE, Node, Region};
-use super::shared::{Evaluator, Shared, clip_polygon as clip, shape_of};
+use super::shared::{Evaluator, Shared, shape_of, strip_x_extent};
 use super::vertical::VerticalPath;
 use crate::scene::Grid;
-use nalgebra::Vector2;
 
 /// Cells per side of a tile of the minimum pyramid.
 const TILE: usize = 4;
@@ -108,11 +107,7 @@ impl<'g> TileMins<'g> {
         let ty1 = (((hi - g.ymin) / size).floor().max(0.0) as usize).min(self.tiles_y - 1);
         for ty in ty0..=ty1 {
             let y0 = g.ymin + ty as f64 * size;
-            let strip = clip(&clip(&shape.poly, Vector2::new(0.0, 1.0), y0), Vector2::new(0.0, -1.0), -(y0 + size));
-            if strip.is_empty() {
-                continue;
-            }
-            let (xl, xh) = strip.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.x), b.max(p.x)));
+            let Some((xl, xh)) = strip_x_extent(&shape.poly, y0, y0 + size) else { continue };
             let tx0 = (((xl - g.xmin) / size).floor().max(0.0) as usize).min(self.tiles_x - 1);
             let tx1 = (((xh - g.xmin) / size).floor().max(0.0) as usize).min(self.tiles_x - 1);
             for tx in tx0..=tx1 {

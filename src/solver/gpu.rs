@@ -22,12 +22,11 @@
 
 use super::beams::{BeamSet, NO_NODE, Region};
 use super::cpu::Host;
-use super::shared::{Evaluator, Shape, Shared, clip_polygon, kept_verticals, shape_of, weakest_cutoff};
+use super::shared::{Evaluator, Shape, Shared, kept_verticals, shape_of, strip_x_extent, weakest_cutoff};
 use super::vertical::VerticalPath;
 use super::{Backend, GpuError, Job, RunStats, SolverError, TxMaps};
 use crate::scene::Grid;
 use bytemuck::{Pod, Zeroable};
-use nalgebra::Vector2;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, mpsc};
@@ -45,7 +44,7 @@ const BIN_MARGIN_M: f64 = 4.0 * EPS_M as f64;
 /// Regions of a tile's list per dispatch: with the cells, bounds a dispatch's time.
 const WINDOW: usize = 256;
 /// Most cells per request (a band of a grid's rows).
-const MAX_CELLS_PER_DISPATCH: usize = 1 << 16;
+const MAX_CELLS_PER_REQUEST: usize = 1 << 16;
 /// Longest wait per dispatch (one window of every request of a batch).
 const DISPATCH_TIMEOUT: Duration = Duration::from_secs(120);
 /// Words per node, region and vertical path (as in the shader).
@@ -592,12 +591,7 @@ fn bins(shapes: &[Option<Shape>], grid: &Grid, rows: &std::ops::Range<usize>) ->
             let r1 = (r0 + TILE).min(rows.end);
             let y0 = grid.ymin + (r0 as f64 + 0.5) * grid.cell - m;
             let y1 = grid.ymin + (r1 as f64 - 0.5) * grid.cell + m;
-            let strip =
-                clip_polygon(&clip_polygon(&shape.poly, Vector2::new(0.0, 1.0), y0), Vector2::new(0.0, -1.0), -y1);
-            if strip.is_empty() {
-                continue;
-            }
-            let (xl, xh) = strip.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.x), b.max(p.x)));
+            let Some((xl, xh)) = strip_x_extent(&shape.poly, y0, y1) else { continue };
             let c0 = ((xl - m - grid.xmin) / grid.cell - 0.5).ceil().max(0.0);
             let c1 = ((xh + m - grid.xmin) / grid.cell - 0.5).floor().min(grid.nx as f64 - 1.0);
             if c0 > c1 {
@@ -682,12 +676,11 @@ impl Backend for GpuBackend {
 
     fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<RunStats, SolverError> {
         let shared = Shared::new(job)?;
-        let max_binding = self.max_binding();
         let mut scenes: BTreeMap<u64, (SceneWords, wgpu::Buffer)> = BTreeMap::new();
         for (i, tx) in job.transmitters.iter().enumerate() {
             if let std::collections::btree_map::Entry::Vacant(e) = scenes.entry(tx.f_ghz.to_bits()) {
                 let sw = scene_words(&shared, i);
-                if sw.words.len() * 4 > max_binding {
+                if sw.words.len() * 4 > self.max_binding() {
                     return Err(SolverError::Gpu(format!(
                         "the scene needs {} MiB, over the adapter's binding limit",
                         sw.words.len() >> 18
@@ -701,12 +694,7 @@ impl Backend for GpuBackend {
         let scenes = &scenes;
         std::thread::scope(|scope| {
             scope.spawn(move || serve(self, scenes, requests));
-            let device = Device {
-                sender,
-                scenes,
-                max_binding,
-                max_groups: self.limits.max_compute_workgroups_per_dimension as usize,
-            };
+            let device = Device { gpu: self, sender, scenes };
             let r = shared.run(&device, sink);
             // The device thread ends when the last sender is gone.
             drop(device);
@@ -722,8 +710,7 @@ struct Device<'s> {
     sender: mpsc::Sender<Request>,
     /// Per frequency (bits of f [GHz]): the scene's words and their buffer.
     scenes: &'s BTreeMap<u64, (SceneWords, wgpu::Buffer)>,
-    max_binding: usize,
-    max_groups: usize,
+    gpu: &'s GpuBackend,
 }
 
 impl Evaluator for Device<'_> {
@@ -743,7 +730,7 @@ impl Evaluator for Device<'_> {
         // the direct paths (every cell's first), else the cutoff applies.
         let sweep = generation.first().is_some_and(|r| r.reflections > 0);
         let (tw, off_regions, off_chains) = tx_words(set, generation);
-        if tw.len() * 4 > self.max_binding || generation.iter().any(|r| (r.reflections > 0) != sweep) {
+        if tw.len() * 4 > self.gpu.max_binding() || generation.iter().any(|r| (r.reflections > 0) != sweep) {
             // Regions beyond one binding (or a mixed range): evaluated on the host.
             return Host.accumulate(shared, i, set, regions, maps);
         }
@@ -781,9 +768,8 @@ impl Evaluator for Device<'_> {
             if shapes.iter().all(Option::is_none) {
                 continue;
             }
-            // Bands of whole tiles, bounded by the dispatch size and the workgroups.
-            let band_rows =
-                ((MAX_CELLS_PER_DISPATCH.min(self.max_groups * 64) / grid.nx.max(1)) / TILE * TILE).max(TILE);
+            // Bands of whole tiles (the batch's 2D dispatch takes any number of them).
+            let band_rows = ((MAX_CELLS_PER_REQUEST / grid.nx.max(1)) / TILE * TILE).max(TILE);
             for row0 in (0..grid.ny).step_by(band_rows) {
                 let rows = row0..(row0 + band_rows).min(grid.ny);
                 let band = rows.start * grid.nx..rows.end * grid.nx;
@@ -791,7 +777,7 @@ impl Evaluator for Device<'_> {
                 if bw.longest == 0 {
                     continue;
                 }
-                if bw.words.len() * 4 > self.max_binding {
+                if bw.words.len() * 4 > self.gpu.max_binding() {
                     // Too many bins for one binding: the host takes this band.
                     let only: Vec<bool> =
                         (0..grid.len()).map(|c| band.contains(&c) && mask.is_none_or(|m| m[c])).collect();

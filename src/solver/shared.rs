@@ -103,7 +103,7 @@ pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Pre
 }
 
 /// Clips a convex polygon to {p : n·p − c ≥ 0}.
-pub(super) fn clip_polygon(poly: &[P], n: Vector2<f64>, c: f64) -> Vec<P> {
+fn clip_polygon(poly: &[P], n: Vector2<f64>, c: f64) -> Vec<P> {
     let mut out = Vec::with_capacity(poly.len() + 1);
     for i in 0..poly.len() {
         let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
@@ -222,15 +222,28 @@ pub(super) fn kept_verticals(
     }
 }
 
+/// The least gain of `map`'s cells in `spans` (rows [iy] and column ranges from
+/// [`rows_of`]), `map` holding rows from `first_row` on, `nx` cells each [1].
+pub(super) fn least_in(spans: &[(usize, usize, usize)], map: &[f64], nx: usize, first_row: usize) -> f64 {
+    spans
+        .iter()
+        .flat_map(|&(iy, a, b)| map[(iy - first_row) * nx + a..=(iy - first_row) * nx + b].iter())
+        .fold(f64::INFINITY, |m, &g| m.min(g))
+}
+
 /// The cutoff of the weakest cell of `shape` on `map` (a whole grid's linear gains):
 /// `relative` times the least gain of the cells its scan may hold [1].
 #[cfg_attr(not(feature = "gpu"), allow(dead_code, reason = "the GPU backend's pruning"))]
 pub(super) fn weakest_cutoff(shape: &Shape, grid: &Grid, map: &[f64], relative: f64) -> f64 {
-    rows_of(shape, grid, &(0..grid.ny))
-        .iter()
-        .flat_map(|&(iy, a, b)| map[iy * grid.nx + a..=iy * grid.nx + b].iter())
-        .fold(f64::INFINITY, |m, &g| m.min(g))
-        * relative
+    least_in(&rows_of(shape, grid, &(0..grid.ny)), map, grid.nx, 0) * relative
+}
+
+/// The x extent [m] of a convex polygon's part between y0 and y1 [m], or `None` when it
+/// has none.
+pub(super) fn strip_x_extent(poly: &[P], y0: f64, y1: f64) -> Option<(f64, f64)> {
+    let strip = clip_polygon(&clip_polygon(poly, Vector2::new(0.0, 1.0), y0), Vector2::new(0.0, -1.0), -y1);
+    (!strip.is_empty())
+        .then(|| strip.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.x), b.max(p.x))))
 }
 
 pub(super) fn to_db(g: f64) -> f32 {
