@@ -122,6 +122,7 @@ messages! {
     FiveOrMore: "5 or more", "5 ou plus";
     NoneCount: "none", "aucun";
     AllValues: "all", "toutes";
+    LabelsLeftOut: "labels left out for want of room", "étiquettes omises faute de place";
     OutsideRooms: "outside the rooms", "hors des salles";
     Walls: "Walls", "Murs";
     WallConcrete: "concrete, stone", "béton, pierre";

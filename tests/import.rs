@@ -1,5 +1,5 @@
-//! Importing plans: an architect's DXF and a facility-management export (written by
-//! ezdxf, an independent DXF writer: `floorplans/import/make_fixtures.py`), a plan image
+//! Importing plans: an architect's DXF, a facility-management export and an estates
+//! department's space plan (written by ezdxf, an independent DXF writer: `floorplans/import/make_fixtures.py`), a plan image
 //! (written by Pillow), units and scales, clean-up, the reports, bad input, and fuzzing.
 
 mod common;
@@ -110,6 +110,54 @@ fn an_outline_only_export_gets_walls_from_its_rooms() {
 }
 
 #[test]
+fn a_space_plan_gets_its_walls_from_the_gaps_between_zones_its_corridor_and_its_closets() {
+    let (site, report) = imported("space-plan.dxf", "space-plan");
+    assert!(validate(&site).is_empty());
+    assert!(report.space_plan);
+    let hand = wifiplan::plan::load(&root().join("floorplans/import/space-plan.ron")).unwrap();
+    let (f, h) = (&site.buildings[0].floors[0], &hand.buildings[0].floors[0]);
+    let p = |(x, y): (f64, f64)| wifiplan::geometry::P2::new(x, y);
+    let on = |w: &wifiplan::plan::Wall, q: (f64, f64)| {
+        wifiplan::geometry::segment_distance(&p(w.from), &p(w.to), q.0, q.1) <= 0.01
+    };
+    let same = |a: &wifiplan::plan::Wall, b: &wifiplan::plan::Wall| {
+        a.material == b.material && (a.thickness - b.thickness).abs() <= 0.01
+    };
+    // Every wall of the hand-written plan is imported: on its centre line within 1 cm,
+    // as thick within 1 cm, of the same material (the façade only outside, 0.3 m; the
+    // partitions 0.1, 0.2 and 0.4 m by their gaps).
+    for w in &h.walls {
+        assert!(f.walls.iter().any(|v| same(v, w) && on(v, w.from) && on(v, w.to)), "missing {w:?}");
+    }
+    // And nothing else: every imported wall lies on a hand-written one.
+    for v in &f.walls {
+        let mid = ((v.from.0 + v.to.0) / 2.0, (v.from.1 + v.to.1) / 2.0);
+        assert!(h.walls.iter().any(|w| same(v, w) && on(w, mid)), "extra {v:?}");
+    }
+    assert_eq!(report.facing, 10);
+    // The corridor no zone covers is a room, 40 × 2 m inside its walls.
+    let corridors: Vec<_> = f.rooms.iter().filter(|r| r.kind == RoomKind::Corridor).collect();
+    assert_eq!(corridors.len(), 1);
+    assert!((corridors[0].area() - 80.0).abs() < 0.01, "{}", corridors[0].area());
+    // Closets by their labels; kinds and capacities of the French labels.
+    let closets: Vec<_> = f.rooms.iter().filter(|r| r.closet).map(|r| r.name.as_str()).collect();
+    assert_eq!(closets, ["A004 Local courants faibles", "B004 Salle serveurs"]);
+    let room = |prefix: &str| f.rooms.iter().find(|r| r.name.starts_with(prefix)).unwrap();
+    assert_eq!((room("A002").kind, room("A002").occupants), (RoomKind::Classroom, 60));
+    assert_eq!(room("B002").kind, RoomKind::Office);
+    assert_eq!((room("B005").kind, room("B005").occupants), (RoomKind::Classroom, 90));
+    // Placed like the same floor written by hand (±10 %).
+    let place = |s: &Site| {
+        wifiplan::placement::place(s, &Default::default(), &wifiplan::solver::CpuBackend, &|_, _| {}).unwrap().report
+    };
+    let (a, b) = (place(&site), place(&hand));
+    assert!(a.bounds.lp_error.is_none(), "{:?}", a.bounds.lp_error);
+    let (na, nb) = (a.ap_count as f64, b.ap_count as f64);
+    assert!((na - nb).abs() <= 0.1 * nb, "imported {na} APs, by hand {nb}");
+    assert!(a.failing_rooms.iter().all(|f| f.requirement == Requirement::Secondary), "{:?}", a.failing_rooms);
+}
+
+#[test]
 fn a_plan_image_is_vectorised_into_walls_doors_windows_and_rooms() {
     let (site, report) = imported("plan-scan.png", "plan-scan");
     assert!(validate(&site).is_empty());
@@ -199,6 +247,31 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
     std::fs::write(&cfg, r#"ImportConfig(floor: FloorSpec(name: "0", height: 3.0), walls: [LayerMaterial(layer: "W", material: "brick", thickness: 0.2)])"#).unwrap();
     let err = refused(&[unitless.to_str().unwrap(), "--config", cfg.to_str().unwrap()]);
     assert!(err.contains("set `scale`"), "{err}");
+    // Space-plan settings out of range, named.
+    let space = std::fs::read_to_string(root().join("floorplans/import/space-plan.import.ron")).unwrap();
+    let bad = dir.path().join("bad.import.ron");
+    for (from, to, says) in [
+        (
+            "thickness: 0.3),",
+            "thickness: 0.3), max_thickness: 0.0,",
+            "derived_walls.max_thickness 0 must lie in (0, 2] m",
+        ),
+        (
+            "thickness: 0.3),",
+            "thickness: 0.3), classes: [ThicknessClass(up_to: 0.3, material: \"brick\"), ThicknessClass(up_to: 0.2, material: \"concrete\")],",
+            "`up_to` must be positive and increase",
+        ),
+        (
+            "    derived_walls",
+            "    keywords: [LabelKeyword(words: \" - \", kind: Hall)],\n    derived_walls",
+            "keywords: \" - \" has no word to match",
+        ),
+    ] {
+        std::fs::write(&bad, space.replacen(from, to, 1)).unwrap();
+        let err = refused(&["floorplans/import/space-plan.dxf", "--config", bad.to_str().unwrap()]);
+        assert!(err.contains("bad.import.ron") || err.contains("space-plan.dxf"), "{err}");
+        assert!(err.contains(says), "{err}");
+    }
 }
 
 fn fuzz_config(cases: u32) -> Config {

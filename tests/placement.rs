@@ -210,6 +210,22 @@ fn a_building_found_in_the_cache_places_as_one_computed_wherever_it_stands() {
 }
 
 #[test]
+fn the_bounds_hold_when_a_room_needs_more_aps_than_it_has_positions() {
+    // 700 pupils in a 10 × 8 m room need 20 APs; placement can put one per candidate
+    // position. The LP was infeasible ("contradictory constraints") and the capacity
+    // bound (20) above the APs placed.
+    let mut s = site("floorplans/empty_room.ron");
+    s.buildings[0].floors[0].rooms[0].occupants = 700;
+    let p = place(&s, &Requirements::default());
+    let b = &p.report.bounds;
+    assert!(b.lp_error.is_none(), "{:?}", b.lp_error);
+    let n = p.report.ap_count;
+    assert!(n > 1 && b.capacity as usize <= n && b.best as usize <= n, "{n} APs, bounds {b:?}");
+    assert!(b.lp.is_some_and(|lp| lp <= n as f64 + 1e-6), "{n} APs, bounds {b:?}");
+    assert!(b.gap_pct >= 0.0, "{b:?}");
+}
+
+#[test]
 fn unmet_requirements_still_write_the_plan_with_a_warning_or_fail_with_strict() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan");

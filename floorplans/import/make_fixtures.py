@@ -13,6 +13,11 @@ image with Pillow (neither is a dependency of wifiplan; install them only to reb
   labels (TEXT, MTEXT), and a dimension layer the config leaves out.
 - aile-sud-binary.dxf: the same drawing as binary DXF.
 - fm-export.dxf: a facility-management export (metres): room outlines and labels only.
+- space-plan.dxf: an estates department's space plan (centimetres, $INSUNITS = 5): each
+  room zone is the room's inner outline (LWPOLYLINE, and a block inserted twice), zones
+  facing each other across walls 0.1-0.4 m thick, a corridor no zone covers, the façade's
+  outer contour on its own layer, MTEXT labels with paragraph breaks, no wall layer.
+  space-plan.ron is the same floor written by hand.
 - plan-scan.png: a coloured plan image, 40 px per metre.
 - fuzz-seed.png: a small plan image, the seed of the PNG fuzz runs.
 """
@@ -124,6 +129,49 @@ def fm_export():
     doc.saveas(os.path.join(HERE, "fm-export.dxf"))
 
 
+def space_plan():
+    doc = ezdxf.new("R2013", setup=False)
+    doc.header["$INSUNITS"] = 5  # centimetres
+    msp = doc.modelspace()
+    for name in ["ZONES", "TEXTES", "CONTOUR"]:
+        doc.layers.add(name)
+    cm = 100.0
+
+    def rect(x0, y0, x1, y1):
+        return [(x0 * cm, y0 * cm), (x1 * cm, y0 * cm), (x1 * cm, y1 * cm), (x0 * cm, y1 * cm)]
+
+    # The façade's outer face: 0.3 m of concrete around a 40 x 16 m floor.
+    msp.add_lwpolyline(rect(0, 0, 40.6, 16.6), close=True, dxfattribs={"layer": "CONTOUR"})
+    # Two offices drawn once as a block (on layer 0: they take the insert's layer).
+    office = doc.blocks.new(name="BUREAU-TYPE", base_point=(0, 0))
+    office.add_lwpolyline(rect(0, 0, 4, 7), close=True, dxfattribs={"layer": "0"})
+    south = [  # y 0.3-7.3; gaps 0.1, 0.2, 0.4, 0.1, 0.1, 0.1 m
+        ((0.3, 8.3), "A001\\PSalle TD\\P30/35 Places\\P56 m²"),
+        ((8.4, 16.4), "A002 Salle TD 50/60 Places 56 m²"),
+        ((16.6, 24.6), "A003\\PLabo physique\\P24 places"),
+        ((25.0, 27.0), "A004\\PLocal courants faibles"),
+        ((27.1, 31.1), "A005 Bureau"),
+        ((31.2, 35.2), "A006 Bureau"),
+        ((35.3, 40.3), "A007 Secrétariat"),
+    ]
+    north = [  # y 9.7-16.3, beyond a 2 m corridor between two 0.2 m walls
+        ((0.3, 12.3), "B001 CDI\\P40 places"),
+        ((12.5, 18.5), "B002 Salle de réunion"),
+        ((18.6, 26.6), "B003 Salle TD 35 places"),
+        ((26.7, 29.7), "B004 Salle serveurs"),
+        ((29.9, 40.3), "B005 Amphi\\P90 places"),
+    ]
+    for (y0, y1), row in ((0.3, 7.3), south), ((9.7, 16.3), north):
+        for (x0, x1), text in row:
+            if text.endswith("Bureau"):
+                msp.add_blockref("BUREAU-TYPE", (x0 * cm, y0 * cm), dxfattribs={"layer": "ZONES"})
+            else:
+                msp.add_lwpolyline(rect(x0, y0, x1, y1), close=True, dxfattribs={"layer": "ZONES"})
+            at = ((x0 + x1) / 2 * cm, (y0 + y1) / 2 * cm)
+            msp.add_mtext(text, dxfattribs={"layer": "TEXTES", "char_height": 20, "insert": at})
+    doc.saveas(os.path.join(HERE, "space-plan.dxf"))
+
+
 def plan_scan():
     ppm = 40
     img = Image.new("RGB", (25 * ppm, 12 * ppm + 40), "white")
@@ -159,5 +207,6 @@ def fuzz_seed():
 if __name__ == "__main__":
     aile_sud()
     fm_export()
+    space_plan()
     plan_scan()
     fuzz_seed()

@@ -7,7 +7,10 @@
 //! capacity row, but only a sample of each room's cells (every cell on a 2 m lattice): if a room of n cells may
 //! miss n − need of them, at least m − (n − need) of its m sampled cells must be covered.
 //! Dropping cells only loosens the problem, so the optimum stays a valid lower bound; so
-//! does letting a candidate without a full map cover every cell of its building.
+//! does letting a candidate without a full map cover every cell of its building. A
+//! requirement no placement can meet (a room with fewer candidate positions than the APs
+//! its occupants need, or whose sampled cells no candidate may reach) is bounded by what
+//! placement can do (every position taken) or left out, so the LP is always feasible.
 
 use super::model::Model;
 use good_lp::{Expression, SolverModel, Variable, microlp, variable, variables};
@@ -15,9 +18,10 @@ use good_lp::{Expression, SolverModel, Variable, microlp, variable, variables};
 /// Sampling lattice of the LP [m].
 const SAMPLE_M: f64 = 2.0;
 
-/// The capacity bound: in-room APs every room needs, summed.
+/// The capacity bound: in-room APs every room needs, summed — at most one per candidate
+/// position in the room, as placement puts them.
 pub fn capacity_bound(model: &Model) -> u32 {
-    model.demand.rooms.iter().map(|r| r.capacity_need).sum()
+    model.demand.rooms.iter().zip(&model.room_candidates).map(|(r, c)| r.capacity_need.min(c.len() as u32)).sum()
 }
 
 /// The LP relaxation's optimum at transmit power `power` [dBm], or why it failed.
@@ -47,20 +51,34 @@ pub fn lp_bound(model: &Model, power: f64) -> Result<f64, String> {
             if required <= 0.0 {
                 continue;
             }
+            let covering: Vec<Vec<Variable>> = sample
+                .iter()
+                .map(|&k| {
+                    (0..model.candidates.len())
+                        .filter(|&c| model.may_reach(c, k, threshold - p))
+                        .map(|c| x[c])
+                        .collect()
+                })
+                .collect();
+            // A room no set of candidates can serve (even by the optimistic reach) fails
+            // whatever placement does: its row would only make the LP infeasible.
+            if (covering.iter().filter(|c| !c.is_empty()).count() as f64) < required {
+                continue;
+            }
             let mut ys = Vec::new();
-            for &k in &sample {
+            for c in covering {
                 let y = vars.add(variable().min(0.0).max(1.0));
-                let covering: Vec<Variable> = (0..model.candidates.len())
-                    .filter(|&c| model.may_reach(c, k, threshold - p))
-                    .map(|c| x[c])
-                    .collect();
-                links.push((y, weight, covering));
+                links.push((y, weight, c));
                 ys.push(y);
             }
             rows.push((ys, required));
         }
-        if room.capacity_need > 0 {
-            rows.push((model.room_candidates[ri].iter().map(|&c| x[c]).collect(), f64::from(room.capacity_need)));
+        // At most one AP per candidate position, as placement puts them: a room needing
+        // more than it has positions gets them all.
+        let positions = &model.room_candidates[ri];
+        let need = room.capacity_need.min(positions.len() as u32);
+        if need > 0 {
+            rows.push((positions.iter().map(|&c| x[c]).collect(), f64::from(need)));
         }
     }
     let objective: Expression = x.iter().copied().sum();

@@ -89,7 +89,8 @@ impl crate::error::JobError for PlaceError {
 /// Lower bounds and the gap to them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LowerBounds {
-    /// Σ ⌈occupants / clients per radio⌉ over the rooms.
+    /// Σ ⌈occupants / clients per radio⌉ over the rooms (each at most the room's
+    /// candidate positions).
     pub capacity: u32,
     /// LP relaxation optimum (with the capacity rows), `None` if the solver failed.
     pub lp: Option<f64>,

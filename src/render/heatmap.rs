@@ -1,7 +1,9 @@
 //! Heatmaps of one floor: a metric's cells in colour bands (grey outside the rooms), the
 //! floor's walls by material class with their doors and windows, room names, the APs with
-//! name and channel, a legend with units, a scale bar and a title. North is up.
+//! name and channel (no label over another: [`super::labels`]), a legend with units, a
+//! scale bar and a title. North is up.
 
+use super::labels::{Labels, PixelBox, Placed, room_forms};
 use super::{RenderError, font, png};
 use crate::geometry::{P2, point_in_polygon, polygon_centroid};
 use crate::lang::{Lang, Msg};
@@ -340,57 +342,82 @@ pub fn floor_png(view: &FloorView, values: &[f32], scale: &ColourScale) -> Resul
             }
         }
 
-        // Room names at the top of their rooms, where they fit.
+        // Labels: APs' first, then rooms', none over another or over an AP's marker.
+        let markers: Vec<(i32, i32)> = view.aps.iter().map(|ap| lay.int(ap.position.0, ap.position.1)).collect();
+        let mut labels = Labels::new(
+            markers.iter().map(|&(x, y)| PixelBox { x0: x - 7, y0: y - 7, x1: x + 8, y1: y + 8 }).collect(),
+        );
+        let on_map = |b: &PixelBox| {
+            b.x0 >= lay.map_left as i32
+                && b.y0 >= lay.map_top as i32
+                && b.x1 <= (lay.map_left + lay.map_width) as i32
+                && b.y1 <= (lay.map_top + lay.map_height) as i32
+        };
+        let ap_font = ("sans-serif", 12).into_font().color(&BLACK);
         let room_font = ("sans-serif", 11).into_font().color(&RGBColor(20, 20, 20));
+        // The font was registered above; measuring with it does not fail.
+        let measure = |font: &TextStyle, text: &str| area.estimate_text_size(text, font).unwrap_or((0, 0));
+        let mut ap_labels = Vec::new();
+        for (ap, &(x, y)) in view.aps.iter().zip(&markers) {
+            let forms = match ap.channel {
+                Some(c) => vec![format!("{} · ch {c}", ap.name), ap.name.clone()],
+                None => vec![ap.name.clone()],
+            };
+            let positions = |(w, h): (u32, u32)| {
+                let (w, h) = (w as i32, h as i32);
+                vec![(x - w / 2, y + 10), (x - w / 2, y - 9 - h), (x + 10, y - h / 2), (x - 10 - w, y - h / 2)]
+            };
+            ap_labels.extend(labels.place(&forms, |t| measure(&ap_font, t), positions, on_map));
+        }
+        let mut room_labels = Vec::new();
         for room in &floor.rooms {
             let pts: Vec<(f64, f64)> =
                 room.outline.iter().map(|&p| building.to_site(p)).map(|p| lay.pixel(p.x, p.y)).collect();
-            let (x0, x1) = pts.iter().fold((f64::MAX, f64::MIN), |(l, h), p| (l.min(p.0), h.max(p.0)));
-            let (y0, y1) = pts.iter().fold((f64::MAX, f64::MIN), |(l, h), p| (l.min(p.1), h.max(p.1)));
+            let polygon: Vec<P2> = pts.iter().map(|&(x, y)| P2::new(x, y)).collect();
+            let (y0, _) = pts.iter().fold((f64::MAX, f64::MIN), |(l, h), p| (l.min(p.1), h.max(p.1)));
             let (cx, cy) = polygon_centroid(&pts);
-            let (w, h) = area.estimate_text_size(&room.name, &room_font).map_err(err)?;
-            if f64::from(w) + 6.0 < x1 - x0 && f64::from(h) + 6.0 < y1 - y0 {
-                // Halfway between the centre (where APs usually hang) and the top, when
-                // that still lies in the room (rotated buildings).
-                let polygon: Vec<P2> = pts.iter().map(|&(x, y)| P2::new(x, y)).collect();
-                let up = cy - (cy - y0) / 2.0;
-                let y = if point_in_polygon(&polygon, cx, up - f64::from(h) / 2.0) { up } else { cy };
-                let (tx, ty) = (cx.round() as i32 - w as i32 / 2, (y - f64::from(h) / 2.0).round() as i32);
-                area.draw(&Rectangle::new(
-                    [(tx - 2, ty - 1), (tx + w as i32 + 2, ty + h as i32 + 1)],
-                    WHITE.mix(0.6).filled(),
-                ))
-                .map_err(err)?;
-                area.draw(&Text::new(room.name.clone(), (tx, ty), room_font.clone())).map_err(err)?;
-            }
+            // Halfway between the centre (where APs usually hang) and the top, else the
+            // centre, else a little lower.
+            let positions = |(w, h): (u32, u32)| {
+                let half = f64::from(h) / 2.0;
+                [cy - (cy - y0) / 2.0, cy, cy + 2.0 * half + 4.0]
+                    .map(|y| ((cx - f64::from(w) / 2.0).round() as i32, (y - half).round() as i32))
+                    .to_vec()
+            };
+            let inside = |b: &PixelBox| on_map(b) && b.corners().iter().all(|&(x, y)| point_in_polygon(&polygon, x, y));
+            room_labels.extend(labels.place(&room_forms(&room.name), |t| measure(&room_font, t), positions, inside));
+        }
+        // A label on a light background (`opacity` of white), within its placed box.
+        let draw_label = |p: Placed, font: &TextStyle, opacity: f64| -> Result<(), RenderError> {
+            let (x, y) = p.at;
+            let corner = (x + p.size.0 as i32 + 2, y + p.size.1 as i32 + 1);
+            area.draw(&Rectangle::new([(x - 2, y - 1), corner], WHITE.mix(opacity).filled())).map_err(err)?;
+            area.draw(&Text::new(p.text, (x, y), font.clone())).map_err(err)
+        };
+        for p in room_labels {
+            draw_label(p, &room_font, 0.6)?;
         }
 
         // APs: a white disc ringed in black, the name and channel on a light label.
-        let ap_font = ("sans-serif", 12).into_font().color(&BLACK);
-        for ap in view.aps {
-            let (x, y) = lay.int(ap.position.0, ap.position.1);
+        for &(x, y) in &markers {
             area.draw(&Circle::new((x, y), 6, WHITE.filled())).map_err(err)?;
             area.draw(&Circle::new((x, y), 6, BLACK.stroke_width(2))).map_err(err)?;
             area.draw(&Circle::new((x, y), 2, BLACK.filled())).map_err(err)?;
-            let label = match ap.channel {
-                Some(c) => format!("{} · ch {c}", ap.name),
-                None => ap.name.clone(),
-            };
-            let (w, h) = area.estimate_text_size(&label, &ap_font).map_err(err)?;
-            let (lx, ly) = (x - w as i32 / 2, y + 9);
-            area.draw(&Rectangle::new(
-                [(lx - 2, ly - 1), (lx + w as i32 + 2, ly + h as i32 + 2)],
-                WHITE.mix(0.8).filled(),
-            ))
-            .map_err(err)?;
-            area.draw(&Text::new(label, (lx, ly), ap_font.clone())).map_err(err)?;
         }
+        for p in ap_labels {
+            draw_label(p, &ap_font, 0.8)?;
+        }
+        let subtitle = if labels.left_out > 0 {
+            format!("{} · {} {}", view.subtitle, labels.left_out, view.lang.t(Msg::LabelsLeftOut))
+        } else {
+            view.subtitle.clone()
+        };
 
         // Title.
         area.draw(&Text::new(view.title.clone(), (MARGIN as i32, 8), ("sans-serif", 18).into_font().color(&BLACK)))
             .map_err(err)?;
         area.draw(&Text::new(
-            view.subtitle.clone(),
+            subtitle,
             (MARGIN as i32, 31),
             ("sans-serif", 13).into_font().color(&RGBColor(70, 70, 70)),
         ))

@@ -1,10 +1,12 @@
 //! Rendering: pure functions from data to images and pages — floor heatmaps
 //! ([`heatmap`]), the site report ([`report`]) and the rollout charts (Gantt, region
-//! map, budget burn-down; [`charts`]). Text is drawn with the bundled DejaVu Sans (`data/fonts/`),
-//! so the images are the same on every machine, with or without system fonts.
+//! map, budget burn-down; [`charts`]), with labels that never overprint ([`labels`]).
+//! Text is drawn with the bundled DejaVu Sans (`data/fonts/`), so the images are the
+//! same on every machine, with or without system fonts.
 
 pub mod charts;
 pub mod heatmap;
+pub mod labels;
 pub mod report;
 
 use std::sync::OnceLock;

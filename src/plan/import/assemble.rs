@@ -1,11 +1,12 @@
 //! Turning raw drawing geometry into a floor: clean-up (snap endpoints, drop
 //! zero-length pieces, merge collinear overlapping ones), doors and windows set into
-//! their host walls (or bridging the gap the drawing left for them), walls derived from
-//! room outlines when the drawing has none, rooms named and typed from their labels.
+//! their host walls (or bridging the gap the drawing left for them), walls and
+//! circulation derived from room outlines when the drawing has no walls ([`super::space`]),
+//! rooms named and typed from their labels.
 
 use super::ImportError;
-use super::config::ImportConfig;
-use crate::geometry::{P2, point_in_polygon, polygon_area, polygon_self_intersection, segment_distance};
+use super::config::{ImportConfig, LabelKeyword};
+use crate::geometry::{P2, point_in_polygon, polygon_area, polygon_self_intersection};
 use crate::plan::{Building, Floor, Opening, OpeningKind, Room, RoomKind, Site, Wall, validate};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -47,6 +48,8 @@ pub struct Extract {
     pub openings: Vec<OpeningPiece>,
     /// Closed room outlines.
     pub outlines: Vec<Vec<P2>>,
+    /// Closed façade contours (the building's outer face).
+    pub contours: Vec<Vec<P2>>,
     /// Texts and where they stand.
     pub labels: Vec<(P2, String)>,
 }
@@ -64,6 +67,16 @@ pub struct ImportReport {
     pub faces_paired: usize,
     /// Walls derived from room outlines.
     pub derived: usize,
+    /// Of those, walls between outlines facing each other across a gap.
+    pub facing: usize,
+    /// The outlines were read as rooms' inner faces (a space plan).
+    pub space_plan: bool,
+    /// Corridor and hall rooms made of the area no outline covers.
+    pub circulation: usize,
+    /// Wiring closets found by their labels.
+    pub closets: usize,
+    /// The plan's walls per material: (count, length [m]).
+    pub walls: BTreeMap<String, (usize, f64)>,
     /// Doors and windows set into a wall.
     pub openings: usize,
     /// Doors and windows that bridged a gap in a wall.
@@ -95,9 +108,21 @@ impl ImportReport {
                 String::new()
             }
         )];
+        if self.derived > 0 {
+            out.push(format!(
+                "outlines read as {}: {} walls between facing outlines (as thick as the gap), {} circulation rooms",
+                if self.space_plan { "rooms' inner faces (space plan)" } else { "shared edges" },
+                self.facing,
+                self.circulation
+            ));
+        }
         out.push(format!(
-            "openings: {} set into walls, {} bridging a gap, {} standing alone; rooms: {} ({} with a default capacity)",
-            self.openings, self.bridged, self.standalone, self.rooms, self.default_capacity
+            "openings: {} set into walls, {} bridging a gap, {} standing alone; rooms: {} ({} with a default capacity, {} wiring closets)",
+            self.openings, self.bridged, self.standalone, self.rooms, self.default_capacity, self.closets
+        ));
+        out.push(format!(
+            "walls by material: {}",
+            self.walls.iter().map(|(m, (n, l))| format!("{m} {n} ({l:.1} m)")).collect::<Vec<_>>().join(", ")
         ));
         out.extend(self.skipped_outlines.iter().map(|s| format!("outline left out: {s}")));
         out.extend(self.unmapped.iter().map(|(layer, n)| format!("not mapped by the config: {layer} ({n} entities)")));
@@ -249,50 +274,6 @@ fn pair_faces(walls: Vec<Piece>, max_gap: f64, tol: f64) -> (Vec<Piece>, usize) 
     (out, pairs)
 }
 
-/// Walls from room outlines: edges two outlines share are interior, the rest façade.
-fn derive_walls(outlines: &[Vec<P2>], config: &super::config::DerivedWalls, tol: f64) -> Vec<Piece> {
-    let vertices: Vec<P2> = outlines.iter().flatten().copied().collect();
-    let mut edges: Vec<(P2, P2)> = Vec::new();
-    for o in outlines {
-        for i in 0..o.len() {
-            let (a, b) = (o[i], o[(i + 1) % o.len()]);
-            // Split the edge at every other vertex lying on it.
-            let d = b - a;
-            let len = d.norm();
-            if len <= tol {
-                continue;
-            }
-            let mut cuts: Vec<f64> = vertices
-                .iter()
-                .filter(|v| segment_distance(&a, &b, v.x, v.y) <= tol)
-                .map(|v| (v - a).dot(&d) / len)
-                .filter(|&u| u > tol && u < len - tol)
-                .collect();
-            cuts.extend([0.0, len]);
-            cuts.sort_by(f64::total_cmp);
-            cuts.dedup_by(|x, y| (*x - *y).abs() <= tol);
-            for pair in cuts.windows(2) {
-                edges.push((a + d * (pair[0] / len), a + d * (pair[1] / len)));
-            }
-        }
-    }
-    let key = |p: &P2| ((p.x / tol).round() as i64, (p.y / tol).round() as i64);
-    type Edge = ((i64, i64), (i64, i64));
-    let mut count: BTreeMap<Edge, (usize, P2, P2)> = BTreeMap::new();
-    for (a, b) in edges {
-        let (ka, kb) = (key(&a), key(&b));
-        let k = if ka <= kb { (ka, kb) } else { (kb, ka) };
-        count.entry(k).or_insert((0, a, b)).0 += 1;
-    }
-    count
-        .into_values()
-        .map(|(n, a, b)| {
-            let m = if n >= 2 { &config.interior } else { &config.facade };
-            Piece { a, b, material: m.material.clone(), thickness: m.thickness }
-        })
-        .collect()
-}
-
 /// A wall from a to b over the floor's whole height, without openings.
 fn full_height_wall(a: &P2, b: &P2, material: &str, thickness: f64) -> Wall {
     Wall {
@@ -327,7 +308,7 @@ fn words(text: &str) -> Vec<String> {
 /// first kind with a word in the label wins.
 const LABEL_WORDS: [(RoomKind, &[&str]); 13] = [
     (RoomKind::Stair, &["escalier", "escaliers"]),
-    (RoomKind::Corridor, &["circulation", "couloir", "degagement"]),
+    (RoomKind::Corridor, &["circulation", "circulations", "couloir", "degagement", "palier"]),
     (
         RoomKind::Technical,
         &[
@@ -342,33 +323,105 @@ const LABEL_WORDS: [(RoomKind, &[&str]); 13] = [
             "menage",
             "vestiaire",
             "vestiaires",
+            "archives",
+            "stockage",
+            "depot",
         ],
     ),
-    (RoomKind::Library, &["cdi", "bibliotheque"]),
+    (RoomKind::Library, &["cdi", "bibliotheque", "documentation"]),
     (RoomKind::Lab, &["tp", "labo", "laboratoire"]),
     (RoomKind::Workshop, &["atelier", "ateliers"]),
-    (RoomKind::Canteen, &["refectoire", "restaurant", "cantine", "self"]),
+    (RoomKind::Canteen, &["refectoire", "restaurant", "cantine", "self", "cafeteria", "cafet"]),
     (RoomKind::Gym, &["gymnase", "sport", "sports"]),
     (RoomKind::Dormitory, &["chambre", "dortoir"]),
     (RoomKind::Hall, &["hall", "accueil", "foyer"]),
     (
         RoomKind::Office,
-        &["bureau", "direction", "secretariat", "administration", "infirmerie", "professeurs", "cpe", "intendance"],
+        &[
+            "bureau",
+            "bureaux",
+            "direction",
+            "secretariat",
+            "administration",
+            "infirmerie",
+            "professeurs",
+            "cpe",
+            "intendance",
+            "reunion",
+            "proviseur",
+            "gestionnaire",
+            "reprographie",
+        ],
     ),
-    (RoomKind::Classroom, &["salle", "td", "classe", "cours"]),
+    (RoomKind::Classroom, &["salle", "td", "classe", "cours", "amphi", "amphitheatre"]),
     (RoomKind::Outdoor, &["preau", "cour"]),
 ];
 
-/// The room kind a label names, whether it is a wiring closet, and the capacity it states.
-pub fn read_label(text: &str) -> (Option<RoomKind>, bool, Option<u32>) {
+/// Phrases of a label that name a wiring closet (accents folded).
+const CLOSET_PHRASES: [&str; 10] = [
+    "vdi",
+    "baie",
+    "brassage",
+    "serveur",
+    "serveurs",
+    "repartiteur",
+    "courants faibles",
+    "courant faible",
+    "local technique informatique",
+    "telecom",
+];
+
+/// Whether `phrase` (words, accents folded) appears in `words` as consecutive words.
+fn has_phrase(words: &[String], phrase: &str) -> bool {
+    let p = self::words(phrase);
+    !p.is_empty() && words.windows(p.len()).any(|w| w == p.as_slice())
+}
+
+/// The room kind a label names, whether it is a wiring closet, and the capacity it
+/// states; `extra` keywords are checked first.
+pub fn read_label(text: &str, extra: &[LabelKeyword]) -> (Option<RoomKind>, bool, Option<u32>) {
     let w = words(text);
-    let has = |list: &[&str]| w.iter().any(|x| list.contains(&x.as_str()));
-    let closet = has(&["vdi", "baie", "brassage"]);
-    let kind =
-        if closet { Some(RoomKind::Technical) } else { LABEL_WORDS.iter().find(|(_, l)| has(l)).map(|(k, _)| *k) };
     let capacity =
         w.windows(2).find(|p| p[1] == "places" || p[1] == "pl" || p[1] == "place").and_then(|p| p[0].parse().ok());
+    if let Some(k) = extra.iter().find(|k| has_phrase(&w, &k.words)) {
+        return (Some(k.kind), k.closet, capacity);
+    }
+    let closet = CLOSET_PHRASES.iter().any(|p| has_phrase(&w, p));
+    let has = |list: &[&str]| w.iter().any(|x| list.contains(&x.as_str()));
+    let kind =
+        if closet { Some(RoomKind::Technical) } else { LABEL_WORDS.iter().find(|(_, l)| has(l)).map(|(k, _)| *k) };
     (kind, closet, capacity)
+}
+
+/// An outline without repeated or collinear vertices, or why it cannot be a room.
+fn clean_outline(outline: &[P2], tol: f64) -> Result<Vec<P2>, &'static str> {
+    let mut pts: Vec<P2> = Vec::new();
+    for p in outline {
+        if pts.last().is_none_or(|q: &P2| (q - p).norm() > tol) {
+            pts.push(*p);
+        }
+    }
+    if pts.len() > 1 && (pts[0] - pts[pts.len() - 1]).norm() <= tol {
+        pts.pop();
+    }
+    let mut i = 0;
+    while pts.len() > 3 && i < pts.len() {
+        let n = pts.len();
+        let (a, b, c) = (pts[(i + n - 1) % n], pts[i], pts[(i + 1) % n]);
+        let cross = (b - a).x * (c - b).y - (b - a).y * (c - b).x;
+        if cross.abs() <= tol * (c - a).norm() {
+            pts.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    if pts.len() < 3 || polygon_area(&pts).abs() < 0.5 {
+        return Err("is degenerate");
+    }
+    if polygon_self_intersection(&pts).is_some() {
+        return Err("crosses itself");
+    }
+    Ok(pts)
 }
 
 /// Capacity assumed for a room whose label states none.
@@ -395,12 +448,34 @@ pub fn assemble(
             x.outlines.len()
         )));
     }
-    if x.walls.is_empty()
-        && let Some(derived) = &config.derived_walls
-    {
-        x.walls = derive_walls(&x.outlines, derived, tol);
-        report.derived = x.walls.len();
+    let mut outlines: Vec<(usize, Vec<P2>)> = Vec::new();
+    for (k, outline) in x.outlines.iter().enumerate() {
+        match clean_outline(outline, tol) {
+            Ok(pts) => outlines.push((k, pts)),
+            Err(why) => report.skipped_outlines.push(format!("outline {} {why}", k + 1)),
+        }
     }
+    let mut contours = Vec::new();
+    for (k, contour) in x.contours.iter().enumerate() {
+        match clean_outline(contour, tol) {
+            Ok(pts) => contours.push(pts),
+            Err(why) => report.skipped_outlines.push(format!("façade contour {} {why}", k + 1)),
+        }
+    }
+    let mut circulation = Vec::new();
+    let derived = match &config.derived_walls {
+        Some(derived) if x.walls.is_empty() => {
+            let rooms: Vec<Vec<P2>> = outlines.iter().map(|(_, p)| p.clone()).collect();
+            let d = super::space::derive(&rooms, &contours, derived, tol);
+            x.walls = d.walls;
+            report.derived = x.walls.len();
+            report.facing = d.facing;
+            report.space_plan = d.space_plan;
+            circulation = d.circulation;
+            true
+        }
+        _ => false,
+    };
     if x.walls.is_empty() {
         return Err(ImportError::NoGeometry(
             "no wall on the mapped layers, and no room outlines to derive walls from (set `derived_walls`)".into(),
@@ -415,7 +490,8 @@ pub fn assemble(
             x.outlines.len()
         )));
     }
-    if config.wall_faces {
+    // Derived walls are centre lines already.
+    if config.wall_faces && !derived {
         let max_gap = x.walls.iter().map(|w| w.thickness).fold(0.0, f64::max) * 2.0 + 0.15;
         let (paired, pairs) = pair_faces(std::mem::take(&mut x.walls), max_gap, tol);
         x.walls = paired;
@@ -516,42 +592,18 @@ pub fn assemble(
 
     let mut rooms = Vec::new();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
-    for (k, outline) in x.outlines.iter().enumerate() {
-        let mut pts: Vec<P2> = Vec::new();
-        for p in outline {
-            if pts.last().is_none_or(|q: &P2| (q - p).norm() > tol) {
-                pts.push(*p);
-            }
-        }
-        if pts.len() > 1 && (pts[0] - pts[pts.len() - 1]).norm() <= tol {
-            pts.pop();
-        }
-        // Drop collinear vertices.
-        let mut i = 0;
-        while pts.len() > 3 && i < pts.len() {
-            let n = pts.len();
-            let (a, b, c) = (pts[(i + n - 1) % n], pts[i], pts[(i + 1) % n]);
-            let cross = (b - a).x * (c - b).y - (b - a).y * (c - b).x;
-            if cross.abs() <= tol * (c - a).norm() {
-                pts.remove(i);
-            } else {
-                i += 1;
-            }
-        }
-        if pts.len() < 3 || polygon_area(&pts).abs() < 0.5 {
-            report.skipped_outlines.push(format!("outline {} is degenerate", k + 1));
-            continue;
-        }
-        if polygon_self_intersection(&pts).is_some() {
-            report.skipped_outlines.push(format!("outline {} crosses itself", k + 1));
-            continue;
-        }
-        let mut inside: Vec<&(P2, String)> =
-            x.labels.iter().filter(|(p, _)| point_in_polygon(&pts, p.x, p.y)).collect();
+    let kinds = [RoomKind::Corridor, RoomKind::Hall];
+    let labelled = outlines.iter().map(|(k, pts)| (pts, config.room_kind, format!("Local {}", k + 1)));
+    let open = circulation.iter().enumerate().map(|(k, (pts, hall))| {
+        let kind = kinds[usize::from(*hall)];
+        (pts, kind, format!("{} {}", if *hall { "Hall" } else { "Circulation" }, k + 1))
+    });
+    for (pts, default_kind, default_name) in labelled.chain(open) {
+        let mut inside: Vec<&(P2, String)> = x.labels.iter().filter(|(p, _)| point_in_polygon(pts, p.x, p.y)).collect();
         inside.sort_by(|a, b| b.0.y.total_cmp(&a.0.y).then(a.0.x.total_cmp(&b.0.x)));
         let text = inside.iter().map(|(_, t)| t.trim()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
-        let (kind, closet, capacity) = read_label(&text);
-        let kind = kind.unwrap_or(config.room_kind);
+        let (kind, closet, capacity) = read_label(&text, &config.keywords);
+        let kind = kind.unwrap_or(default_kind);
         let occupants = capacity.unwrap_or_else(|| {
             let c = default_capacity(kind);
             if c > 0 {
@@ -559,7 +611,8 @@ pub fn assemble(
             }
             c
         });
-        let mut room_name = if text.is_empty() { format!("Local {}", k + 1) } else { text };
+        report.closets += usize::from(closet);
+        let mut room_name = if text.is_empty() { default_name } else { text };
         let seen = names.entry(room_name.clone()).or_default();
         *seen += 1;
         if *seen > 1 {
@@ -573,6 +626,7 @@ pub fn assemble(
             closet,
         });
     }
+    report.circulation = circulation.len();
     report.rooms = rooms.len();
 
     let f = &config.floor;
@@ -596,6 +650,11 @@ pub fn assemble(
         }],
         materials: Default::default(),
     };
+    for w in &site.buildings[0].floors[0].walls {
+        let e = report.walls.entry(w.material.clone()).or_default();
+        e.0 += 1;
+        e.1 += w.length();
+    }
     let problems = validate(&site);
     if !problems.is_empty() {
         return Err(ImportError::Invalid(problems.iter().map(|p| p.to_string()).collect()));
@@ -609,6 +668,7 @@ mod tests {
 
     #[test]
     fn labels_give_kind_closet_and_capacity() {
+        let read_label = |t: &str| read_label(t, &[]);
         assert_eq!(read_label("Salle 104 - 35 places"), (Some(RoomKind::Classroom), false, Some(35)));
         assert_eq!(read_label("Salle des professeurs"), (Some(RoomKind::Office), false, None));
         assert_eq!(read_label("TP Physique 24 pl"), (Some(RoomKind::Lab), false, Some(24)));
@@ -617,6 +677,25 @@ mod tests {
         assert_eq!(read_label("Réfectoire 200 places"), (Some(RoomKind::Canteen), false, Some(200)));
         assert_eq!(read_label("Bureau"), (Some(RoomKind::Office), false, None));
         assert_eq!(read_label("Zone 3"), (None, false, None));
+        // Space plans' labels: the capacity after a range, closets by phrase.
+        assert_eq!(read_label("A002 Salle TD 50/60 Places 71.25 m²"), (Some(RoomKind::Classroom), false, Some(60)));
+        assert_eq!(read_label("F007 Local courants faibles"), (Some(RoomKind::Technical), true, None));
+        assert_eq!(read_label("A008bis Salle serveurs"), (Some(RoomKind::Technical), true, None));
+        assert_eq!(read_label("Local technique informatique"), (Some(RoomKind::Technical), true, None));
+        assert_eq!(read_label("Répartiteur"), (Some(RoomKind::Technical), true, None));
+        assert_eq!(read_label("Salle de réunion"), (Some(RoomKind::Office), false, None));
+        assert_eq!(read_label("Secrétariat"), (Some(RoomKind::Office), false, None));
+        assert_eq!(read_label("Amphi 120 places"), (Some(RoomKind::Classroom), false, Some(120)));
+        assert_eq!(read_label("Foyer des élèves"), (Some(RoomKind::Hall), false, None));
+        assert_eq!(read_label("Cafétéria"), (Some(RoomKind::Canteen), false, None));
+        assert_eq!(read_label("Local faible"), (Some(RoomKind::Technical), false, None), "one word of a phrase");
+        // Extra keywords come first and may name a closet.
+        let extra = [
+            LabelKeyword { words: "salle polyvalente".into(), kind: RoomKind::Hall, closet: false },
+            LabelKeyword { words: "SR".into(), kind: RoomKind::Technical, closet: true },
+        ];
+        assert_eq!(super::read_label("Salle polyvalente", &extra), (Some(RoomKind::Hall), false, None));
+        assert_eq!(super::read_label("SR 2", &extra), (Some(RoomKind::Technical), true, None));
     }
 
     #[test]

@@ -27,14 +27,79 @@ pub struct MaterialThickness {
     pub thickness: f64,
 }
 
-/// Walls derived from room outlines when the drawing has none.
+/// Walls derived from room outlines when the drawing has none (see [`super::space`]):
+/// facility-management exports whose rooms share edges, and space plans whose zones are
+/// the rooms' inner faces, facing each other across the walls' thickness.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DerivedWalls {
-    /// Edges two rooms share.
+    /// Edges two rooms share, and room edges facing circulation.
     pub interior: MaterialThickness,
-    /// Edges on the outer boundary.
+    /// Edges on the outer boundary (its thickness, when no façade contour measures it).
     pub facade: MaterialThickness,
+    /// Facing edges of two outlines at most this far apart are one wall, as thick as
+    /// the gap [m].
+    #[serde(default = "default_max_thickness")]
+    pub max_thickness: f64,
+    /// Material of a wall between facing outlines, by thickness: the first class whose
+    /// `up_to` holds the gap, the last class for thicker ones.
+    #[serde(default = "default_classes")]
+    pub classes: Vec<ThicknessClass>,
+    /// Without a façade contour, the building is the union of the outlines closed over
+    /// gaps up to this width [m].
+    #[serde(default = "default_corridor_width")]
+    pub corridor_width: f64,
+    /// The area inside the building that no room covers becomes Corridor (or Hall) rooms.
+    #[serde(default = "yes")]
+    pub circulation: bool,
+}
+
+/// Walls up to a thickness are of a material.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThicknessClass {
+    /// Thickest wall of the class [m].
+    pub up_to: f64,
+    /// Material name.
+    pub material: String,
+}
+
+fn default_max_thickness() -> f64 {
+    0.6
+}
+
+fn default_corridor_width() -> f64 {
+    4.0
+}
+
+fn default_classes() -> Vec<ThicknessClass> {
+    [(0.12, "plasterboard"), (0.25, "brick"), (0.6, "concrete")]
+        .map(|(up_to, material)| ThicknessClass { up_to, material: material.into() })
+        .to_vec()
+}
+
+impl DerivedWalls {
+    /// The material of a wall `thickness` [m] thick between facing outlines.
+    pub fn material_of(&self, thickness: f64) -> &str {
+        self.classes
+            .iter()
+            .find(|c| thickness <= c.up_to + 1e-9)
+            .or(self.classes.last())
+            .map_or(self.interior.material.as_str(), |c| c.material.as_str())
+    }
+}
+
+/// A label keyword and the room kind it names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelKeyword {
+    /// One or more words, matched as a phrase, case and accents folded.
+    pub words: String,
+    /// The room kind.
+    pub kind: RoomKind,
+    /// The room is a wiring closet.
+    #[serde(default)]
+    pub closet: bool,
 }
 
 /// The floor a drawing becomes.
@@ -154,6 +219,13 @@ pub struct ImportConfig {
     /// Room label layers (TEXT, MTEXT).
     #[serde(default)]
     pub labels: Vec<String>,
+    /// Façade contour layers (closed polylines: the building's outer face), used with
+    /// `derived_walls`.
+    #[serde(default)]
+    pub contour: Vec<String>,
+    /// Extra label keywords, checked before the built-in French ones.
+    #[serde(default)]
+    pub keywords: Vec<LabelKeyword>,
     /// Layers knowingly left out (not reported).
     #[serde(default)]
     pub ignore: Vec<String>,
@@ -223,6 +295,35 @@ impl ImportConfig {
                 if !(l.thickness.is_finite() && l.thickness > 0.0) {
                     out.push(format!("{what} layer \"{}\": thickness must be positive", l.layer));
                 }
+            }
+        }
+        if let Some(d) = &self.derived_walls {
+            for (what, m) in [("interior", &d.interior), ("facade", &d.facade)] {
+                if !(m.thickness.is_finite() && m.thickness > 0.0 && m.thickness <= 2.0) {
+                    out.push(format!("derived_walls.{what}: thickness {} must lie in (0, 2] m", m.thickness));
+                }
+            }
+            if !(d.max_thickness.is_finite() && d.max_thickness > 0.0 && d.max_thickness <= 2.0) {
+                out.push(format!("derived_walls.max_thickness {} must lie in (0, 2] m", d.max_thickness));
+            }
+            if !(d.corridor_width.is_finite() && d.corridor_width >= 0.0 && d.corridor_width <= 50.0) {
+                out.push(format!("derived_walls.corridor_width {} must lie in [0, 50] m", d.corridor_width));
+            }
+            if d.classes.is_empty() {
+                out.push("derived_walls.classes: give at least one thickness class".into());
+            }
+            if d.classes.iter().any(|c| !c.up_to.is_finite() || c.up_to <= 0.0)
+                || d.classes.windows(2).any(|w| w[0].up_to >= w[1].up_to)
+            {
+                out.push("derived_walls.classes: `up_to` must be positive and increase from class to class".into());
+            }
+        }
+        if !self.contour.is_empty() && self.derived_walls.is_none() {
+            out.push("contour: a façade contour is used with `derived_walls`; set it too".into());
+        }
+        for k in &self.keywords {
+            if !k.words.chars().any(char::is_alphanumeric) {
+                out.push(format!("keywords: \"{}\" has no word to match", k.words));
             }
         }
         for (what, v) in [("snap", self.snap), ("arc_tolerance", self.arc_tolerance)] {

@@ -3,7 +3,7 @@
 //! arcs become segments within a sagitta tolerance), ARC, CIRCLE (columns), INSERT (block
 //! references with translation, scale, rotation, arrays, nested blocks; entities on
 //! layer "0" take the reference's layer), TEXT and MTEXT — then sorted by layer into
-//! walls, doors, windows, room outlines and labels.
+//! walls, doors, windows, room outlines, façade contours and labels.
 
 use super::ImportError;
 use super::assemble::{Extract, OpeningPiece, Piece};
@@ -325,6 +325,7 @@ pub fn extract(bytes: &[u8], config: &ImportConfig) -> Result<(Extract, BTreeMap
     }
     let find = |list: &[LayerMaterial], layer: &str| list.iter().find(|l| matches(&[l.layer.as_str()], layer)).cloned();
     let rooms: Vec<&str> = config.rooms.iter().map(String::as_str).collect();
+    let contours: Vec<&str> = config.contour.iter().map(String::as_str).collect();
     let labels: Vec<&str> = config.labels.iter().map(String::as_str).collect();
     let ignore: Vec<&str> = config.ignore.iter().map(String::as_str).collect();
     let mut x = Extract::default();
@@ -362,6 +363,11 @@ pub fn extract(bytes: &[u8], config: &ImportConfig) -> Result<(Extract, BTreeMap
                     true
                 } else if matches(&rooms, &layer) && (closed || (points.len() > 2 && points.first() == points.last())) {
                     x.outlines.push(points);
+                    true
+                } else if matches(&contours, &layer)
+                    && (closed || (points.len() > 2 && points.first() == points.last()))
+                {
+                    x.contours.push(points);
                     true
                 } else {
                     false

@@ -1,12 +1,14 @@
 //! Importing floor plans: architects' DXF drawings ([`dxf`]) and plan images
 //! ([`raster`]), mapped by an import configuration ([`config`]) and assembled into a
-//! one-floor plan ([`assemble`]): cleaned up, doors and windows set into walls, rooms
-//! named and typed from their labels, validated.
+//! one-floor plan ([`assemble`]): cleaned up, doors and windows set into walls (or walls
+//! and circulation derived from room outlines, [`space`]), rooms named and typed from
+//! their labels, validated.
 
 pub mod assemble;
 pub mod config;
 pub mod dxf;
 pub mod raster;
+pub mod space;
 
 pub use assemble::ImportReport;
 pub use config::ImportConfig;
