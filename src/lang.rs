@@ -123,6 +123,11 @@ messages! {
     NoneCount: "none", "aucun";
     AllValues: "all", "toutes";
     LabelsLeftOut: "labels left out for want of room", "étiquettes omises faute de place";
+    PreviewTitle: "{} — imported plan, building {}, floor {}", "{} — plan importé, bâtiment {}, niveau {}";
+    PreviewSubtitle: "{} walls, {} rooms, {} wiring closets; check the scale bar and the walls before simulating",
+        "{} murs, {} locaux, {} locaux techniques (baies) ; vérifier l'échelle et les murs avant de simuler";
+    RoomsByKind: "Rooms", "Locaux";
+    WiringCloset: "Wiring closet", "Local technique (baie)";
     OutsideRooms: "outside the rooms", "hors des salles";
     Walls: "Walls", "Murs";
     WallConcrete: "concrete, stone", "béton, pierre";

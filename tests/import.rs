@@ -158,6 +158,46 @@ fn a_space_plan_gets_its_walls_from_the_gaps_between_zones_its_corridor_and_its_
 }
 
 #[test]
+fn the_import_preview_draws_walls_by_material_rooms_by_kind_and_closets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plan, png) = (dir.path().join("plan.ron"), dir.path().join("preview.png"));
+    let args = ["import", "floorplans/import/space-plan.dxf", "--config", "floorplans/import/space-plan.import.ron"];
+    let o = wifiplan(&[&args[..], &["-o", plan.to_str().unwrap(), "--preview", png.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("walls by material: brick 5 (101.6 m), concrete 5 (121.7 m), plasterboard 6 (42.7 m)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("preview: "), "{stdout}");
+    let written = image::open(&png).unwrap().to_rgb8();
+    // The same image as the library draws, whose layout says where the plan lies.
+    let (site, _) = imported("space-plan.dxf", "space-plan");
+    let (bytes, lay) = wifiplan::render::heatmap::plan_preview(&site, 0, 0, 20.0, wifiplan::lang::Lang::Fr).unwrap();
+    let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    assert_eq!(img, written);
+    let at = |x: f64, y: f64| {
+        let (px, py) = lay.pixel(x, y);
+        img.get_pixel(px as u32, py as u32).0
+    };
+    // Rooms by kind: the two closets alike, the two offices alike, the two apart; the
+    // corridor its own colour; the 0.4 m concrete wall drawn as concrete.
+    // (Points in the rooms' lower halves, away from their labels.)
+    assert_eq!(at(26.0, 1.5), at(28.2, 11.0), "closets");
+    assert_eq!(at(29.1, 1.5), at(33.2, 1.5), "offices");
+    assert_ne!(at(26.0, 1.5), at(29.1, 1.5));
+    assert_ne!(at(5.0, 8.5), at(29.1, 1.5));
+    assert_eq!(at(24.8, 1.5), [40, 40, 40], "concrete");
+    // A preview that cannot be written leaves nothing behind.
+    let plan2 = dir.path().join("plan2.ron");
+    let bad = dir.path().join("no/such/folder/preview.png");
+    let o = wifiplan(&[&args[..], &["-o", plan2.to_str().unwrap(), "--preview", bad.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("preview.png: cannot write"), "{}", stderr(&o));
+    assert!(!plan2.exists());
+}
+
+#[test]
 fn a_plan_image_is_vectorised_into_walls_doors_windows_and_rooms() {
     let (site, report) = imported("plan-scan.png", "plan-scan");
     assert!(validate(&site).is_empty());

@@ -190,6 +190,15 @@ pub struct ImportArgs {
     /// Plan to write (RON).
     #[arg(short = 'o', long = "output", value_name = "PLAN.ron")]
     pub output: PathBuf,
+    /// Also draw the imported plan (walls by material, rooms by kind, closets, scale bar)
+    /// into this PNG, to check scale and walls before simulating.
+    #[arg(long, value_name = "PNG")]
+    pub preview: Option<PathBuf>,
+    /// Scale of the preview [px/m].
+    #[arg(long, value_name = "PX_PER_M", default_value_t = 20.0)]
+    pub preview_scale: f64,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 #[derive(Args)]

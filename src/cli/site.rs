@@ -8,6 +8,7 @@ use wifiplan::placement;
 use wifiplan::plan::{self, Summary};
 use wifiplan::radio::AccessPoints;
 use wifiplan::radiomap::Metric;
+use wifiplan::render::heatmap::plan_preview;
 use wifiplan::requirements::Overrides;
 use wifiplan::scene::GridSpec;
 use wifiplan::site::assess::AssessOptions;
@@ -171,11 +172,33 @@ pub fn generate(args: &GenerateArgs) -> Result<(), Failure> {
 pub fn import(args: &ImportArgs) -> Result<(), Failure> {
     let config: wifiplan::plan::import::ImportConfig = wifiplan::ronfile::read(&args.config)?;
     let (site, report) = wifiplan::plan::import::import_file(&args.file, &config)?;
-    plan::save(&site, &args.output)?;
+    // Drawn before anything is written: a preview that cannot be drawn writes nothing.
+    let preview = match &args.preview {
+        Some(path) => Some((
+            path,
+            plan_preview(&site, 0, 0, args.preview_scale, args.lang.lang)
+                .map_err(|e| Failure::bad_input(vec![format!("{}: {e}", path.display())]))?
+                .0,
+        )),
+        None => None,
+    };
+    if let Some((path, png)) = &preview {
+        wifiplan::atomic::write_atomic(path, png)
+            .map_err(|e| Failure::bad_input(vec![format!("{}: cannot write: {e}", path.display())]))?;
+    }
+    if let Err(e) = plan::save(&site, &args.output) {
+        if let Some((path, _)) = &preview {
+            let _ = std::fs::remove_file(path);
+        }
+        return Err(e.into());
+    }
     for line in report.lines() {
         out!("{line}");
     }
     let floor = &site.buildings[0].floors[0];
     out!("imported {} walls and {} rooms; wrote {}", floor.walls.len(), floor.rooms.len(), args.output.display());
+    if let Some((path, _)) = preview {
+        out!("preview: {}", path.display());
+    }
     Ok(())
 }

@@ -7,7 +7,7 @@ use super::labels::{Labels, PixelBox, Placed, room_forms};
 use super::{RenderError, font, png};
 use crate::geometry::{P2, point_in_polygon, polygon_centroid};
 use crate::lang::{Lang, Msg};
-use crate::plan::{OpeningKind, Site};
+use crate::plan::{OpeningKind, RoomKind, Site};
 use crate::radiomap::PlaneEntry;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
@@ -469,9 +469,11 @@ pub fn floor_png(view: &FloorView, values: &[f32], scale: &ColourScale) -> Resul
             area.draw(&Text::new(lang.t(WALL_CLASSES[k].0), (lx + 36, ly + 1), small.clone())).map_err(err)?;
             ly += 22;
         }
-        area.draw(&Circle::new((lx + 14, ly + 8), 6, WHITE.filled())).map_err(err)?;
-        area.draw(&Circle::new((lx + 14, ly + 8), 6, BLACK.stroke_width(2))).map_err(err)?;
-        area.draw(&Text::new(lang.t(Msg::ApChannel), (lx + 36, ly + 1), small.clone())).map_err(err)?;
+        if !view.aps.is_empty() {
+            area.draw(&Circle::new((lx + 14, ly + 8), 6, WHITE.filled())).map_err(err)?;
+            area.draw(&Circle::new((lx + 14, ly + 8), 6, BLACK.stroke_width(2))).map_err(err)?;
+            area.draw(&Text::new(lang.t(Msg::ApChannel), (lx + 36, ly + 1), small.clone())).map_err(err)?;
+        }
         area.present().map_err(err)?;
     }
     Ok((png("heatmap", lay.width, lay.height, rgb)?, lay))
@@ -501,6 +503,93 @@ fn strip<DB: DrawingBackend>(
         corner(p.0 - nx, p.1 - ny),
     ];
     area.draw(&Polygon::new(poly, colour.filled())).map_err(|e| RenderError::new("heatmap", format!("{e:?}")))
+}
+
+/// Cell of the preview's grid [m].
+const PREVIEW_CELL_M: f64 = 0.1;
+
+/// The import preview of one floor: the plan drawn as the heatmaps draw it (walls by
+/// material class with their openings, room names, scale bar), the rooms coloured by
+/// kind and wiring closets in a colour of their own, so that the engineer can check the
+/// scale and the walls before simulating. `px_per_m` [px/m]; returns the PNG and where
+/// the map lies in it.
+pub fn plan_preview(
+    site: &Site,
+    building: usize,
+    floor: usize,
+    px_per_m: f64,
+    lang: Lang,
+) -> Result<(Vec<u8>, Layout), RenderError> {
+    let b = &site.buildings[building];
+    let f = &b.floors[floor];
+    let points: Vec<P2> = f
+        .walls
+        .iter()
+        .flat_map(|w| [w.from, w.to])
+        .chain(f.rooms.iter().flat_map(|r| r.outline.iter().copied()))
+        .map(|p| b.to_site(p))
+        .collect();
+    if points.is_empty() {
+        return Err(RenderError::new("import preview", "the floor has no walls and no rooms"));
+    }
+    let (x0, x1) = points.iter().fold((f64::MAX, f64::MIN), |(l, h), p| (l.min(p.x), h.max(p.x)));
+    let (y0, y1) = points.iter().fold((f64::MAX, f64::MIN), |(l, h), p| (l.min(p.y), h.max(p.y)));
+    let cell = PREVIEW_CELL_M;
+    let (xmin, ymin) = (x0 - 1.0, y0 - 1.0);
+    let (nx, ny) = (((x1 - x0 + 2.0) / cell).ceil() as usize, ((y1 - y0 + 2.0) / cell).ceil() as usize);
+    if nx * ny > 50_000_000 {
+        return Err(RenderError::new("import preview", format!("the floor spans {nx} × {ny} cells of 0.1 m")));
+    }
+    let plane = PlaneEntry {
+        building: b.name.clone(),
+        floor: f.name.clone(),
+        xmin,
+        ymin,
+        cell_size: cell,
+        nx,
+        ny,
+        rx_z: 0.0,
+        rssi_file: String::new(),
+        gain_files: Default::default(),
+    };
+    // A category per kind (its index), closets apart.
+    const CLOSET: f32 = -1.0;
+    let mut values = vec![f32::NAN; nx * ny];
+    let mut mask = vec![false; nx * ny];
+    let mut present = std::collections::BTreeSet::new();
+    for (ri, room) in f.rooms.iter().enumerate() {
+        let v =
+            if room.closet { CLOSET } else { RoomKind::ALL.iter().position(|k| *k == room.kind).unwrap_or(0) as f32 };
+        present.insert(v.to_bits());
+        let outline = crate::radiomap::rooms::site_outline(site, building, floor, ri);
+        for c in crate::radiomap::rooms::polygon_cells(&outline, (xmin, ymin), cell, (nx, ny)) {
+            values[c] = v;
+            mask[c] = true;
+        }
+    }
+    let categories: Vec<(f32, String)> = present
+        .into_iter()
+        .map(f32::from_bits)
+        .map(|v| {
+            let label = if v == CLOSET { lang.t(Msg::WiringCloset) } else { lang.room_kind(RoomKind::ALL[v as usize]) };
+            (v, label.to_string())
+        })
+        .collect();
+    let scale = ColourScale::categories(lang.t(Msg::RoomsByKind), &categories);
+    let closets = f.rooms.iter().filter(|r| r.closet).count();
+    let view = FloorView {
+        site,
+        building,
+        floor,
+        plane: &plane,
+        mask: &mask,
+        aps: &[],
+        title: lang.fill(Msg::PreviewTitle, &[&site.name, &b.name, &f.name]),
+        subtitle: lang.fill(Msg::PreviewSubtitle, &[&f.walls.len(), &f.rooms.len(), &closets]),
+        lang,
+        px_per_m,
+    };
+    floor_png(&view, &values, &scale)
 }
 
 #[cfg(test)]
