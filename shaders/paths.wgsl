@@ -39,10 +39,9 @@ struct Step { window0: u32, window1: u32, tiles: u32, groups_x: u32 }
 @group(0) @binding(5) var<storage, read_write> flags: array<u32>;
 @group(0) @binding(6) var<uniform> W: Step;
 
+// Record sizes and field offsets (NODE, REGION_LEN, …) are generated from the host's
+// #[repr(C)] records (src/solver/layout.rs) and prepended to this source.
 const NONE: u32 = 0xffffffffu;
-const NODE: u32 = 16u;
-const REGION: u32 = 40u;
-const VERTICAL: u32 = 8u;
 
 fn sf(i: u32) -> f32 { return bitcast<f32>(S[i]); }
 fn tf(i: u32) -> f32 { return bitcast<f32>(T[i]); }
@@ -84,7 +83,7 @@ fn lookup(slab_type: u32, cos_theta: f32) -> Coefficients {
     let x = clamp(cos_theta, 0.0, 1.0) * f32(n);
     let i = min(u32(x), n - 1u);
     let w = x - f32(i);
-    let base = P.off_table + (slab_type * (n + 1u) + i) * 8u;
+    let base = P.off_table + (slab_type * (n + 1u) + i) * TABLE_ROW;
     var a: array<f32, 16>;
     for (var k = 0u; k < 16u; k++) { a[k] = sf(base + k); }
     let r = vec4<f32>(a[0], a[1], a[2], a[3]);
@@ -107,19 +106,19 @@ fn coefficient_tm(c: Coefficients, reflect: bool) -> vec2<f32> {
 // Scene::wall_in_spans.
 fn wall_in_spans(first: u32, last: u32, u: f32, z: f32) -> u32 {
     for (var s = first; s <= last; s++) {
-        let b = s * 4u;
-        let u0 = sf(b);
-        let u1 = sf(b + 1u);
+        let b = s * SPAN;
+        let u0 = sf(b + SPAN_U0);
+        let u1 = sf(b + SPAN_U1);
         if (near(u, u0) || near(u, u1)) { flagged = true; }
         if (u >= u0 && u < u1) {
-            let start = S[b + 2u];
-            let count = S[b + 3u];
+            let start = S[b + SPAN_LAYER_START];
+            let count = S[b + SPAN_LAYER_COUNT];
             for (var l = start; l < start + count; l++) {
-                let lb = P.off_layers + l * 4u;
-                let z0 = sf(lb);
-                let z1 = sf(lb + 1u);
+                let lb = P.off_layers + l * LAYER;
+                let z0 = sf(lb + LAYER_Z0);
+                let z1 = sf(lb + LAYER_Z1);
                 if (near(z, z0) || near(z, z1)) { flagged = true; }
-                if (z0 <= z && z < z1) { return S[lb + 2u]; }
+                if (z0 <= z && z < z1) { return S[lb + LAYER_SLAB_TYPE]; }
             }
             return NONE;
         }
@@ -129,30 +128,34 @@ fn wall_in_spans(first: u32, last: u32, u: f32, z: f32) -> u32 {
 
 // Scene::slab_at, with the crossing-number test of scene::point_in_polygon.
 fn slab_at(plane: u32, x: f32, y: f32) -> u32 {
-    let pb = P.off_planes + plane * 10u;
-    let cell = sf(pb + 1u);
-    let ox = sf(pb + 2u);
-    let oy = sf(pb + 3u);
-    let nx = S[pb + 4u];
-    let ny = S[pb + 5u];
+    let pb = P.off_planes + plane * PLANE;
+    let cell = sf(pb + PLANE_CELL);
+    let ox = sf(pb + PLANE_ORIGIN);
+    let oy = sf(pb + PLANE_ORIGIN + 1u);
+    let nx = S[pb + PLANE_NX];
+    let ny = S[pb + PLANE_NY];
     let gx = floor((x - ox) / cell);
     let gy = floor((y - oy) / cell);
     if (gx < 0.0 || gy < 0.0 || gx >= f32(nx) || gy >= f32(ny)) { return NONE; }
-    let c = P.off_plane_cells + (S[pb + 6u] + u32(gy) * nx + u32(gx)) * 2u;
+    let c = P.off_plane_cells + (S[pb + PLANE_CELLS_START] + u32(gy) * nx + u32(gx)) * CELL_LIST;
     let start = S[c];
     let count = S[c + 1u];
     for (var k = start; k < start + count; k++) {
-        let poly = P.off_polygons + S[P.off_plane_items + k] * 8u;
-        if (x < sf(poly) - P.eps || x > sf(poly + 2u) + P.eps || y < sf(poly + 1u) - P.eps || y > sf(poly + 3u) + P.eps) {
+        let poly = P.off_polygons + S[P.off_plane_items + k] * POLYGON;
+        let x0 = sf(poly + POLYGON_BBOX);
+        let y0 = sf(poly + POLYGON_BBOX + 1u);
+        let x1 = sf(poly + POLYGON_BBOX + 2u);
+        let y1 = sf(poly + POLYGON_BBOX + 3u);
+        if (x < x0 - P.eps || x > x1 + P.eps || y < y0 - P.eps || y > y1 + P.eps) {
             continue;
         }
-        let vs = S[poly + 4u];
-        let vn = S[poly + 5u];
+        let vs = S[poly + POLYGON_VERTEX_START];
+        let vn = S[poly + POLYGON_VERTEX_COUNT];
         var inside = false;
         var j = vn - 1u;
         for (var i = 0u; i < vn; i++) {
-            let vi = P.off_vertices + (vs + i) * 2u;
-            let vj = P.off_vertices + (vs + j) * 2u;
+            let vi = P.off_vertices + (vs + i) * VERTEX;
+            let vj = P.off_vertices + (vs + j) * VERTEX;
             let xi = sf(vi);
             let yi = sf(vi + 1u);
             let xj = sf(vj);
@@ -165,42 +168,43 @@ fn slab_at(plane: u32, x: f32, y: f32) -> u32 {
             }
             j = i;
         }
-        if (inside) { return S[poly + 6u]; }
+        if (inside) { return S[poly + POLYGON_SLAB_TYPE]; }
     }
     return NONE;
 }
 
 // VerticalPath::altitude.
 fn altitude(vb: u32, v: f32) -> f32 {
-    let start = G[vb + 4u];
-    let count = G[vb + 5u];
-    var l = P.off_legs + start * 3u;
+    let start = G[vb + VERTICAL_LEG_START];
+    let count = G[vb + VERTICAL_LEG_COUNT];
+    var l = P.off_legs + start * LEG;
     for (var k = 1u; k < count; k++) {
-        let next = P.off_legs + (start + k) * 3u;
-        if (gf(next) > v) { break; }
+        let next = P.off_legs + (start + k) * LEG;
+        if (gf(next + LEG_V) > v) { break; }
         l = next;
     }
-    return gf(l + 1u) + gf(l + 2u) * (v - gf(l));
+    return gf(l + LEG_Z) + gf(l + LEG_SLOPE) * (v - gf(l + LEG_V));
 }
 
 // PathContext::reflection_bound.
 fn reflection_bound(rb: u32, vb: u32, horizontal: f32, vertical: f32) -> f32 {
     let n = f32(P.intervals);
     var bound = 1.0;
-    let reflections = min(T[rb + 22u], 4u);
+    let reflections = min(T[rb + REGION_REFLECTIONS], BOUNDED_REFLECTIONS);
     for (var k = 0u; k < reflections; k++) {
-        let line = T[rb + 28u + 2u * k];
-        let cos_min = tf(rb + 29u + 2u * k);
+        let bound_k = rb + REGION_BOUNDS + BOUND * k;
+        let line = T[bound_k + BOUND_LINE];
+        let cos_min = tf(bound_k + BOUND_COS_MIN);
         let i = min(u32(cos_min * horizontal * n), P.intervals);
         bound *= sf(P.off_line_refl + line * (P.intervals + 1u) + i);
     }
-    if (G[vb + 1u] > 0u) {
+    if (G[vb + VERTICAL_REFLECTIONS] > 0u) {
         let i = min(u32(abs(vertical) * n), P.intervals - 1u);
-        let es = G[vb + 2u];
-        for (var e = es; e < es + G[vb + 3u]; e++) {
-            let eb = P.off_events + e * 3u;
-            if (G[eb + 1u] != 0u) {
-                let t = P.off_plane_refl + G[eb] * (P.intervals + 1u);
+        let es = G[vb + VERTICAL_EVENT_START];
+        for (var e = es; e < es + G[vb + VERTICAL_EVENT_COUNT]; e++) {
+            let eb = P.off_events + e * EVENT;
+            if (G[eb + EVENT_REFLECT] != 0u) {
+                let t = P.off_plane_refl + G[eb + EVENT_PLANE] * (P.intervals + 1u);
                 bound *= max(sf(t + i), sf(t + i + 1u));
             }
         }
@@ -212,17 +216,17 @@ fn reflection_bound(rb: u32, vb: u32, horizontal: f32, vertical: f32) -> f32 {
 // starting at T[cs]; false when the path does not exist. Positions are relative to the
 // transmitter.
 fn slab_event(f: ptr<function, Field>, cs: u32, before: u32, eb: u32, d: vec2<f32>, inv_v: f32, cos_theta: f32) -> bool {
-    var x = d * (gf(eb + 2u) * inv_v);
+    var x = d * (gf(eb + EVENT_TRAVEL) * inv_v);
     for (var k = before; k > 0u; k--) {
         let nb = P.off_nodes + T[cs + k - 1u] * NODE;
-        if (T[nb + 10u] != 0u) {
-            let n = vec2<f32>(tf(nb), tf(nb + 1u));
-            let o = vec2<f32>(tf(nb + 6u), tf(nb + 7u));
+        if (T[nb + NODE_REFLECT] != 0u) {
+            let n = vec2<f32>(tf(nb + NODE_NORMAL), tf(nb + NODE_NORMAL + 1u));
+            let o = vec2<f32>(tf(nb + NODE_ORIGIN), tf(nb + NODE_ORIGIN + 1u));
             x -= n * (2.0 * dot(n, x - o));
         }
     }
-    let slab = slab_at(G[eb], x.x + P.tx_x, x.y + P.tx_y);
-    let reflect = G[eb + 1u] != 0u;
+    let slab = slab_at(G[eb + EVENT_PLANE], x.x + P.tx_x, x.y + P.tx_y);
+    let reflect = G[eb + EVENT_REFLECT] != 0u;
     if (slab == NONE) { return !reflect; }
     let c = lookup(slab, cos_theta);
     *f = meet(*f, 0.0, -1.0, coefficient_te(c, reflect), coefficient_tm(c, reflect));
@@ -232,10 +236,10 @@ fn slab_event(f: ptr<function, Field>, cs: u32, before: u32, eb: u32, d: vec2<f3
 // PathContext::path_gain, for a region whose chain is T[cs..cs + len].
 fn path_gain(rb: u32, cs: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, t_bound: f32) -> f32 {
     // d = M·(p − apex) + (M·apex + t − tx): the unfolded offset from the transmitter.
-    let q = p - vec2<f32>(tf(rb), tf(rb + 1u));
-    let d = vec2<f32>(tf(rb + 14u) * q.x + tf(rb + 15u) * q.y + tf(rb + 18u),
-                      tf(rb + 16u) * q.x + tf(rb + 17u) * q.y + tf(rb + 19u));
-    let v = gf(vb);
+    let q = p - vec2<f32>(tf(rb + REGION_APEX), tf(rb + REGION_APEX + 1u));
+    let d = vec2<f32>(tf(rb + REGION_M) * q.x + tf(rb + REGION_M + 1u) * q.y + tf(rb + REGION_T),
+                      tf(rb + REGION_M + 2u) * q.x + tf(rb + REGION_M + 3u) * q.y + tf(rb + REGION_T + 1u));
+    let v = gf(vb + VERTICAL_TRAVEL);
     let h2 = dot(d, d);
     let dist2 = h2 + v * v;
     if (dist2 == 0.0) { return 0.0; }
@@ -248,28 +252,28 @@ fn path_gain(rb: u32, cs: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, 
     let kz = v / dist;
     let slab_cos = abs(kz);
     var field = Field(vec2<f32>(1.0, 0.0), vec2<f32>(0.0, 0.0));
-    let es = G[vb + 2u];
-    let ec = G[vb + 3u];
+    let es = G[vb + VERTICAL_EVENT_START];
+    let ec = G[vb + VERTICAL_EVENT_COUNT];
     var j = 0u;
     var inv_v = 0.0;
     if (v > 0.0) { inv_v = 1.0 / v; }
     for (var i = 0u; i < len; i++) {
         let nb = P.off_nodes + T[cs + i] * NODE;
-        let n = vec2<f32>(tf(nb), tf(nb + 1u));
+        let n = vec2<f32>(tf(nb + NODE_NORMAL), tf(nb + NODE_NORMAL + 1u));
         let nd = dot(n, d);
-        let t = tf(nb + 2u) / nd;
+        let t = tf(nb + NODE_OFFSET) / nd;
         loop {
             if (j >= ec) { break; }
-            let eb = P.off_events + (es + j) * 3u;
-            if (gf(eb + 2u) * inv_v > t) { break; }
+            let eb = P.off_events + (es + j) * EVENT;
+            if (gf(eb + EVENT_TRAVEL) * inv_v > t) { break; }
             if (!slab_event(&field, cs, i, eb, d, inv_v, slab_cos)) { return 0.0; }
             j++;
             if (power(field) * free_space < cutoff) { return 0.0; }
         }
-        let u = tf(nb + 5u) + t * dot(vec2<f32>(tf(nb + 3u), tf(nb + 4u)), d);
+        let u = tf(nb + NODE_U_TX) + t * dot(vec2<f32>(tf(nb + NODE_DIR), tf(nb + NODE_DIR + 1u)), d);
         let z = altitude(vb, t * v);
-        let slab = wall_in_spans(T[nb + 8u], T[nb + 9u], u, z);
-        let reflect = T[nb + 10u] != 0u;
+        let slab = wall_in_spans(T[nb + NODE_SPAN_FIRST], T[nb + NODE_SPAN_LAST], u, z);
+        let reflect = T[nb + NODE_REFLECT] != 0u;
         if (slab == NONE) {
             if (reflect) { return 0.0; }
             continue;
@@ -281,7 +285,7 @@ fn path_gain(rb: u32, cs: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, 
     }
     loop {
         if (j >= ec) { break; }
-        let eb = P.off_events + (es + j) * 3u;
+        let eb = P.off_events + (es + j) * EVENT;
         if (!slab_event(&field, cs, len, eb, d, inv_v, slab_cos)) { return 0.0; }
         j++;
         if (power(field) * free_space < cutoff) { return 0.0; }
@@ -291,18 +295,20 @@ fn path_gain(rb: u32, cs: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, 
 
 // Region::contains, with the cell flagged when a deciding test is within eps.
 fn contains(rb: u32, p: vec2<f32>) -> bool {
-    let d = p - vec2<f32>(tf(rb), tf(rb + 1u));
+    let d = p - vec2<f32>(tf(rb + REGION_APEX), tf(rb + REGION_APEX + 1u));
     if (abs(d.x) < P.eps && abs(d.y) < P.eps) {
         flagged = true;
-        return T[rb + 23u] != 0u;
+        return T[rb + REGION_HOLDS_APEX] != 0u;
     }
     // Signed distances that must be ≥ 0 (right), < 0 (left), > 0 (start), ≤ 0 (end).
-    let right = tf(rb + 2u) * d.y - tf(rb + 3u) * d.x;
-    let left = tf(rb + 4u) * d.y - tf(rb + 5u) * d.x;
+    let right = tf(rb + REGION_RIGHT) * d.y - tf(rb + REGION_RIGHT + 1u) * d.x;
+    let left = tf(rb + REGION_LEFT) * d.y - tf(rb + REGION_LEFT + 1u) * d.x;
+    let hs = rb + REGION_START;
     var s = 1.0;
-    if (T[rb + 9u] != 0u) { s = tf(rb + 6u) * p.x + tf(rb + 7u) * p.y - tf(rb + 8u); }
+    if (T[hs + HALF_PRESENT] != 0u) { s = tf(hs + HALF_N) * p.x + tf(hs + HALF_N + 1u) * p.y - tf(hs + HALF_C); }
+    let he = rb + REGION_END;
     var e = -1.0;
-    if (T[rb + 13u] != 0u) { e = tf(rb + 10u) * p.x + tf(rb + 11u) * p.y - tf(rb + 12u); }
+    if (T[he + HALF_PRESENT] != 0u) { e = tf(he + HALF_N) * p.x + tf(he + HALF_N + 1u) * p.y - tf(he + HALF_C); }
     if (right < -P.eps || left > P.eps || s < -P.eps || e > P.eps) { return false; }
     if (abs(right) < P.eps || abs(left) < P.eps || abs(s) < P.eps || abs(e) < P.eps) { flagged = true; }
     return right >= 0.0 && left < 0.0 && s > 0.0 && e <= 0.0;
@@ -311,8 +317,8 @@ fn contains(rb: u32, p: vec2<f32>) -> bool {
 // Sum over one region's paths at p (its vertical paths in order, those the host found
 // worth it), with the cutoff following the running total `before`.
 fn region_gain(rb: u32, region: u32, p: vec2<f32>, before: f32) -> f32 {
-    let len = T[rb + 21u];
-    let cs = P.off_chains + T[rb + 36u];
+    let len = T[rb + REGION_LEN];
+    let cs = P.off_chains + T[rb + REGION_CHAIN];
     var sum = 0.0;
     for (var vi = 0u; vi < P.n_verticals; vi++) {
         let t_bound = gf(P.off_tbounds + region * P.n_verticals + vi);
@@ -364,7 +370,7 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
     for (var k = first + W.window0; k < end; k++) {
         let region = G[P.off_items + k];
         let rb = P.off_regions + region * REGION;
-        if ((T[rb + 22u] == 0u) == (P.sweep == 0u) && contains(rb, p)) {
+        if ((T[rb + REGION_REFLECTIONS] == 0u) == (P.sweep == 0u) && contains(rb, p)) {
             total += region_gain(rb, region, p, total);
         }
     }

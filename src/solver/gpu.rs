@@ -1,5 +1,6 @@
 //! The GPU backend (wgpu, Vulkan): the CPU backend's algorithm with the per-cell path
-//! evaluation in a WGSL compute shader (`shaders/paths.wgsl`).
+//! evaluation in a WGSL compute shader (`shaders/paths.wgsl`, reading the records of
+//! [`super::layout`]).
 //!
 //! The host traces every transmitter in parallel (rayon) exactly as the CPU backend does
 //! (f64, the energy criterion included): the same loop ([`Shared::run`]), with this
@@ -22,6 +23,7 @@
 
 use super::beams::{BeamSet, NO_NODE, Region};
 use super::cpu::Host;
+use super::layout::{BoundRecord, EventRecord, HalfPlaneRecord, LegRecord, NodeRecord, RegionRecord, VerticalRecord};
 use super::shared::{Evaluator, Shape, Shared, kept_verticals, shape_of, strip_x_extent, weakest_cutoff};
 use super::vertical::VerticalPath;
 use super::{Backend, GpuError, Job, RunStats, SolverError, TxMaps};
@@ -47,12 +49,6 @@ const WINDOW: usize = 256;
 const MAX_CELLS_PER_REQUEST: usize = 1 << 16;
 /// Longest wait per dispatch (one window of every request of a batch).
 const DISPATCH_TIMEOUT: Duration = Duration::from_secs(120);
-/// Words per node, region and vertical path (as in the shader).
-const NODE_WORDS: usize = 16;
-const REGION_WORDS: usize = 40;
-const VERTICAL_WORDS: usize = 8;
-/// The word of a region that holds where its chain starts.
-const CHAIN_WORD: usize = 36;
 
 /// Parameters of one request of a batched dispatch: one band of one grid for one
 /// generation of one transmitter (layout of `Params` in the shader; offsets index the
@@ -194,8 +190,11 @@ impl GpuBackend {
         // long loops early. Bounds checks stay.
         let checks = wgpu::ShaderRuntimeChecks { force_loop_bounding: false, ..wgpu::ShaderRuntimeChecks::checked() };
         // SAFETY: the shader's loops terminate (see above); every other check is kept.
-        let module =
-            unsafe { device.create_shader_module_trusted(wgpu::include_wgsl!("../../shaders/paths.wgsl"), checks) };
+        let source = wgpu::ShaderModuleDescriptor {
+            label: Some("paths"),
+            source: wgpu::ShaderSource::Wgsl(super::layout::shader_source().into()),
+        };
+        let module = unsafe { device.create_shader_module_trusted(source, checks) };
         let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
             label: Some("paths"),
             layout: None,
@@ -440,10 +439,6 @@ fn words<T: Pod>(v: &[T]) -> &[u32] {
     bytemuck::cast_slice(v)
 }
 
-fn f(x: f64) -> u32 {
-    (x as f32).to_bits()
-}
-
 /// The scene and one frequency's tables as words, with their offsets.
 struct SceneWords {
     words: Vec<u32>,
@@ -479,30 +474,30 @@ fn scene_words(shared: &Shared, i: usize) -> SceneWords {
 /// the transmitter), with the offsets of the regions and of the chains.
 fn tx_words(set: &BeamSet, regions: &[Region]) -> (Vec<u32>, u32, u32) {
     let tx = set.tx;
-    let mut w = Vec::with_capacity(set.nodes.len() * NODE_WORDS + regions.len() * REGION_WORDS);
-    for n in &set.nodes {
-        let o = n.origin - tx;
-        w.extend_from_slice(&[
-            f(n.normal.x),
-            f(n.normal.y),
-            f(n.offset),
-            f(n.dir.x),
-            f(n.dir.y),
-            f(n.u_tx),
-            f(o.x),
-            f(o.y),
-            n.spans.0,
-            n.spans.1,
-            u32::from(n.reflect),
-            n.parent,
-            f(n.max_t),
-            f(n.cover.0.clamp(-1e30, 1e30)),
-            f(n.cover.1.clamp(-1e30, 1e30)),
-            0,
-        ]);
-    }
-    let off_regions = w.len() as u32;
+    let pair = |x: f64, y: f64| [x as f32, y as f32];
+    let nodes: Vec<NodeRecord> = set
+        .nodes
+        .iter()
+        .map(|n| {
+            let o = n.origin - tx;
+            NodeRecord {
+                normal: pair(n.normal.x, n.normal.y),
+                offset: n.offset as f32,
+                dir: pair(n.dir.x, n.dir.y),
+                u_tx: n.u_tx as f32,
+                origin: pair(o.x, o.y),
+                span_first: n.spans.0,
+                span_last: n.spans.1,
+                reflect: u32::from(n.reflect),
+                parent: n.parent,
+                max_t: n.max_t as f32,
+                cover: pair(n.cover.0.clamp(-1e30, 1e30), n.cover.1.clamp(-1e30, 1e30)),
+                pad: 0,
+            }
+        })
+        .collect();
     let (mut chains, mut chain) = (Vec::new(), Vec::new());
+    let mut records = Vec::with_capacity(regions.len());
     for r in regions {
         let apex = r.apex - tx;
         let unit = |v: nalgebra::Vector2<f64>| {
@@ -514,41 +509,39 @@ fn tx_words(set: &BeamSet, regions: &[Region]) -> (Vec<u32>, u32, u32) {
             Some(h) => {
                 let n = h.n.norm();
                 let (nn, c) = (h.n / n, (h.c - h.n.dot(&tx.coords)) / n);
-                [f(nn.x), f(nn.y), f(c), 1]
+                HalfPlaneRecord { n: pair(nn.x, nn.y), c: c as f32, present: 1 }
             }
-            None => [0, 0, 0, 0],
+            None => HalfPlaneRecord::default(),
         };
         let t = r.to_unfolded.apply(&r.apex) - tx;
         let m = r.to_unfolded.m;
-        let mut region = vec![f(apex.x), f(apex.y), f(right.x), f(right.y), f(left.x), f(left.y)];
-        region.extend_from_slice(&half(&r.start));
-        region.extend_from_slice(&half(&r.end));
-        region.extend_from_slice(&[
-            f(m[(0, 0)]),
-            f(m[(0, 1)]),
-            f(m[(1, 0)]),
-            f(m[(1, 1)]),
-            f(t.x),
-            f(t.y),
-            r.last,
-            r.len,
-            r.reflections,
-            u32::from(r.holds_apex),
-            f(r.min_distance),
-            f(r.t_product),
-            f(r.t_cover.0.clamp(-1e30, 1e30)),
-            f(r.t_cover.1.clamp(-1e30, 1e30)),
-        ]);
-        for b in &r.reflection_bounds {
-            region.extend_from_slice(&[b.line, f(b.cos_min)]);
-        }
-        region.resize(REGION_WORDS, 0);
-        region[CHAIN_WORD] = chains.len() as u32;
+        records.push(RegionRecord {
+            apex: pair(apex.x, apex.y),
+            right: pair(right.x, right.y),
+            left: pair(left.x, left.y),
+            start: half(&r.start),
+            end: half(&r.end),
+            m: [m[(0, 0)], m[(0, 1)], m[(1, 0)], m[(1, 1)]].map(|v| v as f32),
+            t: pair(t.x, t.y),
+            last: r.last,
+            len: r.len,
+            reflections: r.reflections,
+            holds_apex: u32::from(r.holds_apex),
+            min_distance: r.min_distance as f32,
+            t_product: r.t_product as f32,
+            t_cover: pair(r.t_cover.0.clamp(-1e30, 1e30), r.t_cover.1.clamp(-1e30, 1e30)),
+            bounds: r.reflection_bounds.map(|b| BoundRecord { line: b.line, cos_min: b.cos_min as f32 }),
+            chain: chains.len() as u32,
+            pad: [0; 3],
+        });
         set.chain(r, &mut chain);
         chains.extend_from_slice(&chain);
-        w.extend_from_slice(&region);
     }
     debug_assert!(set.nodes.iter().all(|n| n.parent == NO_NODE || (n.parent as usize) < set.nodes.len()));
+    let mut w = Vec::with_capacity(words(&nodes).len() + words(&records).len() + chains.len());
+    w.extend_from_slice(words(&nodes));
+    let off_regions = w.len() as u32;
+    w.extend_from_slice(words(&records));
     let off_chains = w.len() as u32;
     w.extend_from_slice(&chains);
     (w, off_regions, off_chains)
@@ -614,32 +607,34 @@ fn band_words(
     rows: &std::ops::Range<usize>,
 ) -> BandWords {
     let (bins, tiles_x) = bins(shapes, grid, rows);
-    let mut g: Vec<u32> = Vec::new();
     let (mut events, mut legs) = (Vec::new(), Vec::new());
-    for v in verticals {
-        let (ev0, leg0) = (events.len() / 3, legs.len() / 3);
-        for e in &v.events {
-            events.extend_from_slice(&[e.plane, u32::from(e.reflect), f(e.travel)]);
-        }
-        for l in v.legs() {
-            legs.extend_from_slice(&[f(l.0), f(l.1), f(l.2)]);
-        }
-        g.extend_from_slice(&[
-            f(v.travel),
-            v.reflections,
-            ev0 as u32,
-            v.events.len() as u32,
-            leg0 as u32,
-            v.legs().len() as u32,
-            f(v.z_lo),
-            f(v.z_hi),
-        ]);
-    }
-    debug_assert_eq!(g.len(), verticals.len() * VERTICAL_WORDS);
+    let records: Vec<VerticalRecord> = verticals
+        .iter()
+        .map(|v| {
+            let (event_start, leg_start) = (events.len() as u32, legs.len() as u32);
+            events.extend(v.events.iter().map(|e| EventRecord {
+                plane: e.plane,
+                reflect: u32::from(e.reflect),
+                travel: e.travel as f32,
+            }));
+            legs.extend(v.legs().iter().map(|l| LegRecord { v: l.0 as f32, z: l.1 as f32, slope: l.2 as f32 }));
+            VerticalRecord {
+                travel: v.travel as f32,
+                reflections: v.reflections,
+                event_start,
+                event_count: v.events.len() as u32,
+                leg_start,
+                leg_count: v.legs().len() as u32,
+                z_lo: v.z_lo as f32,
+                z_hi: v.z_hi as f32,
+            }
+        })
+        .collect();
+    let mut g: Vec<u32> = words(&records).to_vec();
     let off_events = g.len() as u32;
-    g.extend_from_slice(&events);
+    g.extend_from_slice(words(&events));
     let off_legs = g.len() as u32;
-    g.extend_from_slice(&legs);
+    g.extend_from_slice(words(&legs));
     let off_tiles = g.len() as u32;
     let mut start = 0u32;
     for b in &bins {

@@ -52,6 +52,8 @@ mod cpu;
 mod energy;
 #[cfg(feature = "gpu")]
 mod gpu;
+#[cfg(feature = "gpu")]
+mod layout;
 mod path;
 mod shared;
 mod vertical;
@@ -59,6 +61,8 @@ mod vertical;
 pub use cpu::CpuBackend;
 #[cfg(feature = "gpu")]
 pub use gpu::GpuBackend;
+#[cfg(feature = "gpu")]
+pub use layout::wgsl_constants;
 #[cfg(feature = "gpu")]
 use std::sync::atomic::{AtomicBool, Ordering};
 
