@@ -369,6 +369,11 @@ proptest! {
     }
 
     #[test]
+    fn mutated_space_plan_never_panics(e in edits()) {
+        mutate_and_import(include_bytes!("../floorplans/import/space-plan.dxf"), false, &config("space-plan"), &e);
+    }
+
+    #[test]
     fn mutated_png_never_panics(e in edits()) {
         mutate_and_import(include_bytes!("../floorplans/import/fuzz-seed.png"), true, &config("plan-scan"), &e);
     }
@@ -390,6 +395,12 @@ mod long {
         #[ignore]
         fn fuzz_dxf_100k(e in edits()) {
             mutate_and_import(include_bytes!("../floorplans/import/fm-export.dxf"), false, &config("fm-export"), &e);
+        }
+
+        #[test]
+        #[ignore]
+        fn fuzz_space_plan_100k(e in edits()) {
+            mutate_and_import(include_bytes!("../floorplans/import/space-plan.dxf"), false, &config("space-plan"), &e);
         }
 
         #[test]

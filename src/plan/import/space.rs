@@ -433,15 +433,16 @@ mod tests {
             let len = d.norm();
             let u = d / len;
             let (along, across) = ((p - w.a).dot(&u), (p - w.a).dot(&Vector2::new(-u.y, u.x)));
-            along >= -1e-9 && along <= len + 1e-9 && across.abs() <= 0.5 * w.thickness + 1e-9
+            along >= -1e-6 && along <= len + 1e-6 && across.abs() <= 0.5 * w.thickness + 1e-6
         })
     }
 
     #[test]
     fn every_room_of_a_random_space_plan_is_closed_by_walls_all_round() {
         // Two rows of rooms with random widths, depths and gaps (0.05–0.5 m) either side
-        // of a corridor, with and without a façade contour: every point 1 cm outside a
-        // room, along its edges and beyond its corners, lies in a wall.
+        // of a corridor, turned and far from the origin or not, with and without a façade
+        // contour: every point 1 cm outside a room, along its edges and beyond its
+        // corners, lies in a wall.
         for case in 0..40 {
             let seed = format!("space plan {case}");
             let mut r = crate::seed::rng(&seed);
@@ -465,7 +466,16 @@ mod tests {
                 rooms.iter().flatten().map(|p| p.y).fold(f64::INFINITY, f64::min),
                 rooms.iter().flatten().map(|p| p.y).fold(0.0, f64::max),
             );
-            let contour = [rect(0.0, y0 - 0.3, x1 + 0.3, y1 + 0.3)];
+            let mut contour = [rect(0.0, y0 - 0.3, x1 + 0.3, y1 + 0.3)];
+            // Three cases in four turned by a random angle and moved to Lambert-93
+            // coordinates, as estates departments' drawings often are.
+            if case % 4 != 0 {
+                let a = crate::seed::uniform(&mut r, 0.0, std::f64::consts::FRAC_PI_2);
+                let (sin, cos) = a.sin_cos();
+                let turn =
+                    |p: &mut P2| *p = P2::new(455_000.0 + cos * p.x - sin * p.y, 6_920_000.0 + sin * p.x + cos * p.y);
+                rooms.iter_mut().chain(contour.iter_mut()).flatten().for_each(turn);
+            }
             for contours in [&contour[..], &[]] {
                 let d = derive(&rooms, contours, &config(), 0.01);
                 for (k, room) in rooms.iter().enumerate() {
