@@ -343,3 +343,19 @@ impl RunStats {
         }
     }
 }
+
+/// Runs only in the CPU-only build (`cargo test --no-default-features`, in `.ci/run`).
+#[cfg(all(test, not(feature = "gpu")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_the_gpu_feature_gpu_is_refused_and_auto_says_it_uses_the_cpu() {
+        let err = select_backend(BackendChoice::Gpu).err().expect("--backend gpu refused");
+        assert_eq!(err.to_string(), "no GPU adapter: this program was built without the `gpu` feature");
+        let (backend, notice) = select_backend(BackendChoice::Auto).unwrap();
+        assert_eq!(backend.name(), "cpu");
+        assert_eq!(notice.as_deref(), Some("using the CPU backend: this program was built without the `gpu` feature"));
+        assert!(select_backend(BackendChoice::Cpu).unwrap().1.is_none());
+    }
+}
