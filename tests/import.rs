@@ -198,6 +198,80 @@ fn the_import_preview_draws_walls_by_material_rooms_by_kind_and_closets() {
 }
 
 #[test]
+fn an_ifc_model_becomes_its_storeys_walls_openings_slabs_and_spaces() {
+    // Written by IfcOpenShell (floorplans/import/make_ifc_fixture.py), in millimetres.
+    let (site, report) = imported("two-storeys.ifc", "two-storeys");
+    assert!(validate(&site).is_empty());
+    assert_eq!(report.floors, 2);
+    assert!(report.unknown_materials.is_empty() && report.walls_left_out.is_empty(), "{report:?}");
+    let floors = &site.buildings[0].floors;
+    let near = |a: f64, b: f64| (a - b).abs() <= 0.01;
+    assert!(near(floors[0].elevation, 0.0) && near(floors[1].elevation, 3.5));
+    assert!(near(floors[0].height, 3.5) && near(floors[1].height, 3.25), "the last up to its walls' tops");
+    for f in floors {
+        // Walls on their centre lines, within 1 cm of the source, full height.
+        let wall = |from: (f64, f64), to: (f64, f64)| {
+            f.walls
+                .iter()
+                .find(|w| near(w.from.0, from.0) && near(w.from.1, from.1) && near(w.to.0, to.0) && near(w.to.1, to.1))
+                .unwrap_or_else(|| panic!("floor {}: no wall {from:?} → {to:?}: {:?}", f.name, f.walls))
+        };
+        let south = wall((0.0, 0.0), (20.0, 0.0));
+        assert_eq!((south.material.as_str(), south.thickness), ("concrete", 0.3));
+        assert_eq!((south.bottom, south.top), (None, None));
+        for (o, at) in south.openings.iter().zip([3.0, 13.0]) {
+            assert_eq!(o.kind, OpeningKind::Window);
+            assert!(near(o.offset, at) && near(o.width, 1.5), "{o:?}");
+            assert!(near(o.bottom.unwrap(), 1.0) && near(o.top.unwrap(), 2.2), "{o:?}");
+        }
+        for (from, to) in [((20.0, 0.0), (20.0, 10.0)), ((20.0, 10.0), (0.0, 10.0)), ((0.0, 10.0), (0.0, 0.0))] {
+            assert_eq!(wall(from, to).material, "concrete");
+        }
+        let partition = wall((10.0, 0.0), (10.0, 10.0));
+        assert_eq!((partition.material.as_str(), partition.thickness), ("brick", 0.2));
+        let door = &partition.openings[0];
+        assert_eq!(door.kind, OpeningKind::Door);
+        assert!(near(door.offset, 4.0) && near(door.width, 0.9) && near(door.top.unwrap(), 2.1), "{door:?}");
+        assert_eq!(f.walls.len(), 5);
+        let slab = f.slab.as_ref().unwrap();
+        assert_eq!((slab.material.as_str(), slab.thickness), ("concrete", 0.25));
+        assert_eq!(f.rooms.len(), 2);
+        for r in &f.rooms {
+            assert!((r.area() - 9.75 * 9.7).abs() < 0.1, "{}: {} m²", r.name, r.area());
+        }
+    }
+    let room = |name: &str| floors.iter().flat_map(|f| &f.rooms).find(|r| r.name == name).unwrap();
+    assert_eq!((room("Salle 101 35 places").kind, room("Salle 101 35 places").occupants), (RoomKind::Classroom, 35));
+    assert_eq!(room("Labo 201 24 places").kind, RoomKind::Lab);
+    assert!(room("Local VDI").closet);
+    // IFC2X3 (polylines, owner histories) gives the same plan.
+    let (older, _) = imported("two-storeys-ifc2x3.ifc", "two-storeys");
+    assert_eq!(older.buildings, site.buildings);
+    // And it can be placed.
+    let p = wifiplan::placement::place(&site, &Default::default(), &wifiplan::solver::CpuBackend, &|_, _| {}).unwrap();
+    assert!(p.report.ap_count >= 3 && p.report.bounds.lp_error.is_none(), "{:?}", p.report.bounds);
+}
+
+#[test]
+fn bad_ifc_input_is_a_clear_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("floorplans/import/two-storeys.ifc")).unwrap();
+    let cfg = "floorplans/import/two-storeys.import.ron";
+    for (name, edited, says) in [
+        ("schema.ifc", text.replace("FILE_SCHEMA(('IFC4'))", "FILE_SCHEMA(('IFC5'))"), "unknown IFC schema"),
+        ("storeys.ifc", text.replace("IFCBUILDINGSTOREY(", "IFCBUILDINGELEMENTPROXY("), "no IfcBuildingStorey"),
+        ("walls.ifc", text.replace("IFCWALL(", "IFCCOLUMN("), "no wall that can be read"),
+        ("units.ifc", text.replace(".LENGTHUNIT.", ".MASSUNIT."), "declares no length unit"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, edited).unwrap();
+        let err = refused(&[path.to_str().unwrap(), "--config", cfg]);
+        assert!(err.contains(name) && err.contains(says), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
 fn a_plan_image_is_vectorised_into_walls_doors_windows_and_rooms() {
     let (site, report) = imported("plan-scan.png", "plan-scan");
     assert!(validate(&site).is_empty());
@@ -320,6 +394,22 @@ fn fuzz_config(cases: u32) -> Config {
 
 /// Imports mutated bytes: an error or a plan, never a panic.
 fn mutate_and_import(seed: &[u8], png: bool, cfg: &ImportConfig, edits: &[(proptest::sample::Index, u8, u8)]) {
+    let bytes = mutated(seed, edits);
+    let result: Result<_, ImportError> = import(&bytes, png, cfg, "fuzz");
+    if let Ok((site, _)) = result {
+        assert!(validate(&site).is_empty());
+    }
+}
+
+fn mutate_and_import_ifc(seed: &[u8], edits: &[(proptest::sample::Index, u8, u8)]) {
+    let bytes = mutated(seed, edits);
+    if let Ok((site, _)) = wifiplan::plan::import::import_ifc(&bytes, &config("two-storeys"), "fuzz") {
+        assert!(validate(&site).is_empty());
+    }
+}
+
+/// `seed` with `edits` applied: bytes replaced, inserted, or the rest cut.
+fn mutated(seed: &[u8], edits: &[(proptest::sample::Index, u8, u8)]) -> Vec<u8> {
     let mut bytes = seed.to_vec();
     for (at, op, value) in edits {
         let i = at.index(bytes.len().max(1));
@@ -330,10 +420,7 @@ fn mutate_and_import(seed: &[u8], png: bool, cfg: &ImportConfig, edits: &[(propt
             _ => {}
         }
     }
-    let result: Result<_, ImportError> = import(&bytes, png, cfg, "fuzz");
-    if let Ok((site, _)) = result {
-        assert!(validate(&site).is_empty());
-    }
+    bytes
 }
 
 /// Encodes a random plan-like image (strokes in legend colours and noise) and imports it.
@@ -374,6 +461,11 @@ proptest! {
     }
 
     #[test]
+    fn mutated_ifc_never_panics(e in edits()) {
+        mutate_and_import_ifc(include_bytes!("../floorplans/import/two-storeys.ifc"), &e);
+    }
+
+    #[test]
     fn mutated_png_never_panics(e in edits()) {
         mutate_and_import(include_bytes!("../floorplans/import/fuzz-seed.png"), true, &config("plan-scan"), &e);
     }
@@ -401,6 +493,12 @@ mod long {
         #[ignore]
         fn fuzz_space_plan_100k(e in edits()) {
             mutate_and_import(include_bytes!("../floorplans/import/space-plan.dxf"), false, &config("space-plan"), &e);
+        }
+
+        #[test]
+        #[ignore]
+        fn fuzz_ifc_100k(e in edits()) {
+            mutate_and_import_ifc(include_bytes!("../floorplans/import/two-storeys.ifc"), &e);
         }
 
         #[test]

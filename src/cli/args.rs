@@ -76,8 +76,8 @@ pub enum Command {
     /// Generate a plausible lycée campus for a number of pupils and a type,
     /// deterministic for a seed (by default, the pupils and the type).
     Generate(GenerateArgs),
-    /// Import a floor plan from an architect's DXF or a plan image (PNG), mapped by an
-    /// import configuration.
+    /// Import a floor plan from an architect's DXF, a plan image (PNG) or a BIM model
+    /// (IFC2x3/IFC4, every storey a floor), mapped by an import configuration.
     Import(ImportArgs),
     /// Plan every site of a site list (default: the bundled Normandy lycées) in parallel:
     /// plan, placement, coverage simulation, RSSI heatmaps, report.html and cost per site,
@@ -182,7 +182,7 @@ pub struct RolloutArgs {
 #[derive(Args)]
 #[command(args_override_self = true)]
 pub struct ImportArgs {
-    /// Drawing (.dxf) or image (.png).
+    /// Drawing (.dxf), image (.png) or BIM model (.ifc).
     pub file: PathBuf,
     /// Import configuration (RON).
     #[arg(long, value_name = "IMPORT.ron")]
@@ -191,7 +191,8 @@ pub struct ImportArgs {
     #[arg(short = 'o', long = "output", value_name = "PLAN.ron")]
     pub output: PathBuf,
     /// Also draw the imported plan (walls by material, rooms by kind, closets, scale bar)
-    /// into this PNG, to check scale and walls before simulating.
+    /// into this PNG (one per floor, named after it, for a model of several floors), to
+    /// check scale and walls before simulating.
     #[arg(long, value_name = "PNG")]
     pub preview: Option<PathBuf>,
     /// Scale of the preview [px/m].

@@ -173,32 +173,47 @@ pub fn import(args: &ImportArgs) -> Result<(), Failure> {
     let config: wifiplan::plan::import::ImportConfig = wifiplan::ronfile::read(&args.config)?;
     let (site, report) = wifiplan::plan::import::import_file(&args.file, &config)?;
     // Drawn before anything is written: a preview that cannot be drawn writes nothing.
-    let preview = match &args.preview {
-        Some(path) => Some((
-            path,
-            plan_preview(&site, 0, 0, args.preview_scale, args.lang.lang)
-                .map_err(|e| Failure::bad_input(vec![format!("{}: {e}", path.display())]))?
-                .0,
-        )),
-        None => None,
+    // One image per floor: PNG itself for a one-floor plan, PNG's stem with the floor's
+    // name otherwise (IFC models).
+    let mut previews = Vec::new();
+    if let Some(path) = &args.preview {
+        let floors = &site.buildings[0].floors;
+        for (k, f) in floors.iter().enumerate() {
+            let file = if floors.len() == 1 {
+                path.clone()
+            } else {
+                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("preview");
+                path.with_file_name(format!("{stem}-{}.png", wifiplan::radiomap::file_safe(&f.name)))
+            };
+            let (png, _) = plan_preview(&site, 0, k, args.preview_scale, args.lang.lang)
+                .map_err(|e| Failure::bad_input(vec![format!("{}: {e}", file.display())]))?;
+            previews.push((file, png));
+        }
+    }
+    let remove = |previews: &[(std::path::PathBuf, Vec<u8>)]| {
+        for (file, _) in previews {
+            let _ = std::fs::remove_file(file);
+        }
     };
-    if let Some((path, png)) = &preview {
-        wifiplan::atomic::write_atomic(path, png)
-            .map_err(|e| Failure::bad_input(vec![format!("{}: cannot write: {e}", path.display())]))?;
+    for (k, (file, png)) in previews.iter().enumerate() {
+        if let Err(e) = wifiplan::atomic::write_atomic(file, png) {
+            remove(&previews[..k]);
+            return Err(Failure::bad_input(vec![format!("{}: cannot write: {e}", file.display())]));
+        }
     }
     if let Err(e) = plan::save(&site, &args.output) {
-        if let Some((path, _)) = &preview {
-            let _ = std::fs::remove_file(path);
-        }
+        remove(&previews);
         return Err(e.into());
     }
     for line in report.lines() {
         out!("{line}");
     }
-    let floor = &site.buildings[0].floors[0];
-    out!("imported {} walls and {} rooms; wrote {}", floor.walls.len(), floor.rooms.len(), args.output.display());
-    if let Some((path, _)) = preview {
-        out!("preview: {}", path.display());
+    let floors = &site.buildings[0].floors;
+    let (walls, rooms) = floors.iter().fold((0, 0), |(w, r), f| (w + f.walls.len(), r + f.rooms.len()));
+    let storeys = if floors.len() > 1 { format!(" on {} floors", floors.len()) } else { String::new() };
+    out!("imported {walls} walls and {rooms} rooms{storeys}; wrote {}", args.output.display());
+    for (file, _) in &previews {
+        out!("preview: {}", file.display());
     }
     Ok(())
 }

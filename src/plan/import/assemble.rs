@@ -77,6 +77,12 @@ pub struct ImportReport {
     pub closets: usize,
     /// The plan's walls per material: (count, length [m]).
     pub walls: BTreeMap<String, (usize, f64)>,
+    /// Floors made (IFC: one per storey).
+    pub floors: usize,
+    /// Walls left out, and why (IFC).
+    pub walls_left_out: Vec<String>,
+    /// BIM material names no rule maps, with how many elements use each (IFC).
+    pub unknown_materials: BTreeMap<String, usize>,
     /// Doors and windows set into a wall.
     pub openings: usize,
     /// Doors and windows that bridged a gap in a wall.
@@ -96,6 +102,22 @@ pub struct ImportReport {
 impl ImportReport {
     /// One line per fact worth telling.
     pub fn lines(&self) -> Vec<String> {
+        if self.floors > 0 {
+            // A BIM model: no drawing clean-up to report.
+            let mut out = vec![format!(
+                "storeys: {} floors; openings: {} set into walls; rooms: {} ({} wiring closets)",
+                self.floors, self.openings, self.rooms, self.closets
+            )];
+            out.push(format!(
+                "walls by material: {}",
+                self.walls.iter().map(|(m, (n, l))| format!("{m} {n} ({l:.1} m)")).collect::<Vec<_>>().join(", ")
+            ));
+            out.extend(self.walls_left_out.iter().map(|s| format!("left out: {s}")));
+            out.extend(self.unknown_materials.iter().map(|(m, n)| {
+                format!("material \"{m}\" ({n} elements) is not known: the default used; map it in `materials`")
+            }));
+            return out;
+        }
         let mut out = vec![format!(
             "clean-up: {} endpoints snapped, {} collinear pieces merged, {} zero-length pieces dropped, {} pairs of wall faces made centre lines{}",
             self.snapped,
@@ -288,7 +310,7 @@ fn full_height_wall(a: &P2, b: &P2, material: &str, thickness: f64) -> Wall {
 }
 
 /// Lower-case words of a label, accents folded.
-fn words(text: &str) -> Vec<String> {
+pub(super) fn words(text: &str) -> Vec<String> {
     let folded: String = text
         .chars()
         .map(|c| match c {
@@ -372,7 +394,7 @@ const CLOSET_PHRASES: [&str; 10] = [
 ];
 
 /// Whether `phrase` (words, accents folded) appears in `words` as consecutive words.
-fn has_phrase(words: &[String], phrase: &str) -> bool {
+pub(super) fn has_phrase(words: &[String], phrase: &str) -> bool {
     let p = self::words(phrase);
     !p.is_empty() && words.windows(p.len()).any(|w| w == p.as_slice())
 }
@@ -425,7 +447,7 @@ fn clean_outline(outline: &[P2], tol: f64) -> Result<Vec<P2>, &'static str> {
 }
 
 /// Capacity assumed for a room whose label states none.
-fn default_capacity(kind: RoomKind) -> u32 {
+pub(super) fn default_capacity(kind: RoomKind) -> u32 {
     match kind {
         RoomKind::Classroom => 35,
         RoomKind::Lab => 24,
@@ -629,7 +651,7 @@ pub fn assemble(
     report.circulation = circulation.len();
     report.rooms = rooms.len();
 
-    let f = &config.floor;
+    let f = config.floor.as_ref().ok_or_else(|| ImportError::Config("a DXF or PNG plan needs `floor`".into()))?;
     let site = Site {
         name: config.site.clone().unwrap_or_else(|| name.to_string()),
         uai: config.uai.clone(),

@@ -89,6 +89,16 @@ impl DerivedWalls {
     }
 }
 
+/// A BIM material name and the material it stands for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialName {
+    /// Words of the name, case and accents folded.
+    pub name: String,
+    /// Material name.
+    pub material: String,
+}
+
 /// A label keyword and the room kind it names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -199,8 +209,13 @@ pub struct ImportConfig {
     /// Building name.
     #[serde(default = "default_building")]
     pub building: String,
-    /// The floor the drawing is.
-    pub floor: FloorSpec,
+    /// The floor the drawing is (DXF and PNG; an IFC file has its storeys).
+    #[serde(default)]
+    pub floor: Option<FloorSpec>,
+    /// BIM material names (words, matched as a phrase) and the materials they stand for,
+    /// checked before the built-in French and English words (IFC).
+    #[serde(default)]
+    pub materials: Vec<MaterialName>,
     /// Metres per drawing unit, overriding the DXF's `$INSUNITS`.
     #[serde(default)]
     pub scale: Option<f64>,
@@ -282,7 +297,9 @@ impl ImportConfig {
     /// Everything wrong with the configuration, one message each.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
-        if !(self.floor.height.is_finite() && self.floor.height > 0.0 && self.floor.elevation.is_finite()) {
+        if let Some(f) = &self.floor
+            && !(f.height.is_finite() && f.height > 0.0 && f.elevation.is_finite())
+        {
             out.push("floor: height must be positive and elevation finite".into());
         }
         if let Some(s) = self.scale

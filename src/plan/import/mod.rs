@@ -1,5 +1,5 @@
-//! Importing floor plans: architects' DXF drawings ([`dxf`]) and plan images
-//! ([`raster`]), mapped by an import configuration ([`config`]) and assembled into a
+//! Importing floor plans: architects' DXF drawings ([`dxf`]), plan images ([`raster`])
+//! and BIM models (IFC, [`ifc`]), mapped by an import configuration ([`config`]) and assembled into a
 //! one-floor plan ([`assemble`]): cleaned up, doors and windows set into walls (or walls
 //! and circulation derived from room outlines, [`space`]), rooms named and typed from
 //! their labels, validated.
@@ -7,6 +7,7 @@
 pub mod assemble;
 pub mod config;
 pub mod dxf;
+pub mod ifc;
 pub mod raster;
 pub mod space;
 
@@ -83,16 +84,32 @@ pub fn import(bytes: &[u8], png: bool, config: &ImportConfig, name: &str) -> Res
     Ok((site, report))
 }
 
-/// Imports a file, choosing DXF or PNG by extension (else by the PNG signature).
+/// Imports an IFC file's bytes (every storey a floor); `name` is the site name when the
+/// config gives none.
+pub fn import_ifc(bytes: &[u8], config: &ImportConfig, name: &str) -> Result<(Site, ImportReport), ImportError> {
+    let problems = config.problems();
+    if !problems.is_empty() {
+        return Err(ImportError::Config(problems.join("; ")));
+    }
+    let mut report = ImportReport::default();
+    let site = ifc::import_ifc(bytes, config, name, &mut report)?;
+    Ok((site, report))
+}
+
+/// Imports a file, choosing DXF, PNG or IFC by extension (else by the PNG or STEP
+/// signature).
 pub fn import_file(path: &Path, config: &ImportConfig) -> Result<(Site, ImportReport), FileImportError> {
     let fail = |error| FileImportError { path: path.to_path_buf(), error };
     let bytes = std::fs::read(path).map_err(|e| fail(ImportError::Format(format!("cannot read: {e}"))))?;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("imported plan");
+    if ext.as_deref() == Some("ifc") || (ext.is_none() && bytes.starts_with(b"ISO-10303-21")) {
+        return import_ifc(&bytes, config, name).map_err(fail);
+    }
     let png = match ext.as_deref() {
         Some("png") => true,
         Some("dxf") | Some("dxb") => false,
         _ => bytes.starts_with(b"\x89PNG"),
     };
-    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("imported plan");
     import(&bytes, png, config, name).map_err(fail)
 }
