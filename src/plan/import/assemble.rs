@@ -102,16 +102,19 @@ pub struct ImportReport {
 impl ImportReport {
     /// One line per fact worth telling.
     pub fn lines(&self) -> Vec<String> {
+        let walls = format!(
+            "walls by material: {}",
+            self.walls.iter().map(|(m, (n, l))| format!("{m} {n} ({l:.1} m)")).collect::<Vec<_>>().join(", ")
+        );
         if self.floors > 0 {
             // A BIM model: no drawing clean-up to report.
-            let mut out = vec![format!(
-                "storeys: {} floors; openings: {} set into walls; rooms: {} ({} wiring closets)",
-                self.floors, self.openings, self.rooms, self.closets
-            )];
-            out.push(format!(
-                "walls by material: {}",
-                self.walls.iter().map(|(m, (n, l))| format!("{m} {n} ({l:.1} m)")).collect::<Vec<_>>().join(", ")
-            ));
+            let mut out = vec![
+                format!(
+                    "storeys: {} floors; openings: {} set into walls; rooms: {} ({} wiring closets)",
+                    self.floors, self.openings, self.rooms, self.closets
+                ),
+                walls,
+            ];
             out.extend(self.walls_left_out.iter().map(|s| format!("left out: {s}")));
             out.extend(self.unknown_materials.iter().map(|(m, n)| {
                 format!("material \"{m}\" ({n} elements) is not known: the default used; map it in `materials`")
@@ -142,13 +145,19 @@ impl ImportReport {
             "openings: {} set into walls, {} bridging a gap, {} standing alone; rooms: {} ({} with a default capacity, {} wiring closets)",
             self.openings, self.bridged, self.standalone, self.rooms, self.default_capacity, self.closets
         ));
-        out.push(format!(
-            "walls by material: {}",
-            self.walls.iter().map(|(m, (n, l))| format!("{m} {n} ({l:.1} m)")).collect::<Vec<_>>().join(", ")
-        ));
+        out.push(walls);
         out.extend(self.skipped_outlines.iter().map(|s| format!("outline left out: {s}")));
         out.extend(self.unmapped.iter().map(|(layer, n)| format!("not mapped by the config: {layer} ({n} entities)")));
         out
+    }
+
+    /// Counts the site's walls per material, for [`ImportReport::walls`].
+    pub fn count_walls(&mut self, site: &Site) {
+        for w in site.buildings.iter().flat_map(|b| &b.floors).flat_map(|f| &f.walls) {
+            let e = self.walls.entry(w.material.clone()).or_default();
+            e.0 += 1;
+            e.1 += w.length();
+        }
     }
 }
 
@@ -672,11 +681,7 @@ pub fn assemble(
         }],
         materials: Default::default(),
     };
-    for w in &site.buildings[0].floors[0].walls {
-        let e = report.walls.entry(w.material.clone()).or_default();
-        e.0 += 1;
-        e.1 += w.length();
-    }
+    report.count_walls(&site);
     let problems = validate(&site);
     if !problems.is_empty() {
         return Err(ImportError::Invalid(problems.iter().map(|p| p.to_string()).collect()));

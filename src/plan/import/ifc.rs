@@ -344,21 +344,26 @@ pub fn import_ifc(
     }
     let mut m = Model { decoder, by_type, scale, placements: HashMap::new() };
 
-    // Storeys by elevation.
-    let mut storeys: Vec<(f64, u32, String)> = Vec::new();
+    // Storeys by elevation: (elevation [m], the world altitude its products' heights
+    // count from [m], id, name). The elevation is the storey's attribute (else its
+    // placement); heights count from its placement (else its elevation), the frame its
+    // products are placed in.
+    let mut storeys: Vec<(f64, f64, u32, String)> = Vec::new();
     for id in m.ids("IFCBUILDINGSTOREY") {
         let e = m.entity(id)?;
-        let elevation = match Model::number(&e, 9) {
-            Some(z) => z * m.scale,
-            None => m.placement(Model::reference(&e, 5), 0)?[(2, 3)],
+        let placed = match Model::reference(&e, 5) {
+            Some(p) => Some(m.placement(Some(p), 0)?[(2, 3)]),
+            None => None,
         };
-        storeys.push((elevation, id, Model::text(&e, 2).unwrap_or_else(|| format!("Niveau {}", storeys.len()))));
+        let elevation = Model::number(&e, 9).map(|z| z * m.scale).or(placed).unwrap_or(0.0);
+        let name = Model::text(&e, 2).unwrap_or_else(|| format!("Niveau {}", storeys.len()));
+        storeys.push((elevation, placed.unwrap_or(elevation), id, name));
     }
     if storeys.is_empty() {
         return Err(bad("the file has no IfcBuildingStorey"));
     }
     storeys.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let storey_of_id: HashMap<u32, usize> = storeys.iter().enumerate().map(|(k, s)| (s.1, k)).collect();
+    let storey_of_id: HashMap<u32, usize> = storeys.iter().enumerate().map(|(k, s)| (s.2, k)).collect();
     // Which storey holds which element (containment, and aggregation for spaces).
     let mut holder: HashMap<u32, usize> = HashMap::new();
     for (rel, objects, structure) in [("IFCRELCONTAINEDINSPATIALSTRUCTURE", 4, 5), ("IFCRELAGGREGATES", 5, 4)] {
@@ -371,7 +376,7 @@ pub fn import_ifc(
             }
         }
     }
-    let storey_at = |z: f64| storeys.iter().rposition(|s| s.0 <= z + 0.05).unwrap_or(0);
+    let storey_at = |z: f64| storeys.iter().rposition(|s| s.1 <= z + 0.05).unwrap_or(0);
     let materials = m.materials()?;
     let material = |id: u32, default: &str, counts: &mut ImportReport| -> String {
         match materials.get(&id) {
@@ -385,7 +390,7 @@ pub fn import_ifc(
     let default_wall = config.derived_walls.as_ref().map_or("concrete".to_string(), |d| d.interior.material.clone());
 
     // Walls: the centre line of the body's footprint along the wall's local x.
-    let mut walls: Vec<Vec<(u32, Wall, Matrix4<f64>)>> = vec![Vec::new(); storeys.len()];
+    let mut walls: Vec<Vec<(u32, Wall)>> = vec![Vec::new(); storeys.len()];
     let mut heights = vec![0.0f64; storeys.len()];
     let mut wall_ids: Vec<u32> = m.ids("IFCWALL");
     wall_ids.extend(m.ids("IFCWALLSTANDARDCASE"));
@@ -429,7 +434,7 @@ pub fn import_ifc(
         let um = |v: f64| (v * 1e6).round() / 1e6 + 0.0;
         let (from, to) = (P2::new(um(from.x), um(from.y)), P2::new(um(to.x), um(to.y)));
         let thickness = (thickness * 1e4).round() / 1e4;
-        let floor_z = storeys[k].0;
+        let floor_z = storeys[k].1;
         heights[k] = heights[k].max(z1 - floor_z);
         let wall = Wall {
             from: (from.x, from.y),
@@ -440,7 +445,7 @@ pub fn import_ifc(
             top: Some(z1 - floor_z),
             openings: Vec::new(),
         };
-        walls[k].push((id, wall, world));
+        walls[k].push((id, wall));
     }
 
     // Openings in their host walls, typed by what fills them.
@@ -479,7 +484,7 @@ pub fn import_ifc(
         if s1 - s0 <= 1e-3 {
             continue;
         }
-        let floor_z = storeys[k].0;
+        let floor_z = storeys[k].1;
         let kind = filler.get(&opening).copied().unwrap_or(OpeningKind::Opening);
         // A wooden leaf, double glazing (the DXF fixtures' defaults); a hole has none.
         let (material, thickness) = match kind {
@@ -506,7 +511,7 @@ pub fn import_ifc(
         let e = m.entity(id)?;
         let Some(corners) = m.body(&e)? else { continue };
         let (z0, z1) = corners.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), c| (a.min(c.z), b.max(c.z)));
-        if let Some(k) = storeys.iter().position(|s| (s.0 - z1).abs() <= 0.3) {
+        if let Some(k) = storeys.iter().position(|s| (s.1 - z1).abs() <= 0.3) {
             slabs[k] =
                 Some(Slab { material: material(id, "concrete", counts), thickness: ((z1 - z0) * 1e4).round() / 1e4 });
         }
@@ -553,7 +558,7 @@ pub fn import_ifc(
     let floors: Vec<Floor> = storeys
         .iter()
         .enumerate()
-        .map(|(k, (z, _, name))| {
+        .map(|(k, (z, _, _, name))| {
             let height = match storeys.get(k + 1) {
                 Some(next) => next.0 - z,
                 None if heights[k] > 0.5 => heights[k],
@@ -603,10 +608,6 @@ pub fn import_ifc(
     counts.floors = b.floors.len();
     counts.rooms = b.floors.iter().map(|f| f.rooms.len()).sum();
     counts.closets = b.floors.iter().flat_map(|f| &f.rooms).filter(|r| r.closet).count();
-    for w in b.floors.iter().flat_map(|f| &f.walls) {
-        let e = counts.walls.entry(w.material.clone()).or_default();
-        e.0 += 1;
-        e.1 += w.length();
-    }
+    counts.count_walls(&site);
     Ok(site)
 }
