@@ -407,17 +407,11 @@ pub fn floor_png(view: &FloorView, values: &[f32], scale: &ColourScale) -> Resul
         for p in ap_labels {
             draw_label(p, &ap_font, 0.8)?;
         }
-        let subtitle = if labels.left_out > 0 {
-            format!("{} · {} {}", view.subtitle, labels.left_out, view.lang.t(Msg::LabelsLeftOut))
-        } else {
-            view.subtitle.clone()
-        };
-
         // Title.
         area.draw(&Text::new(view.title.clone(), (MARGIN as i32, 8), ("sans-serif", 18).into_font().color(&BLACK)))
             .map_err(err)?;
         area.draw(&Text::new(
-            subtitle,
+            view.subtitle.clone(),
             (MARGIN as i32, 31),
             ("sans-serif", 13).into_font().color(&RGBColor(70, 70, 70)),
         ))
@@ -439,6 +433,12 @@ pub fn floor_png(view: &FloorView, values: &[f32], scale: &ColourScale) -> Resul
         area.draw(&Rectangle::new([(sx, sy), (sx + len, sy + 5)], BLACK.stroke_width(1))).map_err(err)?;
         let small = ("sans-serif", 12).into_font().color(&BLACK);
         area.draw(&Text::new(format!("{} m", number(metres)), (sx + len + 6, sy - 4), small.clone())).map_err(err)?;
+        // Under it, how many labels found no room.
+        if labels.left_out > 0 {
+            let note = format!("{} {}", labels.left_out, view.lang.t(Msg::LabelsLeftOut));
+            let grey = ("sans-serif", 12).into_font().color(&RGBColor(70, 70, 70));
+            area.draw(&Text::new(note, (sx, sy + 10), grey)).map_err(err)?;
+        }
 
         // Legend.
         let lx = (lay.map_left + lay.map_width + 20) as i32;
