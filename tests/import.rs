@@ -146,11 +146,14 @@ fn a_space_plan_gets_its_walls_from_the_gaps_between_zones_its_corridor_and_its_
     assert_eq!((room("A002").kind, room("A002").occupants), (RoomKind::Classroom, 60));
     assert_eq!(room("B002").kind, RoomKind::Office);
     assert_eq!((room("B005").kind, room("B005").occupants), (RoomKind::Classroom, 90));
-    // Placed like the same floor written by hand (±10 %).
+    // Placed like the same floor written by hand (±10 %), the APs named after the rooms'
+    // numbers.
     let place = |s: &Site| {
-        wifiplan::placement::place(s, &Default::default(), &wifiplan::solver::CpuBackend, &|_, _| {}).unwrap().report
+        wifiplan::placement::place(s, &Default::default(), &wifiplan::solver::CpuBackend, &|_, _| {}).unwrap()
     };
-    let (a, b) = (place(&site), place(&hand));
+    let placed = place(&site);
+    assert!(placed.aps.0.iter().all(|ap| ap.name.len() <= 6 && ap.name.starts_with(['A', 'B'])), "{:?}", placed.aps.0);
+    let (a, b) = (placed.report, place(&hand).report);
     assert!(a.bounds.lp_error.is_none(), "{:?}", a.bounds.lp_error);
     let (na, nb) = (a.ap_count as f64, b.ap_count as f64);
     assert!((na - nb).abs() <= 0.1 * nb, "imported {na} APs, by hand {nb}");

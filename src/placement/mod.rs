@@ -337,7 +337,8 @@ pub fn place_cached(
         let f = &b.floors[room.floor];
         let k = seen_in_room.entry(cand.room).or_default();
         *k += 1;
-        let mut name = if per_room[&cand.room] > 1 { format!("{}-{}", room.name, k) } else { room.name.clone() };
+        let stem = ap_stem(&room.name);
+        let mut name = if per_room[&cand.room] > 1 { format!("{stem}-{k}") } else { stem.to_string() };
         if names.contains_key(&name) {
             name = format!("{}/{}", b.name, name);
         }
@@ -481,4 +482,33 @@ pub fn write(dir: &Path, placement: &Placement) -> Result<(), PlaceError> {
     let json = serde_json::to_string_pretty(&placement.report)
         .map_err(|e| err(&dir.join("placement.json"))(std::io::Error::other(e)))?;
     write_atomic(&dir.join("placement.json"), json.as_bytes()).map_err(err(&dir.join("placement.json")))
+}
+
+/// The stem of a room's AP names: its name up to its number (the first word with a
+/// digit), so that a drawing's long labels give short names ("A002 Salle TD 50/60 Places
+/// 71 m²" gives "A002", "Salle 101 35 places" "Salle 101"); a name ending on its number,
+/// or without one, is kept whole.
+fn ap_stem(room: &str) -> &str {
+    let room = room.trim();
+    let mut at = 0;
+    while let Some(start) = room[at..].find(|c: char| !c.is_whitespace()).map(|i| at + i) {
+        let end = room[start..].find(char::is_whitespace).map_or(room.len(), |i| start + i);
+        if room[start..end].chars().any(|c| c.is_ascii_digit()) {
+            return &room[..end];
+        }
+        at = end;
+    }
+    room
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ap_names_stop_at_the_room_number() {
+        assert_eq!(super::ap_stem("A002 Salle TD 50/60 Places 71 m²"), "A002");
+        assert_eq!(super::ap_stem("Salle 101 35 places"), "Salle 101");
+        assert_eq!(super::ap_stem("Salle de sport 2"), "Salle de sport 2");
+        assert_eq!(super::ap_stem("Local VDI A1"), "Local VDI A1");
+        assert_eq!(super::ap_stem("CDI"), "CDI");
+    }
 }
