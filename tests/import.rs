@@ -210,7 +210,9 @@ fn an_ifc_model_becomes_its_storeys_walls_openings_slabs_and_spaces() {
     let floors = &site.buildings[0].floors;
     let near = |a: f64, b: f64| (a - b).abs() <= 0.01;
     assert!(near(floors[0].elevation, 0.0) && near(floors[1].elevation, 3.5));
-    assert!(near(floors[0].height, 3.5) && near(floors[1].height, 3.25), "the last up to its walls' tops");
+    assert!(near(floors[0].height, 3.5) && near(floors[1].height, 3.25), "the last up to the roof");
+    let roof = site.buildings[0].roof.as_ref().expect("the roof slab");
+    assert_eq!((roof.material.as_str(), roof.thickness), ("concrete", 0.25));
     for f in floors {
         // Walls on their centre lines, within 1 cm of the source, full height.
         let wall = |from: (f64, f64), to: (f64, f64)| {

@@ -9,7 +9,7 @@ dependency of wifiplan; install it only to rebuild):
   0 m, R+1 at 3.5 m), each with 0.3 m reinforced-concrete façade walls ("Béton armé"),
   a 0.2 m hollow-brick partition ("Brique creuse") on x = 10 m with a 0.9 m door 4 m
   from its south end, two 1.5 x 1.2 m windows (sill 1 m) in the south façade, a 0.25 m
-  concrete slab under each storey, and two spaces per storey.
+  concrete slab under each storey, a 0.25 m concrete roof, and two spaces per storey.
 - two-storeys-ifc2x3.ifc: the same building as IFC2X3 (polylines where IFC4 has
   indexed poly-curves).
 """
@@ -129,6 +129,12 @@ def write(version, file):
             place(space, 0.0, 0.0, z, 0.0)
             extrusion(space, [(x0, 0.15), (x1, 0.15), (x1, 9.85), (x0, 9.85)], 3.25)
             api.run("aggregate.assign_object", m, relating_object=storey, products=[space])
+    # A flat concrete roof on the R+1's walls (3.25 m high).
+    roof = api.run("root.create_entity", m, ifc_class="IfcSlab", name="Toiture terrasse", predefined_type="ROOF")
+    place(roof, 0.0, 0.0, 6.75, 0.0)
+    extrusion(roof, [(-0.3, -0.3), (20.3, -0.3), (20.3, 10.3), (-0.3, 10.3)], 0.25)
+    api.run("material.assign_material", m, products=[roof], type="IfcMaterialLayerSetUsage", material=slab_set)
+    api.run("spatial.assign_container", m, relating_structure=storey, products=[roof])
     m.write(os.path.join(HERE, file))
 
 

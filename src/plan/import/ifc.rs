@@ -5,7 +5,8 @@
 //! top from the body), its IfcOpeningElements (IfcRelVoidsElement) doors, windows or holes
 //! by what fills them (IfcRelFillsElement) with their extent along the wall and their sill
 //! and head, each IfcSpace a room (its footprint, its long name read for kind and
-//! capacity), and the IfcSlab whose top is a storey's floor that floor's slab. Material
+//! capacity), the IfcSlab whose top is a storey's floor that floor's slab (and the first
+//! slab above the top storey the roof). Material
 //! names are mapped to the ITU-R P.2040 materials by the configuration's `materials`
 //! first, then by French and English words (béton / concrete, brique / brick, plâtre /
 //! plaster, verre / glass, bois / wood, acier / steel…).
@@ -505,15 +506,20 @@ pub fn import_ifc(
         counts.openings += 1;
     }
 
-    // Slabs: the one whose top is a storey's floor.
+    // Slabs: the one whose top is a storey's floor; above the top storey, the roof (the
+    // lowest slab at least 2 m above its floor).
     let mut slabs: Vec<Option<Slab>> = vec![None; storeys.len()];
+    let mut roof: Option<(f64, Slab)> = None;
+    let top_base = storeys[storeys.len() - 1].1;
     for id in m.ids("IFCSLAB") {
         let e = m.entity(id)?;
         let Some(corners) = m.body(&e)? else { continue };
         let (z0, z1) = corners.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), c| (a.min(c.z), b.max(c.z)));
+        let slab = Slab { material: material(id, "concrete", counts), thickness: ((z1 - z0) * 1e4).round() / 1e4 };
         if let Some(k) = storeys.iter().position(|s| (s.1 - z1).abs() <= 0.3) {
-            slabs[k] =
-                Some(Slab { material: material(id, "concrete", counts), thickness: ((z1 - z0) * 1e4).round() / 1e4 });
+            slabs[k] = Some(slab);
+        } else if z0 >= top_base + 2.0 && roof.as_ref().is_none_or(|r| z0 < r.0) {
+            roof = Some((z0, slab));
         }
     }
 
@@ -561,8 +567,11 @@ pub fn import_ifc(
         .map(|(k, (z, _, _, name))| {
             let height = match storeys.get(k + 1) {
                 Some(next) => next.0 - z,
-                None if heights[k] > 0.5 => heights[k],
-                None => 3.0,
+                None => match &roof {
+                    Some((bottom, _)) => bottom - storeys[k].1,
+                    None if heights[k] > 0.5 => heights[k],
+                    None => 3.0,
+                },
             };
             // A wall up to the next storey's slab (or higher) is a full-height wall.
             let ceiling = height - slabs.get(k + 1).and_then(|s| s.as_ref()).map_or(0.0, |s| s.thickness) - 0.01;
@@ -595,7 +604,7 @@ pub fn import_ifc(
             origin: (0.0, 0.0),
             rotation: 0.0,
             ground: 0.0,
-            roof: None,
+            roof: roof.map(|r| r.1),
             floors,
         }],
         materials: Default::default(),
