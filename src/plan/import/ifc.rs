@@ -1,8 +1,8 @@
 //! IFC (BIM) import, IFC2x3 and IFC4 STEP files read with `ifc-lite-core`: each
 //! IfcBuildingStorey becomes a floor (its elevation; its height up to the next storey),
 //! each IfcWall / IfcWallStandardCase a wall on the centre line of its body's footprint
-//! (thickness across it, or the material layer set's when the wall has no body; bottom and
-//! top from the body), its IfcOpeningElements (IfcRelVoidsElement) doors, windows or holes
+//! (thickness across it, or the material layer set's when the body is flat; bottom and
+//! top from the body; a wall without an extruded body is reported and left out), its IfcOpeningElements (IfcRelVoidsElement) doors, windows or holes
 //! by what fills them (IfcRelFillsElement) with their extent along the wall and their sill
 //! and head, each IfcSpace a room (its footprint, its long name read for kind and
 //! capacity), the IfcSlab whose top is a storey's floor that floor's slab (and the first
