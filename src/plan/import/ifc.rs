@@ -1,15 +1,16 @@
 //! IFC (BIM) import, IFC2x3 and IFC4 STEP files read with `ifc-lite-core`: each
-//! IfcBuildingStorey becomes a floor (its elevation; its height up to the next storey),
-//! each IfcWall / IfcWallStandardCase a wall on the centre line of its body's footprint
-//! (thickness across it, or the material layer set's when the body is flat; bottom and
-//! top from the body; a wall without an extruded body is reported and left out), its IfcOpeningElements (IfcRelVoidsElement) doors, windows or holes
-//! by what fills them (IfcRelFillsElement) with their extent along the wall and their sill
-//! and head, each IfcSpace a room (its footprint, its long name read for kind and
-//! capacity), the IfcSlab whose top is a storey's floor that floor's slab (and the first
-//! slab above the top storey the roof). Material
-//! names are mapped to the ITU-R P.2040 materials by the configuration's `materials`
-//! first, then by French and English words (béton / concrete, brique / brick, plâtre /
-//! plaster, verre / glass, bois / wood, acier / steel…).
+//! IfcBuildingStorey becomes a floor (its elevation; its height up to the next storey or
+//! the roof), each IfcWall / IfcWallStandardCase a wall on the centre line of its body's
+//! footprint (thickness across it, or the material layer set's when the body is flat;
+//! bottom and top from the body; a wall without an extruded body is reported and left
+//! out), its IfcOpeningElements (IfcRelVoidsElement) doors, windows or holes by what
+//! fills them (IfcRelFillsElement) with their extent along the wall and their sill and
+//! head, each IfcSpace a room (its footprint, its names read for kind and capacity), the
+//! IfcSlab whose top is a storey's floor that floor's slab, and the first slab above the
+//! top storey the roof. Material names are mapped to the ITU-R P.2040 materials by the
+//! configuration's `materials` first, then by French and English words (béton /
+//! concrete, brique / brick, plâtre / plaster, verre / glass, bois / wood, acier /
+//! steel…).
 //!
 //! Geometry is read from extruded area solids (rectangle and arbitrary closed profiles,
 //! polylines and indexed poly-curves) placed by chains of local placements; lengths are
