@@ -455,8 +455,39 @@ fn clean_outline(outline: &[P2], tol: f64) -> Result<Vec<P2>, &'static str> {
     Ok(pts)
 }
 
+/// A room of `outline` [m] named and typed by its label `text` (`default_kind` and
+/// `default_name` when it says nothing), its name made unique among `names`; counts its
+/// default capacity and closet in `report`.
+pub(super) fn labelled_room(
+    text: String,
+    outline: &[P2],
+    default_kind: RoomKind,
+    default_name: String,
+    keywords: &[LabelKeyword],
+    names: &mut BTreeMap<String, usize>,
+    report: &mut ImportReport,
+) -> Room {
+    let (kind, closet, capacity) = read_label(&text, keywords);
+    let kind = kind.unwrap_or(default_kind);
+    let occupants = capacity.unwrap_or_else(|| {
+        let c = default_capacity(kind);
+        if c > 0 {
+            report.default_capacity += 1;
+        }
+        c
+    });
+    report.closets += usize::from(closet);
+    let mut name = if text.is_empty() { default_name } else { text };
+    let seen = names.entry(name.clone()).or_default();
+    *seen += 1;
+    if *seen > 1 {
+        name = format!("{name} ({seen})");
+    }
+    Room { name, kind, occupants, outline: outline.iter().map(|p| (p.x, p.y)).collect(), closet }
+}
+
 /// Capacity assumed for a room whose label states none.
-pub(super) fn default_capacity(kind: RoomKind) -> u32 {
+fn default_capacity(kind: RoomKind) -> u32 {
     match kind {
         RoomKind::Classroom => 35,
         RoomKind::Lab => 24,
@@ -633,29 +664,7 @@ pub fn assemble(
         let mut inside: Vec<&(P2, String)> = x.labels.iter().filter(|(p, _)| point_in_polygon(pts, p.x, p.y)).collect();
         inside.sort_by(|a, b| b.0.y.total_cmp(&a.0.y).then(a.0.x.total_cmp(&b.0.x)));
         let text = inside.iter().map(|(_, t)| t.trim()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
-        let (kind, closet, capacity) = read_label(&text, &config.keywords);
-        let kind = kind.unwrap_or(default_kind);
-        let occupants = capacity.unwrap_or_else(|| {
-            let c = default_capacity(kind);
-            if c > 0 {
-                report.default_capacity += 1;
-            }
-            c
-        });
-        report.closets += usize::from(closet);
-        let mut room_name = if text.is_empty() { default_name } else { text };
-        let seen = names.entry(room_name.clone()).or_default();
-        *seen += 1;
-        if *seen > 1 {
-            room_name = format!("{room_name} ({seen})");
-        }
-        rooms.push(Room {
-            name: room_name,
-            kind,
-            occupants,
-            outline: pts.iter().map(|p| (p.x, p.y)).collect(),
-            closet,
-        });
+        rooms.push(labelled_room(text, pts, default_kind, default_name, &config.keywords, &mut names, report));
     }
     report.circulation = circulation.len();
     report.rooms = rooms.len();

@@ -339,6 +339,7 @@ pub fn extract(bytes: &[u8], config: &ImportConfig) -> Result<(Extract, BTreeMap
         *layers.entry(layer.clone()).or_default() += 1;
         let mapped = match prim {
             Primitive::Polyline { points, closed } => {
+                let ring = closed || (points.len() > 2 && points.first() == points.last());
                 if let Some(m) = find(&config.walls, &layer) {
                     let n = points.len();
                     let segments = if closed { n } else { n.saturating_sub(1) };
@@ -361,12 +362,10 @@ pub fn extract(bytes: &[u8], config: &ImportConfig) -> Result<(Extract, BTreeMap
                     });
                     groups.entry((layer.clone(), id)).or_insert((m, opening, Vec::new())).2.push(points);
                     true
-                } else if matches(&rooms, &layer) && (closed || (points.len() > 2 && points.first() == points.last())) {
+                } else if ring && matches(&rooms, &layer) {
                     x.outlines.push(points);
                     true
-                } else if matches(&contours, &layer)
-                    && (closed || (points.len() > 2 && points.first() == points.last()))
-                {
+                } else if ring && matches(&contours, &layer) {
                     x.contours.push(points);
                     true
                 } else {

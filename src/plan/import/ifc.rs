@@ -18,8 +18,9 @@
 //! placement tilts is reported and left out.
 
 use super::ImportError;
-use super::assemble::{ImportReport, read_label};
+use super::assemble::{ImportReport, labelled_room};
 use super::config::ImportConfig;
+use super::micrometres;
 use crate::geometry::{P2, polygon_area};
 use crate::plan::{Building, Floor, Opening, OpeningKind, Room, Site, Slab, Wall, validate};
 use ifc_lite_core::{AttributeValue, DecodedEntity, EntityDecoder, EntityScanner, decode_ifc_string};
@@ -30,6 +31,12 @@ use std::collections::{BTreeMap, HashMap};
 const MAX_ENTITIES: usize = 5_000_000;
 /// Deepest placement chain followed.
 const MAX_DEPTH: usize = 64;
+
+/// A thickness [m] to 0.1 mm: unit conversions leave noise that would split one material
+/// and thickness into several.
+fn tenth_mm(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
+}
 
 /// A reader over one file's entities.
 struct Model<'a> {
@@ -53,6 +60,11 @@ impl<'a> Model<'a> {
 
     fn ids(&self, ty: &str) -> Vec<u32> {
         self.by_type.get(ty).cloned().unwrap_or_default()
+    }
+
+    /// The entity's type, upper case as in the file (IFCWALL).
+    fn type_of(e: &DecodedEntity) -> String {
+        e.ifc_type.to_string().to_ascii_uppercase()
     }
 
     fn reference(e: &DecodedEntity, k: usize) -> Option<u32> {
@@ -111,7 +123,7 @@ impl<'a> Model<'a> {
             Some(p) => self.point(p)?,
             None => Vector3::zeros(),
         };
-        let two_d = self.by_type.get("IFCAXIS2PLACEMENT2D").is_some_and(|l| l.contains(&id));
+        let two_d = Self::type_of(&e).contains("2D");
         let (z, x) = if two_d {
             (Vector3::z(), self.direction(Self::reference(&e, 1), Vector3::x())?)
         } else {
@@ -151,7 +163,7 @@ impl<'a> Model<'a> {
     /// A 2D profile's points [m], in the profile's frame.
     fn profile(&mut self, id: u32) -> Res<Vec<P2>> {
         let e = self.entity(id)?;
-        let ty = e.ifc_type.to_string().to_ascii_uppercase();
+        let ty = Self::type_of(&e);
         if ty.contains("RECTANGLEPROFILEDEF") {
             let (x, y) = (
                 Self::number(&e, 3).unwrap_or(0.0) * self.scale / 2.0,
@@ -176,7 +188,7 @@ impl<'a> Model<'a> {
     /// The points of an IfcPolyline or IfcIndexedPolyCurve [m].
     fn curve(&mut self, id: u32) -> Res<Vec<P2>> {
         let e = self.entity(id)?;
-        let ty = e.ifc_type.to_string().to_ascii_uppercase();
+        let ty = Self::type_of(&e);
         let mut pts = Vec::new();
         if ty.contains("INDEXEDPOLYCURVE") {
             let list = Self::reference(&e, 0).ok_or_else(|| bad(format!("#{id}: no point list")))?;
@@ -216,7 +228,7 @@ impl<'a> Model<'a> {
             }
             for item in Self::refs(&r, 3) {
                 let solid = self.entity(item)?;
-                if !solid.ifc_type.to_string().to_ascii_uppercase().contains("EXTRUDEDAREASOLID") {
+                if !Self::type_of(&solid).contains("EXTRUDEDAREASOLID") {
                     continue;
                 }
                 let profile =
@@ -259,7 +271,7 @@ impl<'a> Model<'a> {
             return Ok(None);
         }
         let e = self.entity(id)?;
-        let ty = e.ifc_type.to_string().to_ascii_uppercase();
+        let ty = Self::type_of(&e);
         Ok(match ty.as_str() {
             "IFCMATERIAL" => Self::text(&e, 0).map(|n| (n, None)),
             "IFCMATERIALLAYERSETUSAGE" => match Self::reference(&e, 0) {
@@ -334,17 +346,21 @@ pub fn import_ifc(
         }
         by_type.entry(ty.to_ascii_uppercase()).or_default().push(id);
     }
-    let units = by_type.get("IFCSIUNIT").into_iter().flatten().count()
-        + by_type.get("IFCCONVERSIONBASEDUNIT").into_iter().flatten().count();
-    if units == 0 || !String::from_utf8_lossy(bytes).to_ascii_uppercase().contains(".LENGTHUNIT.") {
+    let mut m = Model { decoder: EntityDecoder::new(bytes), by_type, scale: 1.0, placements: HashMap::new() };
+    // The decoder takes 1 m when no length unit is declared: refuse that instead.
+    let mut units = m.ids("IFCSIUNIT");
+    units.extend(m.ids("IFCCONVERSIONBASEDUNIT"));
+    let mut has_length_unit = false;
+    for id in units {
+        has_length_unit |= m.entity(id)?.get(1).and_then(AttributeValue::as_enum) == Some("LENGTHUNIT");
+    }
+    if !has_length_unit {
         return Err(bad("the file declares no length unit"));
     }
-    let mut decoder = EntityDecoder::new(bytes);
-    let scale = decoder.length_unit_scale();
-    if !(scale.is_finite() && scale > 0.0) {
+    m.scale = m.decoder.length_unit_scale();
+    if !(m.scale.is_finite() && m.scale > 0.0) {
         return Err(bad("the file's length unit is unusable"));
     }
-    let mut m = Model { decoder, by_type, scale, placements: HashMap::new() };
 
     // Storeys by elevation: (elevation [m], the world altitude its products' heights
     // count from [m], id, name). The elevation is the storey's attribute (else its
@@ -431,11 +447,9 @@ pub fn import_ifc(
         let k = holder.get(&id).copied().unwrap_or_else(|| storey_at(z0));
         let base = P2::new(origin.x, origin.y) + n * ((c0 + c1) / 2.0);
         let (from, to) = (base + u * a0, base + u * a1);
-        // To the micrometre (and thicknesses to 0.1 mm): the file's unit conversion and
-        // placements leave rounding noise that would split one material into several.
-        let um = |v: f64| (v * 1e6).round() / 1e6 + 0.0;
-        let (from, to) = (P2::new(um(from.x), um(from.y)), P2::new(um(to.x), um(to.y)));
-        let thickness = (thickness * 1e4).round() / 1e4;
+        let (from, to) =
+            (P2::new(micrometres(from.x), micrometres(from.y)), P2::new(micrometres(to.x), micrometres(to.y)));
+        let thickness = tenth_mm(thickness);
         let floor_z = storeys[k].1;
         heights[k] = heights[k].max(z1 - floor_z);
         let wall = Wall {
@@ -455,7 +469,7 @@ pub fn import_ifc(
     for id in m.ids("IFCRELFILLSELEMENT") {
         let e = m.entity(id)?;
         if let (Some(opening), Some(element)) = (Model::reference(&e, 4), Model::reference(&e, 5)) {
-            let kind = if m.by_type.get("IFCWINDOW").is_some_and(|l| l.contains(&element)) {
+            let kind = if Model::type_of(&m.entity(element)?) == "IFCWINDOW" {
                 OpeningKind::Window
             } else {
                 OpeningKind::Door
@@ -463,14 +477,12 @@ pub fn import_ifc(
             filler.insert(opening, kind);
         }
     }
+    let hosts: HashMap<u32, (usize, usize)> =
+        walls.iter().enumerate().flat_map(|(k, l)| l.iter().enumerate().map(move |(w, x)| (x.0, (k, w)))).collect();
     for id in m.ids("IFCRELVOIDSELEMENT") {
         let e = m.entity(id)?;
         let (Some(host), Some(opening)) = (Model::reference(&e, 4), Model::reference(&e, 5)) else { continue };
-        let Some((k, w)) =
-            walls.iter().enumerate().find_map(|(k, l)| l.iter().position(|x| x.0 == host).map(|w| (k, w)))
-        else {
-            continue;
-        };
+        let Some(&(k, w)) = hosts.get(&host) else { continue };
         let o = m.entity(opening)?;
         let Some(corners) = m.body(&o)? else { continue };
         let wall = &walls[k][w].1;
@@ -494,15 +506,14 @@ pub fn import_ifc(
             OpeningKind::Window => (Some("glass".to_string()), Some(0.008)),
             OpeningKind::Opening => (None, None),
         };
-        let um = |v: f64| (v * 1e6).round() / 1e6 + 0.0;
         walls[k][w].1.openings.push(Opening {
             kind,
-            offset: um(s0),
-            width: um(s1 - s0),
+            offset: micrometres(s0),
+            width: micrometres(s1 - s0),
             material,
             thickness,
-            bottom: Some(um((z0 - floor_z).max(0.0))),
-            top: Some(um(z1 - floor_z)),
+            bottom: Some(micrometres((z0 - floor_z).max(0.0))),
+            top: Some(micrometres(z1 - floor_z)),
         });
         counts.openings += 1;
     }
@@ -516,7 +527,7 @@ pub fn import_ifc(
         let e = m.entity(id)?;
         let Some(corners) = m.body(&e)? else { continue };
         let (z0, z1) = corners.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), c| (a.min(c.z), b.max(c.z)));
-        let slab = Slab { material: material(id, "concrete", counts), thickness: ((z1 - z0) * 1e4).round() / 1e4 };
+        let slab = Slab { material: material(id, "concrete", counts), thickness: tenth_mm(z1 - z0) };
         if let Some(k) = storeys.iter().position(|s| (s.1 - z1).abs() <= 0.3) {
             slabs[k] = Some(slab);
         } else if z0 >= top_base + 2.0 && roof.as_ref().is_none_or(|r| z0 < r.0) {
@@ -526,14 +537,16 @@ pub fn import_ifc(
 
     // Spaces: rooms on their storey.
     let mut rooms: Vec<Vec<Room>> = vec![Vec::new(); storeys.len()];
-    let mut names: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    let mut names: Vec<BTreeMap<String, usize>> = vec![BTreeMap::new(); storeys.len()];
     for id in m.ids("IFCSPACE") {
         let e = m.entity(id)?;
         let Some(corners) = m.body(&e)? else { continue };
         let z0 = corners.iter().map(|c| c.z).fold(f64::INFINITY, f64::min);
-        let um = |v: f64| (v * 1e6).round() / 1e6 + 0.0;
-        let mut outline: Vec<P2> =
-            corners.iter().filter(|c| (c.z - z0).abs() < 1e-6).map(|c| P2::new(um(c.x), um(c.y))).collect();
+        let mut outline: Vec<P2> = corners
+            .iter()
+            .filter(|c| (c.z - z0).abs() < 1e-6)
+            .map(|c| P2::new(micrometres(c.x), micrometres(c.y)))
+            .collect();
         outline.dedup_by(|a, b| (*a - *b).norm() < 1e-6);
         if outline.len() < 3 || polygon_area(&outline).abs() < 0.5 {
             continue;
@@ -545,21 +558,10 @@ pub fn import_ifc(
             (Some(n), Some(l)) => format!("{n} {l}"),
             (n, l) => n.or(l).unwrap_or_default(),
         };
-        let (kind, closet, capacity) = read_label(&text, &config.keywords);
-        let kind = kind.unwrap_or(config.room_kind);
-        let mut room_name = if text.is_empty() { format!("Local {}", rooms[k].len() + 1) } else { text };
-        let seen = names.entry((k, room_name.clone())).or_default();
-        *seen += 1;
-        if *seen > 1 {
-            room_name = format!("{room_name} ({seen})");
-        }
-        rooms[k].push(Room {
-            name: room_name,
-            kind,
-            occupants: capacity.unwrap_or_else(|| super::assemble::default_capacity(kind)),
-            outline: outline.iter().map(|p| (p.x, p.y)).collect(),
-            closet,
-        });
+        let default_name = format!("Local {}", rooms[k].len() + 1);
+        let room =
+            labelled_room(text, &outline, config.room_kind, default_name, &config.keywords, &mut names[k], counts);
+        rooms[k].push(room);
     }
 
     let floors: Vec<Floor> = storeys
@@ -617,7 +619,6 @@ pub fn import_ifc(
     let b = &site.buildings[0];
     counts.floors = b.floors.len();
     counts.rooms = b.floors.iter().map(|f| f.rooms.len()).sum();
-    counts.closets = b.floors.iter().flat_map(|f| &f.rooms).filter(|r| r.closet).count();
     counts.count_walls(&site);
     Ok(site)
 }

@@ -17,6 +17,12 @@ pub use config::ImportConfig;
 use crate::plan::Site;
 use std::path::{Path, PathBuf};
 
+/// `v` [m] to the micrometre (−0 as 0): overlays, unit conversions and placements leave
+/// noise in the last digits that would otherwise show in the written plan.
+pub(crate) fn micrometres(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6 + 0.0
+}
+
 /// Why an import failed (every variant is bad input).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {

@@ -27,6 +27,7 @@
 
 use super::assemble::Piece;
 use super::config::DerivedWalls;
+use super::micrometres;
 use crate::geometry::{P2, point_in_polygon, polygon_area, segment_distance};
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay_rule::OverlayRule;
@@ -213,9 +214,8 @@ fn simple_polygons(shapes: Shapes) -> Vec<Vec<P2>> {
     while let Some(shape) = todo.pop() {
         if shape.len() == 1 || budget == 0 {
             if let Some(outer) = shape.into_iter().next() {
-                // To the micrometre: the overlay's integer grid leaves ~1e-8 m of noise.
-                let um = |v: f64| (v * 1e6).round() / 1e6;
-                out.push(outer.iter().map(|p| P2::new(um(p[0]), um(p[1]))).collect());
+                // The overlay's integer grid leaves ~1e-8 m of noise.
+                out.push(outer.iter().map(|p| P2::new(micrometres(p[0]), micrometres(p[1]))).collect());
             }
             continue;
         }
