@@ -137,6 +137,41 @@ fn gpu_matches_cpu_on_the_demo_lycee() {
     check("lycee-demo", &site, some, &options(0.5, 1.0, None, 2));
 }
 
+/// Regression: `rollout --backend auto` took 49.8 s on the H200 against 41.0 s on its
+/// CPU, its direct-path placement jobs over the size threshold sent to the GPU.
+#[test]
+fn auto_keeps_shallow_jobs_on_the_cpu_whatever_their_size() {
+    use wifiplan::solver::{AutoBackend, Job, Transmitter};
+    let site = load("floorplans/empty_room.ron");
+    let scene = wifiplan::scene::Scene::build(&site).unwrap();
+    let grid = |nx: usize| wifiplan::scene::Grid {
+        building: "A".into(),
+        floor: "RDC".into(),
+        xmin: 0.0,
+        ymin: 0.0,
+        cell: 0.05,
+        nx,
+        ny: 1000,
+        z: 1.0,
+    };
+    let tx = [Transmitter { name: "a".into(), position: [3.0, 2.0, 2.5], f_ghz: 5.18 }];
+    let (big, small) = ([grid(1000)], [grid(10)]);
+    let job = |grids, max_reflections| Job {
+        scene: &scene,
+        transmitters: &tx,
+        grids,
+        masks: None,
+        settings: Settings { max_reflections, ..Settings::default() },
+    };
+    // 10⁶ transmitter-cells: the GPU once reflections are followed, never for direct paths.
+    assert_eq!(AutoBackend::work(&job(&big, 1)), 1_000_000);
+    for (depth, gpu) in [(0, false), (1, true), (2, true), (3, true), (8, true)] {
+        assert_eq!(AutoBackend::prefers_gpu(&job(&big, depth)), gpu, "10⁶ transmitter-cells at depth {depth}");
+    }
+    // 10⁴: the CPU at any depth.
+    assert!(!AutoBackend::prefers_gpu(&job(&small, 8)));
+}
+
 #[test]
 fn a_mask_leaves_the_other_cells_empty_on_the_gpu_too() {
     let Some((gpu, _guard)) = device() else { return };

@@ -7,16 +7,17 @@
 #
 #   bash benches/device/run.sh [STEPS]
 #
-# STEPS: a comma-separated subset of corridor,demo,auto,tests,rollout (default: all);
-# `auto` runs the demo with `--backend auto`, and a fifth of its APs (below auto's GPU
-# threshold) on each backend, to check auto's choice both ways.
+# STEPS: a comma-separated subset of corridor,demo,auto,shallow,tests,rollout (default:
+# all); `auto` runs the demo with `--backend auto`, and a fifth of its APs (below auto's
+# GPU threshold) on each backend, to check auto's choice both ways; `shallow` the demo at
+# one reflection on each backend (auto keeps such jobs on the CPU).
 # TIMEOUT=S: every step's limit [s] instead of its own.
 # Runs on lavapipe too (where there is no GPU), only slower: say so with the figures.
 # Needs python3 with numpy (PYTHON=… to name another) to compare the maps.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 dir=${DEVICE_DIR:-.device}
-steps=${1:-corridor,demo,auto,tests,rollout}
+steps=${1:-corridor,demo,auto,shallow,tests,rollout}
 results=${RESULTS:-/tmp/wifiplan-device}
 work=$(mktemp -d)
 logs="$work/logs"
@@ -113,6 +114,12 @@ PY
     step "demo-fifth gpu" 100 "$bin" simulate "${f[@]}" --backend gpu --out "$work/fifth-gpu"
     step "demo-fifth cpu" 100 "$bin" simulate "${f[@]}" --backend cpu --out "$work/fifth-cpu"
     step "demo-fifth auto" 100 "$bin" simulate "${f[@]}" --backend auto --out "$work/fifth-auto"
+fi
+if want shallow; then
+    d=(floorplans/lycee-demo.ron --aps floorplans/lycee-demo.aps.ron --max-reflections 1)
+    step "demo-depth1 gpu" 100 "$bin" simulate "${d[@]}" --backend gpu --out "$work/shallow-gpu"
+    step "demo-depth1 cpu" 100 "$bin" simulate "${d[@]}" --backend cpu --out "$work/shallow-cpu"
+    step "demo-depth1 auto" 100 "$bin" simulate "${d[@]}" --backend auto --out "$work/shallow-auto"
 fi
 if want tests; then
     # The test binary reads fixtures and runs the binary from the folder it was built in.

@@ -207,11 +207,11 @@ pub fn select_backend(choice: BackendChoice) -> Result<(Box<dyn Backend>, Option
         BackendChoice::Auto => match GpuBackend::hardware() {
             Ok(gpu) => {
                 let notice = format!(
-                    "backend auto: {} for jobs of at least {} transmitter-cells, the CPU for smaller ones \
-                     (below that the GPU's set-up costs more than it saves: measured on an H200); \
-                     --backend gpu or cpu forces one",
+                    "backend auto: {} for jobs of at least {} transmitter-cells that follow reflections, \
+                     the CPU for the others (there the GPU's set-up costs more than it saves: measured on an \
+                     H200); --backend gpu or cpu forces one",
                     gpu.adapter_name(),
-                    AutoBackend::MIN_GPU_WORK
+                    AutoBackend::MIN_GPU_WORK,
                 );
                 Ok((Box::new(AutoBackend::new(gpu)), Some(notice)))
             }
@@ -238,10 +238,22 @@ impl AutoBackend {
     /// ~40 ms each on the GPU (set-up and one round trip per generation), far more than on
     /// the CPU. The threshold sits between, on the CPU's side of the GPU's measured wins.
     pub const MIN_GPU_WORK: u64 = 500_000;
+    /// Jobs capped below this many reflections (direct paths only) run on the CPU,
+    /// whatever their size: one path per cell and vertical path is evaluated on the CPU
+    /// as fast as the GPU's round trips take. Measured on the H200: a region batch whose
+    /// 52 direct-path placement jobs of 0.5–2.1 M transmitter-cells went to the GPU took
+    /// 49.8 s against 41.0 s on the CPU (its 6,571 one-reflection jobs are all under
+    /// 0.34 M); the demo at one reflection (4.3 M) is 0.53 s on the GPU, 1.07 s on the CPU.
+    pub const MIN_GPU_REFLECTIONS: u32 = 1;
 
     /// Auto over `gpu` and the CPU.
     pub fn new(gpu: GpuBackend) -> AutoBackend {
         AutoBackend { gpu, failed: AtomicBool::new(false) }
+    }
+
+    /// Whether `job` goes to the GPU: deep enough and large enough.
+    pub fn prefers_gpu(job: &Job) -> bool {
+        job.settings.max_reflections >= Self::MIN_GPU_REFLECTIONS && Self::work(job) >= Self::MIN_GPU_WORK
     }
 
     /// Transmitters × cells to evaluate of `job`.
@@ -265,7 +277,7 @@ impl Backend for AutoBackend {
     }
 
     fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<RunStats, SolverError> {
-        if Self::work(job) < Self::MIN_GPU_WORK || self.failed.load(Ordering::Relaxed) {
+        if !Self::prefers_gpu(job) || self.failed.load(Ordering::Relaxed) {
             return CpuBackend.run(job, sink);
         }
         match self.gpu.run(job, sink) {
