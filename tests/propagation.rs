@@ -392,7 +392,9 @@ fn two_storeys_up_through_the_slab_the_default_settings_match_a_deep_sionna_refe
     // −0.31 dB here, so the mean is held to 0.35 dB; mean |Δ| and p90 to the limits.
     let default = against_sionna("two_storeys", None);
     let deep = against_sionna("two_storeys", Some(8));
-    println!("two_storeys: default {default:?}; 8 reflections + energy criterion {deep:?} (mean, mean |Δ|, p90, cells)");
+    println!(
+        "two_storeys: default {default:?}; 8 reflections + energy criterion {deep:?} (mean, mean |Δ|, p90, cells)"
+    );
     for (name, r) in [("default", default), ("8 reflections", deep)] {
         assert!(r.3 >= 290, "{name}: {r:?}");
         assert!(r.0.abs() <= 0.35 && r.1 <= 0.6 && r.2 <= 1.5, "{name}: {r:?}");
