@@ -13,9 +13,9 @@ use wifiplan::solver::{self, BackendChoice, Settings};
 #[derive(Args, Clone, Copy)]
 pub struct BackendArg {
     /// Solver backend: auto (with a real GPU, jobs of at least 500,000 transmitter-cells
-    /// that follow reflections on it, the others on the CPU; CPU-type adapters such as lavapipe passed over,
-    /// with a notice that says why), cpu (the rayon reference) or gpu (the wgpu backend on
-    /// whatever Vulkan adapter there is).
+    /// that follow reflections on it, the others on the CPU; CPU-type adapters such as
+    /// lavapipe passed over, with a notice that says why), cpu (the rayon reference) or gpu
+    /// (the wgpu backend on whatever Vulkan adapter there is).
     #[arg(long = "backend", value_name = "BACKEND", default_value = "auto", value_parser = backend_parser())]
     pub choice: BackendChoice,
 }
