@@ -28,7 +28,7 @@ pub struct NodeRecord {
     pub u_tx: f32,
     /// A point of the line [m].
     pub origin: [f32; 2],
-    /// First and last span of the line.
+    /// First span of the line.
     pub span_first: u32,
     /// Last span.
     pub span_last: u32,
