@@ -70,7 +70,7 @@ impl Check {
     /// What placement designs for, per class.
     pub fn design(class: Class, req: &Requirements) -> Vec<Check> {
         let t = req.thresholds();
-        match class {
+        let checks = match class {
             Class::Primary => vec![
                 Check {
                     requirement: Requirement::Primary,
@@ -91,13 +91,20 @@ impl Check {
                 threshold: t.circulation_dbm,
                 fraction: req.circulation_fraction,
             }],
-        }
+        };
+        Self::required(checks)
+    }
+
+    /// The checks that require something (a share of 0 is no requirement).
+    fn required(mut checks: Vec<Check>) -> Vec<Check> {
+        checks.retain(|c| c.fraction > 0.0);
+        checks
     }
 
     /// What the report shows, per class: RSSI, SNR and second AP apart.
     pub fn detailed(class: Class, req: &Requirements) -> Vec<Check> {
         let m = req.margin_db;
-        match class {
+        let checks = match class {
             Class::Primary => vec![
                 Check {
                     requirement: Requirement::Rssi,
@@ -124,7 +131,8 @@ impl Check {
                 threshold: req.circulation_rssi_dbm + m,
                 fraction: req.circulation_fraction,
             }],
-        }
+        };
+        Self::required(checks)
     }
 }
 
@@ -345,6 +353,18 @@ mod tests {
         assert!(Tally::default().meets(0.99), "a room without cells needs none");
         let t = Tally::of([-70.0f32, -67.0, -66.9, f32::NEG_INFINITY], -67.0);
         assert_eq!((t.met, t.cells), (2, 4));
+    }
+
+    #[test]
+    fn the_low_band_requires_its_own_threshold_in_teaching_rooms_only() {
+        let low = Requirements::default().low_band_requirements();
+        let d = Check::design(Class::Primary, &low);
+        assert_eq!(d.len(), 1, "no second AP required at 2.4 GHz: {d:?}");
+        assert_eq!((d[0].threshold, d[0].fraction), (-72.0, 0.9), "−94 dBm noise + 20 dB is below −72");
+        assert!(Check::design(Class::Circulation, &low).is_empty());
+        let shown: Vec<Requirement> = Check::detailed(Class::Primary, &low).iter().map(|c| c.requirement).collect();
+        assert_eq!(shown, [Requirement::Rssi, Requirement::Snr]);
+        assert!(low.problems().is_empty(), "{:?}", low.problems());
     }
 
     #[test]

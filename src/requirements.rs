@@ -55,12 +55,25 @@ pub struct Requirements {
     pub band: Band,
     /// Channel width [MHz].
     pub width_mhz: u32,
-    /// Allow the DFS channels.
+    /// Allow the DFS channels (5 GHz 52–64 and 100–140, ETSI EN 301 893; on by default,
+    /// as indoor APs in France may use them).
     pub dfs: bool,
+    /// 20 MHz channel numbers of the planned band the plan must not use (e.g. 120, 124,
+    /// 128 near a weather radar); a bonded channel that covers one is left out too.
+    pub excluded_channels: Vec<u32>,
+    /// The second radio every placed AP carries, at 2.4 GHz, and its plan.
+    pub low_band: LowBand,
     /// Transmit power APs are placed at, before the power plan [dBm].
     pub design_tx_power_dbm: f64,
     /// Lowest transmit power the power plan may set [dBm].
     pub min_tx_power_dbm: f64,
+    /// Transmit power of a typical client in the planned band [dBm] (a laptop: 15–17 at
+    /// 5 GHz): the plan keeps each AP's power at most this plus `uplink_margin_db`, so
+    /// that where a client hears its AP, the AP hears it too.
+    pub client_tx_power_dbm: f64,
+    /// How far above the client's power an AP may transmit [dB] (raise it to lift the
+    /// limit).
+    pub uplink_margin_db: f64,
     /// Client noise figure [dB].
     pub noise_figure_db: f64,
     /// Spacing of the candidate lattice [m].
@@ -90,15 +103,62 @@ impl Default for Requirements {
             margin_db: 0.0,
             band: Band::G5,
             width_mhz: 20,
-            dfs: false,
+            dfs: true,
+            excluded_channels: Vec::new(),
+            low_band: LowBand::default(),
             design_tx_power_dbm: 14.0,
             min_tx_power_dbm: 8.0,
+            client_tx_power_dbm: 16.0,
+            uplink_margin_db: 3.0,
             noise_figure_db: 7.0,
             candidate_spacing_m: 2.5,
             wall_clearance_m: 0.5,
             cell_m: 0.5,
             rx_height_m: 1.0,
             max_reflections: 1,
+        }
+    }
+}
+
+/// The 2.4 GHz radio of a dual-band AP: its channels (20 MHz), its powers, and the
+/// coverage it must keep in teaching rooms and offices — a requirement of its own, lower
+/// than the 5 GHz one (2.4 GHz serves older and low-power devices). The plan switches
+/// off the 2.4 GHz radios that only add co-channel interference, as long as this holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LowBand {
+    /// Give every placed AP a 2.4 GHz radio and plan it (else 5 GHz only).
+    pub plan: bool,
+    /// Channels the plan may use, pairwise non-overlapping at 20 MHz (1, 6, 11; ETSI
+    /// also allows 1, 5, 9, 13).
+    pub channels: Vec<u32>,
+    /// Best-server RSSI at 2.4 GHz in teaching rooms and offices [dBm] (raised by the
+    /// margin).
+    pub rssi_dbm: f64,
+    /// Share of their area that must reach it [1].
+    pub fraction: f64,
+    /// Best-server SNR at 2.4 GHz there [dB] (raises the threshold where stricter).
+    pub min_snr_db: f64,
+    /// Transmit power of the radios before the power plan [dBm].
+    pub tx_power_dbm: f64,
+    /// Lowest transmit power the power plan may set [dBm].
+    pub min_tx_power_dbm: f64,
+    /// Transmit power of a typical client at 2.4 GHz [dBm] (with the requirements'
+    /// `uplink_margin_db`, the most an AP's 2.4 GHz radio may transmit).
+    pub client_tx_power_dbm: f64,
+}
+
+impl Default for LowBand {
+    fn default() -> LowBand {
+        LowBand {
+            plan: true,
+            channels: vec![1, 6, 11],
+            rssi_dbm: -72.0,
+            fraction: 0.9,
+            min_snr_db: 20.0,
+            tx_power_dbm: 11.0,
+            min_tx_power_dbm: 5.0,
+            client_tx_power_dbm: 18.0,
         }
     }
 }
@@ -118,7 +178,7 @@ pub struct Thresholds {
 
 /// Values given on the command line that replace a requirements file's.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Overrides {
+pub struct Overrides<'a> {
     /// Best-server RSSI in teaching rooms and offices [dBm].
     pub primary_rssi_dbm: Option<f64>,
     /// Second-strongest AP's RSSI there [dBm].
@@ -131,8 +191,10 @@ pub struct Overrides {
     pub clients_per_radio: Option<u32>,
     /// Band planned.
     pub band: Option<Band>,
-    /// Allow the DFS channels (added to the file's choice, never removed).
-    pub dfs: bool,
+    /// Allow (or forbid) the DFS channels.
+    pub dfs: Option<bool>,
+    /// 20 MHz channels the plan must not use (added to the file's).
+    pub excluded_channels: Option<&'a [u32]>,
 }
 
 impl Requirements {
@@ -149,8 +211,49 @@ impl Requirements {
         set(&mut self.circulation_rssi_dbm, flags.circulation_rssi_dbm);
         self.clients_per_radio = flags.clients_per_radio.unwrap_or(self.clients_per_radio);
         self.band = flags.band.unwrap_or(self.band);
-        self.dfs |= flags.dfs;
+        self.dfs = flags.dfs.unwrap_or(self.dfs);
+        if let Some(list) = flags.excluded_channels {
+            for &c in list {
+                if !self.excluded_channels.contains(&c) {
+                    self.excluded_channels.push(c);
+                }
+            }
+        }
         self
+    }
+
+    /// The channels the plan may assign in the planned band at the planned width: ETSI's
+    /// (with DFS when allowed) less the excluded ones.
+    pub fn channels(&self) -> Vec<u32> {
+        crate::radio::channels::plan_channels(self.band, self.width_mhz, self.dfs, &self.excluded_channels)
+    }
+
+    /// The requirements the 2.4 GHz radios are planned and assessed against: the low
+    /// band's threshold and SNR in teaching rooms and offices, none elsewhere (fractions
+    /// 0), its powers, 20 MHz.
+    pub fn low_band_requirements(&self) -> Requirements {
+        let low = &self.low_band;
+        Requirements {
+            primary_rssi_dbm: low.rssi_dbm,
+            primary_fraction: low.fraction,
+            secondary_fraction: 0.0,
+            min_snr_db: low.min_snr_db,
+            circulation_fraction: 0.0,
+            band: Band::G2_4,
+            width_mhz: 20,
+            dfs: false,
+            excluded_channels: Vec::new(),
+            design_tx_power_dbm: low.tx_power_dbm,
+            min_tx_power_dbm: low.min_tx_power_dbm,
+            client_tx_power_dbm: low.client_tx_power_dbm,
+            ..self.clone()
+        }
+    }
+
+    /// The most an AP may transmit in the planned band for its clients to answer it:
+    /// client power plus the uplink margin [dBm].
+    pub fn max_tx_power_dbm(&self) -> f64 {
+        self.client_tx_power_dbm + self.uplink_margin_db
     }
 
     /// Noise power in one channel: −174 dBm/Hz + 10·log10(B) + NF [dBm].
@@ -172,13 +275,14 @@ impl Requirements {
     /// Everything wrong with these requirements, one message each.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for (name, v) in [
-            ("primary_fraction", self.primary_fraction),
-            ("secondary_fraction", self.secondary_fraction),
-            ("circulation_fraction", self.circulation_fraction),
-        ] {
-            if !(v > 0.0 && v <= 1.0) {
-                out.push(format!("{name} {v} must lie in (0, 1]"));
+        if !(self.primary_fraction > 0.0 && self.primary_fraction <= 1.0) {
+            out.push(format!("primary_fraction {} must lie in (0, 1]", self.primary_fraction));
+        }
+        for (name, v) in
+            [("secondary_fraction", self.secondary_fraction), ("circulation_fraction", self.circulation_fraction)]
+        {
+            if !(0.0..=1.0).contains(&v) {
+                out.push(format!("{name} {v} must lie in [0, 1] (0: no such requirement)"));
             }
         }
         let finite = [
@@ -191,17 +295,38 @@ impl Requirements {
             self.min_tx_power_dbm,
             self.noise_figure_db,
             self.rx_height_m,
+            self.client_tx_power_dbm,
+            self.uplink_margin_db,
         ];
         if finite.iter().any(|v| !v.is_finite()) {
             out.push("every threshold, power and height must be a finite number".into());
+        }
+        if self.design_tx_power_dbm > self.max_tx_power_dbm() {
+            out.push(format!(
+                "design_tx_power_dbm {} is above what clients answer: client_tx_power_dbm {} + uplink_margin_db {}",
+                self.design_tx_power_dbm, self.client_tx_power_dbm, self.uplink_margin_db
+            ));
         }
         if self.clients_per_radio == 0 {
             out.push("clients_per_radio must be at least 1".into());
         }
         if ![20, 40, 80, 160].contains(&self.width_mhz) {
             out.push(format!("width_mhz {} is not 20, 40, 80 or 160", self.width_mhz));
-        } else if crate::radio::channels::plan_channels(self.band, self.width_mhz, self.dfs).is_empty() {
+        } else if self.channels().is_empty() {
             out.push(format!("no {} MHz channel is allowed in the {} band", self.width_mhz, self.band));
+        }
+        for &c in &self.excluded_channels {
+            if !crate::radio::channels::is_channel(self.band, c, 20) {
+                out.push(format!("excluded channel {c} is not a 20 MHz channel of the {} band", self.band));
+            }
+        }
+        out.extend(self.low_band.problems());
+        let low = &self.low_band;
+        if low.plan && low.tx_power_dbm > low.client_tx_power_dbm + self.uplink_margin_db {
+            out.push(format!(
+                "low_band.tx_power_dbm {} is above what clients answer: low_band.client_tx_power_dbm {} + uplink_margin_db {}",
+                low.tx_power_dbm, low.client_tx_power_dbm, self.uplink_margin_db
+            ));
         }
         for (name, v) in [("candidate_spacing_m", self.candidate_spacing_m), ("cell_m", self.cell_m)] {
             if !(v.is_finite() && v > 0.05) {
@@ -215,9 +340,71 @@ impl Requirements {
     }
 }
 
+impl LowBand {
+    /// Everything wrong with the 2.4 GHz radio's settings, one message each.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.plan {
+            return out;
+        }
+        if self.channels.is_empty() {
+            out.push("low_band.channels is empty".into());
+        }
+        for (i, &a) in self.channels.iter().enumerate() {
+            if !(1..=13).contains(&a) {
+                out.push(format!("low_band channel {a} is not a 2.4 GHz channel allowed in Europe (1–13)"));
+                continue;
+            }
+            for &b in &self.channels[..i] {
+                if (1..=13).contains(&b) && crate::radio::channels::overlap(Band::G2_4, a, 20, b, 20) {
+                    out.push(format!("low_band channels {b} and {a} overlap at 20 MHz (use e.g. 1, 6, 11)"));
+                }
+            }
+        }
+        if !(self.fraction > 0.0 && self.fraction <= 1.0) {
+            out.push(format!("low_band.fraction {} must lie in (0, 1]", self.fraction));
+        }
+        if ![self.rssi_dbm, self.tx_power_dbm, self.min_tx_power_dbm, self.client_tx_power_dbm]
+            .iter()
+            .all(|v| v.is_finite())
+        {
+            out.push("low_band thresholds and powers must be finite numbers".into());
+        } else if self.min_tx_power_dbm > self.tx_power_dbm {
+            out.push("low_band.min_tx_power_dbm is above low_band.tx_power_dbm".into());
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_low_band_refuses_overlapping_or_foreign_channels() {
+        let mut r = Requirements::default();
+        assert!(r.problems().is_empty(), "{:?}", r.problems());
+        r.low_band.channels = vec![1, 5, 9, 13];
+        assert!(r.problems().is_empty(), "ETSI's four-channel plan is allowed");
+        r.low_band.channels = vec![1, 3, 14];
+        let p = r.problems();
+        assert!(p.iter().any(|m| m.contains("channels 1 and 3 overlap")), "{p:?}");
+        assert!(p.iter().any(|m| m.contains("channel 14")), "{p:?}");
+        r.low_band.plan = false;
+        assert!(r.problems().is_empty(), "no 2.4 GHz radio, nothing to check");
+    }
+
+    #[test]
+    fn excluded_channels_leave_the_plan_and_must_exist() {
+        let mut r = Requirements::default();
+        assert_eq!(r.channels().len(), 16, "DFS on by default: 36–64, 100–116, 132–140");
+        r.excluded_channels = vec![100, 104];
+        assert!(!r.channels().contains(&100) && r.channels().len() == 14);
+        r.width_mhz = 40;
+        assert!(!r.channels().contains(&102), "the 40 MHz channel over 100 + 104 goes too");
+        r.excluded_channels = vec![37];
+        assert!(r.problems().iter().any(|m| m.contains("excluded channel 37")));
+    }
 
     #[test]
     fn noise_and_thresholds_follow_the_design() {

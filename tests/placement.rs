@@ -10,8 +10,8 @@ use wifiplan::band::Band;
 use wifiplan::geometry::{P2, point_in_polygon};
 use wifiplan::placement::{self, Placement};
 use wifiplan::plan::{self, Site};
-use wifiplan::radio::AccessPoints;
 use wifiplan::radio::channels::max_eirp_dbm;
+use wifiplan::radio::{AccessPoints, Radio};
 use wifiplan::requirements::{Class, Requirements, class_of};
 use wifiplan::scene::GridSpec;
 use wifiplan::site::simulate::{self, SimulateOptions};
@@ -48,17 +48,23 @@ fn a_room_of_70_pupils_gets_two_aps() {
     assert!(p.aps.0.iter().all(|a| a.name.starts_with("Amphi-")), "{:?}", p.aps.0);
 }
 
-/// Coverage of every room recomputed from the written APs by a full simulation.
-fn check_requirements(s: &Site, aps: &AccessPoints, req: &Requirements) -> Vec<String> {
+/// Every AP's radio of `band` that is on, simulated per AP over the campus at 0.25 m with
+/// two reflections (placement saw one).
+fn full_simulation(s: &Site, aps: &AccessPoints, req: &Requirements, band: Band) -> simulate::Simulation {
     let options = SimulateOptions {
-        band: Band::G5,
+        band,
         frequency_ghz: None,
         grid: GridSpec { cell: 0.25, rx_height: req.rx_height_m, margin: 0.0, bounds: None },
         settings: Settings { max_reflections: 2, ..Settings::default() },
         per_ap: true,
         scope: wifiplan::site::simulate::Scope::Campus,
     };
-    let sim = simulate::simulate(s, aps, &options, &CpuBackend, &|_, _| {}).unwrap();
+    simulate::simulate(s, aps, &options, &CpuBackend, &|_, _| {}).unwrap()
+}
+
+/// Coverage of every room recomputed from the written APs by a full simulation.
+fn check_requirements(s: &Site, aps: &AccessPoints, req: &Requirements) -> Vec<String> {
+    let sim = full_simulation(s, aps, req, Band::G5);
     let t = req.thresholds();
     let mut failures = Vec::new();
     for (k, p) in sim.maps.planes.iter().enumerate() {
@@ -157,7 +163,8 @@ fn the_demo_lycee_meets_every_requirement_in_an_independent_simulation() {
         let radio = &ap.radios[0];
         let limit = max_eirp_dbm(radio.band, radio.channel.unwrap());
         assert!(radio.tx_power_dbm + ap.antenna.gain_dbi() <= limit && radio.tx_power_dbm >= 8.0, "{}", ap.name);
-        assert!([36, 40, 44, 48].contains(&radio.channel.unwrap()), "no DFS channel without --dfs");
+        assert!(Requirements::default().channels().contains(&radio.channel.unwrap()), "{}", ap.name);
+        assert!(radio.tx_power_dbm <= req.max_tx_power_dbm(), "{}: clients could not answer", ap.name);
     }
     // Every AP has a cable run to a closet on its building, within copper's reach.
     assert!(r.aps.iter().all(|a| a.cable.length_m.is_some_and(|l| l <= 90.0)), "{:?}", r.aps);
@@ -301,4 +308,118 @@ fn flags_override_the_requirements_file_and_bad_files_are_refused() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("req.ron:1:14"), "{}", stderr(&o));
+}
+
+/// Per teaching room or office, the share of its cells at the 2.4 GHz threshold [%], from
+/// a full simulation (two reflections, campus) of the radios `aps` keeps on at 2.4 GHz.
+fn low_band_shares(s: &Site, aps: &AccessPoints, req: &Requirements) -> Vec<(String, f64)> {
+    let sim = full_simulation(s, aps, req, Band::G2_4);
+    let power: Vec<f64> = sim
+        .ap_names
+        .iter()
+        .map(|n| Radio::of(aps.0.iter().find(|a| &a.name == n).unwrap(), Band::G2_4).unwrap().tx_power_dbm)
+        .collect();
+    let threshold = req.low_band.rssi_dbm + req.margin_db;
+    let mut shares = Vec::new();
+    for (k, p) in sim.maps.planes.iter().enumerate() {
+        let b = s.buildings.iter().find(|b| b.name == p.building).unwrap();
+        let f = b.floors.iter().find(|f| f.name == p.floor).unwrap();
+        for room in f.rooms.iter().filter(|r| class_of(r.kind) == Some(Class::Primary)) {
+            let poly: Vec<P2> = room.outline.iter().map(|&q| b.to_site(q)).collect();
+            let (mut n, mut hit) = (0usize, 0usize);
+            for iy in 0..p.ny {
+                for ix in 0..p.nx {
+                    let (x, y) = (p.xmin + (ix as f64 + 0.5) * p.cell_size, p.ymin + (iy as f64 + 0.5) * p.cell_size);
+                    if !point_in_polygon(&poly, x, y) {
+                        continue;
+                    }
+                    let best = (0..power.len())
+                        .map(|a| f64::from(sim.gains[a][k][iy * p.nx + ix]) + power[a])
+                        .fold(f64::NEG_INFINITY, f64::max);
+                    n += 1;
+                    hit += usize::from(best >= threshold);
+                }
+            }
+            shares.push((room.name.clone(), 100.0 * hit as f64 / n.max(1) as f64));
+        }
+    }
+    shares
+}
+
+#[test]
+fn the_2_4_ghz_plan_halves_a_corridors_channel_overlap_and_keeps_its_coverage() {
+    let s = site("tests/data/corridor_12_classrooms.ron");
+    let req = Requirements::default();
+    let p = place(&s, &req);
+    let low = p.report.low_band.as_ref().expect("dual-band by default");
+    println!("corridor, 2.4 GHz: {low:?}");
+    assert_eq!(p.aps.0.len(), 12);
+    assert_eq!(low.radios_on + low.radios_off, 12);
+    // Overlap: teaching cells hearing two co-channel radios above −82 dBm.
+    assert!(low.all_on_overlap_pct > 0.0);
+    assert!(low.overlap_pct < 0.5 * low.all_on_overlap_pct, "{low:?}");
+    assert_eq!(low.rooms_failing, 0, "{low:?}");
+    assert!(low.coverage.covered_pct >= low.coverage.required_pct, "{low:?}");
+    // Every AP carries both radios; those switched off are written as such; ETSI's and
+    // the uplink's power limits hold.
+    for ap in &p.aps.0 {
+        let bands: Vec<Band> = ap.radios.iter().map(|r| r.band).collect();
+        assert_eq!(bands, [Band::G5, Band::G2_4], "{}", ap.name);
+        let r = &ap.radios[1];
+        assert!(req.low_band.channels.contains(&r.channel.unwrap()), "{}", ap.name);
+        assert!(r.tx_power_dbm <= 20.0 && r.tx_power_dbm <= req.low_band.client_tx_power_dbm + req.uplink_margin_db);
+    }
+    assert_eq!(p.aps.0.iter().filter(|a| a.radios[1].off).count(), low.radios_off);
+    // The coverage holds in an independent simulation of the radios left on (two
+    // reflections, where the plan saw one).
+    let dir = tempfile::tempdir().unwrap();
+    placement::write(dir.path(), &p).unwrap();
+    let written = AccessPoints::load(&dir.path().join("aps.ron")).unwrap();
+    assert_eq!(written, p.aps);
+    for (room, share) in low_band_shares(&s, &written, &req) {
+        assert!(share >= 100.0 * req.low_band.fraction, "{room}: {share:.1} % at 2.4 GHz");
+    }
+}
+
+#[test]
+fn dfs_channels_raise_a_corridors_p5_sinr_and_excluded_channels_stay_unused() {
+    let s = site("tests/data/corridor_12_classrooms.ron");
+    let with = place(&s, &Requirements::default());
+    let without = place(&s, &Requirements { dfs: false, ..Requirements::default() });
+    println!("p5 SINR with DFS {:?}, without {:?}", with.report.sinr.plan_db, without.report.sinr.plan_db);
+    assert!(with.report.sinr.plan_db[0] > without.report.sinr.plan_db[0] + 3.0);
+    assert!(without.aps.0.iter().all(|a| [36, 40, 44, 48].contains(&a.radios[0].channel.unwrap())));
+    let used = |p: &Placement| p.aps.0.iter().map(|a| a.radios[0].channel.unwrap()).collect::<Vec<_>>();
+    let excluded = vec![36, 40, 44, 48, 52, 56, 60, 64, 100, 104, 108, 112];
+    let req = Requirements { excluded_channels: excluded.clone(), ..Requirements::default() };
+    let p = place(&s, &req);
+    assert!(used(&p).iter().all(|c| [116, 132, 136, 140].contains(c)), "{:?}", used(&p));
+    assert!(used(&with).iter().any(|c| excluded.contains(c)), "the exclusion changed something");
+}
+
+#[test]
+fn bad_channel_settings_exit_2_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["place", "tests/data/big_room.ron", "--out", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        wifiplan(&args)
+    };
+    let o = run(&["--exclude-channels", "36,37"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("excluded channel 37 is not a 20 MHz channel of the 5 GHz band"), "{}", stderr(&o));
+    let o = run(&["--no-dfs", "--exclude-channels", "36,40,44,48"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no 20 MHz channel is allowed in the 5 GHz band"), "{}", stderr(&o));
+    let req = dir.path().join("req.ron");
+    std::fs::write(&req, "Requirements(low_band: (channels: [1, 4, 11]))").unwrap();
+    let o = run(&["--requirements", req.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("low_band channels 1 and 4 overlap"), "{}", stderr(&o));
+    std::fs::write(&req, "Requirements(design_tx_power_dbm: 22.0)").unwrap();
+    let o = run(&["--requirements", req.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("design_tx_power_dbm 22 is above what clients answer"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing written");
 }

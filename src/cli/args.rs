@@ -353,9 +353,15 @@ pub struct PlaceArgs {
     /// Band planned: 2.4, 5 or 6.
     #[arg(long, value_parser = parse_band)]
     pub band: Option<Band>,
-    /// Allow the DFS channels (52–64, 100–140 without 120–128).
+    /// Allow the DFS channels (52–64, 100–140 without 120–128), the default.
     #[arg(long)]
     pub dfs: bool,
+    /// Plan 5 GHz on the four channels without DFS (36–48) only.
+    #[arg(long)]
+    pub no_dfs: bool,
+    /// 20 MHz channels the plan must not use, e.g. 116,120,124,128 near a weather radar.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub exclude_channels: Vec<u32>,
     /// Exit with 1 when a requirement is not met.
     #[arg(long)]
     pub strict: bool,
@@ -399,7 +405,7 @@ pub struct CheckArgs {
 
 impl PlaceArgs {
     /// The requirement values these flags set.
-    pub fn overrides(&self) -> Overrides {
+    pub fn overrides(&self) -> Overrides<'_> {
         Overrides {
             primary_rssi_dbm: self.target_rssi,
             secondary_rssi_dbm: self.secondary_rssi,
@@ -407,7 +413,8 @@ impl PlaceArgs {
             circulation_rssi_dbm: self.corridor_rssi,
             clients_per_radio: self.clients_per_radio,
             band: self.band,
-            dfs: self.dfs,
+            dfs: if self.no_dfs { Some(false) } else { self.dfs.then_some(true) },
+            excluded_channels: (!self.exclude_channels.is_empty()).then_some(&self.exclude_channels[..]),
         }
     }
 }

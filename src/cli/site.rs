@@ -78,7 +78,13 @@ pub fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
     let site = plan::load(&args.plan)?;
     let aps = AccessPoints::load(&args.aps)?;
     let band = Overrides { band: Some(args.band), ..Overrides::default() };
-    let requirements = read_requirements(args.requirements.as_deref())?.with_overrides(&band);
+    let base = read_requirements(args.requirements.as_deref())?;
+    // The 2.4 GHz radios of dual-band APs answer to the low band's own requirement.
+    let requirements = if args.band == Band::G2_4 && base.band != Band::G2_4 && base.low_band.plan {
+        base.low_band_requirements()
+    } else {
+        base.with_overrides(&band)
+    };
     let costs = read_costs(args.costs.as_deref())?;
     let options = AssessOptions {
         simulate: pipeline::simulate_options(&requirements, args.cell, args.engine.settings(), Scope::Campus),
@@ -137,6 +143,19 @@ pub fn place(args: &PlaceArgs) -> Result<(), Failure> {
         r.cable_total_m,
         r.cable_flagged
     );
+    if let Some(low) = &r.low_band {
+        out!(
+            "2.4 GHz: {} radios on, {} off; coverage {:.1} % at {:.0} dBm; SINR p5 {:.1} dB, channel overlap {:.1} % of teaching cells (every radio on: p5 {:.1} dB, {:.1} %)",
+            low.radios_on,
+            low.radios_off,
+            low.coverage.covered_pct,
+            low.coverage.threshold_dbm,
+            low.plan_db[0],
+            low.overlap_pct,
+            low.all_on_db[0],
+            low.all_on_overlap_pct
+        );
+    }
     out!("wrote {}, placement.json and aps.csv", args.out.join("aps.ron").display());
     if !r.failing_rooms.is_empty() {
         for f in &r.failing_rooms {

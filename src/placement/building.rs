@@ -13,10 +13,16 @@ use super::demand::Demand;
 use super::maps::CandidateMaps;
 use super::model::Model;
 use super::optimise;
+use crate::band::Band;
 use crate::plan::Site;
 use crate::requirements::Requirements;
 use crate::solver::{Backend, Settings};
 use std::time::Instant;
+
+/// The 2.4 GHz plan works on every `LOW_BAND_STRIDE`-th demand cell each way (1 m at the
+/// default 0.5 m): its maps serve a coverage share and interference statistics, which a
+/// quarter of the cells estimate to a fraction of a percent, at a quarter of the cost.
+pub const LOW_BAND_STRIDE: usize = 2;
 
 /// What placement decided in one building, candidates numbered as
 /// [`candidates::candidates`] lists them for the building alone.
@@ -29,6 +35,10 @@ pub struct BuildingPlan {
     /// The candidates whose full map was computed, each with it: path gain at every
     /// demand cell of the building [dB]. Every chosen candidate is among them.
     pub exact: Vec<(usize, Vec<f32>)>,
+    /// The chosen candidates' maps at 2.4 GHz (in `chosen`'s order), at the demand cells
+    /// of [`Demand::every`]`(LOW_BAND_STRIDE)` and the same engine settings, when the
+    /// requirements plan a 2.4 GHz radio (else empty) [dB].
+    pub low_band: Vec<Vec<f32>>,
     /// Time spent on the direct fields and on the optimisation [s].
     pub seconds: (f64, f64),
 }
@@ -36,7 +46,8 @@ pub struct BuildingPlan {
 impl BuildingPlan {
     /// Bytes its maps hold.
     pub fn bytes(&self) -> usize {
-        self.exact.iter().map(|(_, m)| m.len() * size_of::<f32>()).sum::<usize>() + size_of::<BuildingPlan>()
+        self.exact.iter().map(|(_, m)| m).chain(&self.low_band).map(|m| m.len() * size_of::<f32>()).sum::<usize>()
+            + size_of::<BuildingPlan>()
     }
 }
 
@@ -54,7 +65,13 @@ pub fn plan_building(
     let demand = Demand::of(&alone, req);
     let cands = candidates::candidates(&alone, &demand, req);
     if cands.is_empty() {
-        return Ok(BuildingPlan { candidates: 0, chosen: Vec::new(), exact: Vec::new(), seconds: (0.0, 0.0) });
+        return Ok(BuildingPlan {
+            candidates: 0,
+            chosen: Vec::new(),
+            exact: Vec::new(),
+            low_band: Vec::new(),
+            seconds: (0.0, 0.0),
+        });
     }
     // The direct field of every candidate first (a tenth of the cost of a full map); full
     // maps only for the candidates the optimiser cannot rule out without one.
@@ -81,10 +98,23 @@ pub fn plan_building(
         .filter(|(_, (e, _))| **e)
         .map(|(c, (_, g))| (c, g))
         .collect();
+    // The chosen APs' second radio, at the 2.4 GHz channel 6 (path gains vary by
+    // 0.3 dB across the band's 2.412–2.472 GHz), on the coarser lattice.
+    let low_band = if req.low_band.plan {
+        let coarse = demand.every(LOW_BAND_STRIDE);
+        CandidateMaps::new(&alone, &coarse, &cands, Band::G2_4.centre_ghz(), backend)?.compute(
+            &chosen,
+            settings,
+            &|_| {},
+        )?
+    } else {
+        Vec::new()
+    };
     Ok(BuildingPlan {
         candidates: cands.len(),
         chosen,
         exact,
+        low_band,
         seconds: ((t1 - t0).as_secs_f64(), t1.elapsed().as_secs_f64()),
     })
 }

@@ -63,7 +63,7 @@ struct Key<'a> {
 
 /// First bytes of a cache file; bump the number when [`BuildingPlan`] or the placement
 /// algorithm changes.
-const MAGIC: &[u8] = b"wifiplan building plan 1\n";
+const MAGIC: &[u8] = b"wifiplan building plan 2\n";
 
 #[derive(Default)]
 struct Entries {
@@ -133,14 +133,15 @@ impl BuildingCache {
 
     /// The placement of building `building` of `site`, and whether it was found rather
     /// than computed; `shape` is what the site's demand says the building has
-    /// (candidates, demand cells), which a file read must match.
+    /// (candidates, demand cells, demand cells of the 2.4 GHz lattice), which a file read
+    /// must match.
     pub fn plan(
         &self,
         site: &Site,
         building: usize,
         req: &Requirements,
         backend: &dyn Backend,
-        shape: (usize, usize),
+        shape: (usize, usize, usize),
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<(Arc<BuildingPlan>, bool), PlaceError> {
         let own = Building { name: String::new(), ..site.buildings[building].in_own_frame() };
@@ -227,7 +228,8 @@ impl BuildingCache {
 }
 
 /// A cache file: [`MAGIC`], the key, the plan (little-endian u32 counts and indices, f32
-/// maps, its seconds as f64), then the FNV-1a hash of all that.
+/// maps — the exact ones with their candidate, then the 2.4 GHz ones —, its seconds as
+/// f64), then the FNV-1a hash of all that.
 fn encode(key: &str, plan: &BuildingPlan) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     let u32s = |out: &mut Vec<u8>, v: usize| out.extend_from_slice(&(v as u32).to_le_bytes());
@@ -239,6 +241,11 @@ fn encode(key: &str, plan: &BuildingPlan) -> Vec<u8> {
     u32s(&mut out, plan.exact.len());
     for (c, map) in &plan.exact {
         u32s(&mut out, *c);
+        u32s(&mut out, map.len());
+        map.iter().for_each(|g| out.extend_from_slice(&g.to_le_bytes()));
+    }
+    u32s(&mut out, plan.low_band.len());
+    for map in &plan.low_band {
         u32s(&mut out, map.len());
         map.iter().for_each(|g| out.extend_from_slice(&g.to_le_bytes()));
     }
@@ -270,11 +277,18 @@ impl<'b> Reader<'b> {
     fn count(&mut self) -> Result<usize, String> {
         Ok(u32::from_le_bytes(self.array()?) as usize)
     }
+
+    /// A map: its length, then its f32 values.
+    fn map(&mut self) -> Result<Vec<f32>, String> {
+        let len = self.count()?;
+        let raw = self.take(len.checked_mul(4).ok_or("truncated")?)?;
+        Ok(raw.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+    }
 }
 
 /// Reads back what [`encode`] wrote for `key`, for a building of `shape` (candidates,
-/// demand cells).
-fn decode(bytes: &[u8], key: &str, shape: (usize, usize)) -> Result<BuildingPlan, String> {
+/// demand cells, 2.4 GHz lattice cells).
+fn decode(bytes: &[u8], key: &str, shape: (usize, usize, usize)) -> Result<BuildingPlan, String> {
     let body = bytes.len().checked_sub(8).ok_or("truncated")?;
     let sum = u64::from_le_bytes(bytes[body..].try_into().map_err(|_| "truncated")?);
     if stable_hash_bytes(&bytes[..body]) != sum {
@@ -295,16 +309,18 @@ fn decode(bytes: &[u8], key: &str, shape: (usize, usize)) -> Result<BuildingPlan
     let mut exact: Vec<(usize, Vec<f32>)> = Vec::with_capacity(n.min(4096));
     for _ in 0..n {
         let c = r.count()?;
-        let len = r.count()?;
-        let raw = r.take(len.checked_mul(4).ok_or("truncated")?)?;
-        exact.push((c, raw.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()));
+        exact.push((c, r.map()?));
     }
+    let n = r.count()?;
+    let low_band = (0..n).map(|_| r.map()).collect::<Result<Vec<_>, _>>()?;
     let seconds = (f64::from_le_bytes(r.array()?), f64::from_le_bytes(r.array()?));
     if candidates != shape.0
         || chosen.iter().chain(exact.iter().map(|(c, _)| c)).any(|&c| c >= candidates)
         || exact.iter().any(|(_, m)| m.len() != shape.1)
+        || low_band.iter().any(|m| m.len() != shape.2)
+        || !(low_band.is_empty() || low_band.len() == chosen.len())
     {
         return Err("does not fit the building".into());
     }
-    Ok(BuildingPlan { candidates, chosen, exact, seconds })
+    Ok(BuildingPlan { candidates, chosen, exact, low_band, seconds })
 }

@@ -1,15 +1,25 @@
 //! Channel and power plan: assigns each AP a channel of the ETSI plan and a transmit
-//! power within [minimum, the channel's EIRP limit], maximising the 5th-percentile SINR
+//! power within [minimum, the channel's EIRP limit and the client's power plus the
+//! uplink margin], maximising the 5th-percentile SINR
 //! over the teaching rooms' cells (SINR counts the APs on overlapping channels) while
 //! every coverage requirement stays met; and the seeded random channel assignment it is
 //! compared with.
+//!
+//! The 2.4 GHz radios of dual-band APs get the same search on their own channel set,
+//! after [`switch_off`] has turned off those that only add co-channel overlap: an AP's
+//! 2.4 GHz radio goes off when that lowers the co-channel radios heard above −82 dBm
+//! (summed over cells) and the 2.4 GHz coverage requirement still holds. An AP whose
+//! radio is off has power −∞ here: it serves and disturbs no cell.
 
 use super::model::Model;
-use crate::radio::channels::{max_eirp_dbm, overlap, plan_channels};
+use crate::radio::channels::{max_eirp_dbm, overlap};
 use crate::requirements::{Class, Requirements, is_teaching};
 
 /// Co-channel APs that hear each other above this interfere [dBm].
 pub const HEARING_DBM: f64 = -82.0;
+
+/// Channels each AP tries per round of the channel search: the least coupled ones.
+const TRIED_CHANNELS: usize = 4;
 
 /// Powers the power plan tries [dBm] (each capped at the channel's EIRP limit).
 const POWER_STEPS: [f64; 8] = [8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 23.0];
@@ -25,6 +35,10 @@ pub struct ChannelPlan {
     pub sinr_db: [f64; 3],
     /// Pairs of APs on overlapping channels that hear each other above −82 dBm.
     pub co_channel_pairs: usize,
+    /// Teaching cells where two radios on overlapping channels are heard above −82 dBm.
+    pub overlap_cells: usize,
+    /// Teaching cells evaluated.
+    pub cells: usize,
 }
 
 /// What SINR evaluation needs: per AP, its path gain at the teaching cells, and at its
@@ -112,7 +126,8 @@ impl<'a> Interference<'a> {
         }
     }
 
-    /// SINR percentiles 5, 50, 95 over the teaching cells [dB] and the mean of log-SINR.
+    /// SINR percentiles 5, 50, 95 over the teaching cells a radio that is on reaches [dB]
+    /// and the mean of log-SINR.
     pub fn sinr(&self, channels: &[u32], powers: &[f64]) -> ([f64; 3], f64) {
         // Which channels overlap, once per evaluation and per distinct channel: the
         // channel search calls this thousands of times.
@@ -132,6 +147,10 @@ impl<'a> Interference<'a> {
                 continue;
             };
             let s = s as usize;
+            if !powers[s].is_finite() {
+                // No radio on is heard here: no SINR to speak of.
+                continue;
+            }
             let interference: f64 = row
                 .iter()
                 .filter(|&&(j, _, _)| j as usize != s && clash[slot[s] * k + slot[j as usize]])
@@ -164,17 +183,42 @@ impl<'a> Interference<'a> {
         n
     }
 
+    /// Over the teaching cells: those where at least two radios on overlapping channels
+    /// are heard above −82 dBm (the "channel overlap" view), and the excess — per cell,
+    /// the radios heard there that overlap an earlier one (a channel heard k times counts
+    /// k − 1), summed.
+    pub fn overlap(&self, channels: &[u32], powers: &[f64]) -> (usize, usize) {
+        let mut loud: Vec<u32> = Vec::new();
+        let (mut cells, mut excess) = (0, 0);
+        for row in &self.heard {
+            loud.clear();
+            loud.extend(row.iter().filter(|&&(a, g, _)| g + powers[a as usize] >= HEARING_DBM).map(|&(a, _, _)| a));
+            let here = (0..loud.len())
+                .filter(|&i| {
+                    let a = loud[i] as usize;
+                    loud[..i]
+                        .iter()
+                        .any(|&b| overlap(self.band, channels[a], self.width, channels[b as usize], self.width))
+                })
+                .count();
+            cells += usize::from(here > 0);
+            excess += here;
+        }
+        (cells, excess)
+    }
+
     /// The figures of a given assignment.
     pub fn plan(&self, channels: Vec<u32>, powers: Vec<f64>) -> ChannelPlan {
         let (sinr_db, _) = self.sinr(&channels, &powers);
         let co_channel_pairs = self.co_channel_pairs(&channels, &powers);
-        ChannelPlan { channels, powers, sinr_db, co_channel_pairs }
+        let (overlap_cells, _) = self.overlap(&channels, &powers);
+        ChannelPlan { channels, powers, sinr_db, co_channel_pairs, overlap_cells, cells: self.heard.len() }
     }
 }
 
 /// The baseline: channels drawn at random (seeded by `seed`), every AP at the design power.
 pub fn random_plan(inter: &Interference, req: &Requirements, seed: &str) -> ChannelPlan {
-    let list = plan_channels(req.band, req.width_mhz, req.dfs);
+    let list = req.channels();
     let mut rng = crate::seed::rng(seed);
     let channels = inter.aps.iter().map(|_| list[crate::seed::below(&mut rng, list.len())]).collect();
     inter.plan(channels, vec![req.design_tx_power_dbm; inter.aps.len()])
@@ -183,75 +227,217 @@ pub fn random_plan(inter: &Interference, req: &Requirements, seed: &str) -> Chan
 /// The plan: channels by local search on (p5 SINR, mean log-SINR) from a greedy start,
 /// then powers, one AP at a time, kept only while coverage stays met.
 pub fn channel_plan(inter: &Interference, req: &Requirements) -> ChannelPlan {
-    let list = plan_channels(req.band, req.width_mhz, req.dfs);
-    let n = inter.aps.len();
-    let mut powers = vec![req.design_tx_power_dbm; n];
-    // Greedy start: each AP takes the channel least coupled to those already assigned.
-    let mut channels: Vec<u32> = Vec::with_capacity(n);
-    for a in 0..n {
-        let coupling = |ch: u32| -> f64 {
-            (0..a)
-                .filter(|&b| overlap(req.band, channels[b], req.width_mhz, ch, req.width_mhz))
-                .map(|b| {
-                    mw(f64::from(inter.model.gain(inter.aps[b], inter.home[a])))
-                        + mw(f64::from(inter.model.gain(inter.aps[a], inter.home[b])))
-                })
-                .sum()
-        };
-        let best = list.iter().copied().min_by(|&x, &y| coupling(x).total_cmp(&coupling(y))).unwrap_or(list[0]);
-        channels.push(best);
-    }
+    let powers = vec![req.design_tx_power_dbm; inter.aps.len()];
+    let coverage = |pw: &[f64]| {
+        inter.model.evaluate(&inter.aps.iter().copied().zip(pw.iter().copied()).collect::<Vec<_>>()).deficit
+    };
     let score = |ch: &[u32], pw: &[f64]| {
         let (s, mean) = inter.sinr(ch, pw);
         (s[0], mean)
     };
+    search(inter, req, &req.channels(), powers, &score, Some(&coverage))
+}
+
+/// A plan's score, higher is better, compared in order.
+type Score<'s> = dyn Fn(&[u32], &[f64]) -> (f64, f64) + 's;
+
+/// A coverage deficit for given powers [dBm], which a power change may not raise.
+type Deficit<'s> = dyn Fn(&[f64]) -> u64 + 's;
+
+/// Channels from `list` by local search on `score` from a greedy start, then with a
+/// `deficit`, powers, for the APs whose power in `powers` is finite (the others stay
+/// off); a power change is kept only while the deficit does not grow.
+fn search(
+    inter: &Interference,
+    req: &Requirements,
+    list: &[u32],
+    mut powers: Vec<f64>,
+    score: &Score,
+    deficit: Option<&Deficit>,
+) -> ChannelPlan {
+    let n = inter.aps.len();
+    // Coupling of two APs: each one's power ratio at the other's nearest demand cell.
+    let pair: Vec<f64> = (0..n * n)
+        .map(|i| {
+            let (a, b) = (i / n, i % n);
+            if a == b || !powers[a].is_finite() || !powers[b].is_finite() {
+                return 0.0;
+            }
+            mw(f64::from(inter.model.gain(inter.aps[b], inter.home[a])))
+                + mw(f64::from(inter.model.gain(inter.aps[a], inter.home[b])))
+        })
+        .collect();
+    // AP a's coupling to the APs among `others` on channels overlapping `ch`.
+    let coupling = |a: usize, ch: u32, channels: &[u32], others: std::ops::Range<usize>| -> f64 {
+        others
+            .filter(|&b| b != a && overlap(req.band, channels[b], req.width_mhz, ch, req.width_mhz))
+            .map(|b| pair[a * n + b])
+            .sum()
+    };
+    // Greedy start: each AP takes the channel least coupled to those already assigned.
+    let mut channels: Vec<u32> = Vec::with_capacity(n);
+    for a in 0..n {
+        let best = list
+            .iter()
+            .copied()
+            .min_by(|&x, &y| coupling(a, x, &channels, 0..a).total_cmp(&coupling(a, y, &channels, 0..a)))
+            .unwrap_or(list[0]);
+        channels.push(best);
+    }
     let better = |a: (f64, f64), b: (f64, f64)| a.0 > b.0 + 1e-9 || (a.0 >= b.0 - 1e-9 && a.1 > b.1 + 1e-9);
     let mut current = score(&channels, &powers);
+    let on = |a: usize| powers[a].is_finite();
+    // Each AP tries the channels least coupled to the others' current ones: with the DFS
+    // channels (16 at 20 MHz) trying them all costs 4× for the same plans.
+    let choices = |a: usize, channels: &[u32]| -> Vec<u32> {
+        if !on(a) {
+            return Vec::new();
+        }
+        let mut ranked: Vec<(f64, u32)> = list.iter().map(|&ch| (coupling(a, ch, channels, 0..n), ch)).collect();
+        ranked.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        ranked.into_iter().take(TRIED_CHANNELS).map(|(_, ch)| ch).collect()
+    };
+    descend(&mut channels, 8, choices, |ch| {
+        let s = score(ch, &powers);
+        let kept = better(s, current);
+        if kept {
+            current = s;
+        }
+        kept
+    });
+    let Some(deficit) = deficit else { return inter.plan(channels, powers) };
+    // Powers: keep coverage (the deficit may not grow).
+    let target = deficit(&powers);
+    let steps = |a: usize| -> Vec<f64> {
+        if !powers[a].is_finite() {
+            return Vec::new();
+        }
+        let limit = max_eirp_dbm(req.band, channels[a]).min(req.max_tx_power_dbm());
+        POWER_STEPS.iter().copied().filter(|&p| p >= req.min_tx_power_dbm && p <= limit).collect()
+    };
+    let steps: Vec<Vec<f64>> = (0..n).map(steps).collect();
     descend(
-        &mut channels,
-        8,
-        |_| list.clone(),
-        |ch| {
-            let s = score(ch, &powers);
-            let kept = better(s, current);
+        &mut powers,
+        2,
+        |a, _| steps[a].clone(),
+        |pw| {
+            let s = score(&channels, pw);
+            let kept = better(s, current) && deficit(pw) <= target;
             if kept {
                 current = s;
             }
             kept
         },
     );
-    // Powers: keep coverage (the model's deficit may not grow).
-    let coverage = |pw: &[f64]| {
-        inter.model.evaluate(&inter.aps.iter().copied().zip(pw.iter().copied()).collect::<Vec<_>>()).deficit
-    };
-    let target = coverage(&powers);
-    let steps = |a: usize| -> Vec<f64> {
-        let limit = max_eirp_dbm(req.band, channels[a]);
-        POWER_STEPS.iter().copied().filter(|&p| p >= req.min_tx_power_dbm && p <= limit).collect()
-    };
-    descend(&mut powers, 2, steps, |pw| {
-        let s = score(&channels, pw);
-        let kept = better(s, current) && coverage(pw) <= target;
-        if kept {
-            current = s;
-        }
-        kept
-    });
     inter.plan(channels, powers)
 }
 
+/// The 2.4 GHz plan of APs whose maps at 2.4 GHz `inter` holds (its model's requirements
+/// being [`Requirements::low_band_requirements`]): channels from the low band's set with
+/// every radio on, then radios switched off ([`switch_off`]), then channels and powers
+/// again for the radios left on. Off radios have power −∞. At 2.4 GHz the search lowers
+/// the co-channel excess alone: there the few channels, not the noise, limit the SINR,
+/// and a higher power only spreads the overlap (the p5 SINR follows: see the tests).
+/// Also returns the figures with every radio on, as the plan's baseline.
+pub fn low_band_plan(inter: &Interference, low: &Requirements, channels: &[u32]) -> (ChannelPlan, ChannelPlan) {
+    let n = inter.aps.len();
+    let deficit = |pw: &[f64]| low_band_deficit(inter, pw);
+    let score = |ch: &[u32], pw: &[f64]| (-(inter.overlap(ch, pw).1 as f64), 0.0);
+    let all_on = search(inter, low, channels, vec![low.design_tx_power_dbm; n], &score, None);
+    let mut powers = all_on.powers.clone();
+    switch_off(inter, &all_on.channels, &mut powers, &deficit);
+    (search(inter, low, channels, powers, &score, Some(&deficit)), all_on)
+}
+
+/// Cells missing at the low band's threshold over the rooms that need it, for radios at
+/// `powers` [dBm] (−∞: off).
+fn low_band_deficit(inter: &Interference, powers: &[f64]) -> u64 {
+    let model = inter.model;
+    let n = model.demand.cells.len();
+    let (mut best, mut second) = (vec![f32::NEG_INFINITY; n], vec![f32::NEG_INFINITY; n]);
+    for (&c, &p) in inter.aps.iter().zip(powers) {
+        if p.is_finite() {
+            model.add(&mut best, &mut second, c, p);
+        }
+    }
+    let counts = model.counts(&best, &second);
+    counts.iter().zip(&model.needs).map(|(&(covered, _), &(need, _))| need.saturating_sub(covered) as u64).sum()
+}
+
+/// Switches radios off (power −∞), one at a time, each time the one whose loss lowers the
+/// co-channel excess ([`Interference::overlap`]) most, as long as `deficit` does not
+/// grow; stops when no radio's loss lowers it. `channels` must be pairwise equal or
+/// apart (the low band's set is checked so): the excess of a cell is then, per channel,
+/// the radios heard on it less one, and a radio's loss lowers it by the cells where its
+/// channel is heard twice or more, radio included.
+pub fn switch_off(inter: &Interference, channels: &[u32], powers: &mut [f64], deficit: &Deficit) {
+    let n = powers.len();
+    let mut distinct: Vec<u32> = channels.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let slot: Vec<usize> = channels.iter().map(|c| distinct.binary_search(c).unwrap_or(0)).collect();
+    let k = distinct.len();
+    // Per cell, the radios heard above −82 dBm, and how many per channel.
+    let loud: Vec<Vec<u32>> = inter
+        .heard
+        .iter()
+        .map(|row| row.iter().filter(|&&(a, g, _)| g + powers[a as usize] >= HEARING_DBM).map(|&(a, _, _)| a).collect())
+        .collect();
+    let mut count = vec![0u32; loud.len() * k];
+    for (cell, row) in loud.iter().enumerate() {
+        for &a in row {
+            count[cell * k + slot[a as usize]] += 1;
+        }
+    }
+    let target = deficit(powers);
+    // Fewer radios never cover more: a radio needed once is needed for good.
+    let mut needed = vec![false; n];
+    loop {
+        let mut gain = vec![0usize; n];
+        for (cell, row) in loud.iter().enumerate() {
+            for &a in row {
+                let a = a as usize;
+                if powers[a].is_finite() && count[cell * k + slot[a]] >= 2 {
+                    gain[a] += 1;
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..n).filter(|&a| gain[a] > 0 && !needed[a]).collect();
+        // Largest gain first; ties to the earlier AP.
+        order.sort_by(|&x, &y| gain[y].cmp(&gain[x]).then(x.cmp(&y)));
+        let mut off = None;
+        for a in order {
+            let keep = powers[a];
+            powers[a] = f64::NEG_INFINITY;
+            if deficit(powers) <= target {
+                off = Some(a);
+                break;
+            }
+            powers[a] = keep;
+            needed[a] = true;
+        }
+        let Some(a) = off else { return };
+        for (cell, row) in loud.iter().enumerate() {
+            if row.contains(&(a as u32)) {
+                count[cell * k + slot[a]] -= 1;
+            }
+        }
+    }
+}
+
 /// Coordinate descent over one value per AP: up to `rounds` passes, each AP trying every
-/// value `choices(a)` offers in turn; a change stays when `keep` accepts the new values.
+/// value `choices(a, values)` offers in turn; a change stays when `keep` accepts the new
+/// values.
 fn descend<T: Copy + PartialEq>(
     values: &mut [T],
     rounds: usize,
-    choices: impl Fn(usize) -> Vec<T>,
+    choices: impl Fn(usize, &[T]) -> Vec<T>,
     mut keep: impl FnMut(&[T]) -> bool,
 ) {
     for _ in 0..rounds {
         let mut changed = false;
         for a in 0..values.len() {
-            for v in choices(a) {
+            for v in choices(a, values) {
                 if v == values[a] {
                     continue;
                 }

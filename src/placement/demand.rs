@@ -79,6 +79,26 @@ impl Demand {
         (0..self.grids.len()).filter(|&k| self.grid_floors[k].0 == building).collect()
     }
 
+    /// The same demand on the cells whose column and row are multiples of `stride`
+    /// (a coarser lattice of the same grids: maps over it are the full maps' samples).
+    pub fn every(&self, stride: usize) -> Demand {
+        let mut masks: Vec<Vec<bool>> = self.masks.iter().map(|m| vec![false; m.len()]).collect();
+        let mut cells = Vec::new();
+        let mut rooms = self.rooms.clone();
+        for room in &mut rooms {
+            let start = cells.len();
+            for c in &self.cells[room.cells.clone()] {
+                let (nx, i) = (self.grids[c.grid as usize].nx, c.index as usize);
+                if (i % nx).is_multiple_of(stride) && (i / nx).is_multiple_of(stride) {
+                    masks[c.grid as usize][i] = true;
+                    cells.push(*c);
+                }
+            }
+            room.cells = start..cells.len();
+        }
+        Demand { grids: self.grids.clone(), grid_floors: self.grid_floors.clone(), masks, cells, rooms }
+    }
+
     /// Grids and demand cells of a validated site.
     pub fn of(site: &Site, req: &Requirements) -> Demand {
         let mut d = Demand {

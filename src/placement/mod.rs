@@ -149,8 +149,45 @@ pub struct PlacedAp {
     pub channel: u32,
     /// Transmit power [dBm].
     pub tx_power_dbm: f64,
+    /// Its 2.4 GHz radio, when the requirements plan one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low_band: Option<LowBandRadio>,
     /// Cable run to the closet.
     pub cable: CableRun,
+}
+
+/// The 2.4 GHz radio of a placed AP.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LowBandRadio {
+    /// Channel.
+    pub channel: u32,
+    /// Transmit power [dBm] (the design power when off).
+    pub tx_power_dbm: f64,
+    /// Whether the plan keeps it on.
+    pub on: bool,
+}
+
+/// The 2.4 GHz plan of a site's dual-band APs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LowBandReport {
+    /// Channels the plan may use.
+    pub channels: Vec<u32>,
+    /// Radios on.
+    pub radios_on: usize,
+    /// Radios switched off (they only added co-channel overlap).
+    pub radios_off: usize,
+    /// The 2.4 GHz requirement in teaching rooms and offices.
+    pub coverage: RequirementCoverage,
+    /// Of those rooms, how many miss it.
+    pub rooms_failing: usize,
+    /// SINR percentiles 5, 50, 95 over the teaching cells a radio reaches, the plan [dB].
+    pub plan_db: [f64; 3],
+    /// The same with every radio on (channels searched, design power) [dB].
+    pub all_on_db: [f64; 3],
+    /// Share of teaching cells hearing two co-channel radios above −82 dBm, the plan [%].
+    pub overlap_pct: f64,
+    /// The same with every radio on [%].
+    pub all_on_overlap_pct: f64,
 }
 
 /// SINR of the plan and of the random baseline.
@@ -199,6 +236,9 @@ pub struct PlacementReport {
     pub failing_rooms: Vec<FailingRoom>,
     /// SINR figures.
     pub sinr: SinrReport,
+    /// The 2.4 GHz plan, when the requirements plan one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low_band: Option<LowBandReport>,
     /// The APs.
     pub aps: Vec<PlacedAp>,
     /// Total estimated cable [m].
@@ -252,6 +292,7 @@ pub fn place_cached(
         return Err(PlaceError::NothingToCover);
     }
     let cands = candidates::candidates(site, &demand, req);
+    let coarse = demand.every(building::LOW_BAND_STRIDE);
     // Buildings are independent covering problems (see [`building`]): each is placed on
     // its own, in parallel, and the site's candidates are theirs in building order.
     let mut first = vec![cands.len(); site.buildings.len()];
@@ -265,7 +306,8 @@ pub fn place_cached(
         .map(|&b| {
             let report = |_: usize| progress(done.fetch_add(1, Ordering::Relaxed) + 1, cands.len());
             let count = cands[first[b]..].iter().take_while(|c| demand.rooms[c.room].building == b).count();
-            let planned = cache.plan(site, b, req, backend, (count, demand.building_cells(b).len()), &report)?;
+            let shape = (count, demand.building_cells(b).len(), coarse.building_cells(b).len());
+            let planned = cache.plan(site, b, req, backend, shape, &report)?;
             if planned.1 {
                 progress(done.fetch_add(count, Ordering::Relaxed) + count, cands.len());
             }
@@ -316,6 +358,7 @@ pub fn place_cached(
     let plan = inter.plan(searched.channels, searched.powers);
     let seed = site.uai.clone().unwrap_or_else(|| site.name.clone());
     let baseline = channels::random_plan(&inter, req, &seed);
+    let low = req.low_band.plan.then(|| low_band(&coarse, &cands, &with_candidates, &first, &plans, &chosen, req));
     runtime.insert("channels".to_string(), t3.elapsed().as_secs_f64());
 
     let eval = model.evaluate(&chosen.iter().copied().zip(plan.powers.iter().copied()).collect::<Vec<_>>());
@@ -354,12 +397,21 @@ pub fn place_cached(
             floor: f.name.clone(),
             position: cand.local,
             height: cand.height,
-            radios: vec![Radio {
+            radios: std::iter::once(Radio {
                 band: req.band,
                 channel: Some(plan.channels[i]),
                 width_mhz: req.width_mhz,
                 tx_power_dbm: plan.powers[i],
-            }],
+                off: false,
+            })
+            .chain(low.as_ref().map(|(_, radios)| Radio {
+                band: crate::band::Band::G2_4,
+                channel: Some(radios[i].channel),
+                width_mhz: 20,
+                tx_power_dbm: radios[i].tx_power_dbm,
+                off: !radios[i].on,
+            }))
+            .collect(),
             antenna: Antenna::Isotropic { gain_dbi: 0.0 },
         });
         placed.push(PlacedAp {
@@ -371,6 +423,7 @@ pub fn place_cached(
             height_m: cand.height,
             channel: plan.channels[i],
             tx_power_dbm: plan.powers[i],
+            low_band: low.as_ref().map(|(_, radios)| radios[i].clone()),
             cable,
         });
     }
@@ -397,12 +450,79 @@ pub fn place_cached(
             baseline_co_channel_pairs: baseline.co_channel_pairs,
             baseline_seed: seed,
         },
+        low_band: low.map(|(report, _)| report),
         aps: placed,
         cable_total_m,
         cable_flagged,
         runtime_s: runtime,
     };
     Ok(Placement { aps: AccessPoints(aps), report })
+}
+
+/// The 2.4 GHz plan of the chosen APs (site candidates `chosen`), from the maps at
+/// 2.4 GHz their buildings' plans hold on `demand`, the site's demand on the 2.4 GHz
+/// lattice: the report and each AP's radio.
+fn low_band(
+    demand: &Demand,
+    cands: &[Candidate],
+    buildings: &[usize],
+    first: &[usize],
+    plans: &[(std::sync::Arc<building::BuildingPlan>, bool)],
+    chosen: &[usize],
+    req: &Requirements,
+) -> (LowBandReport, Vec<LowBandRadio>) {
+    let mut gains = vec![Vec::new(); cands.len()];
+    let mut exact = vec![false; cands.len()];
+    for (&b, (plan, _)) in buildings.iter().zip(plans) {
+        for (&c, map) in plan.chosen.iter().zip(&plan.low_band) {
+            gains[first[b] + c] = map.clone();
+            exact[first[b] + c] = true;
+        }
+    }
+    let low = req.low_band_requirements();
+    let model = Model::new(demand, cands, gains, exact, &low);
+    let inter = channels::Interference::new(&model, chosen, &low, 1);
+    let (plan, all_on) = channels::low_band_plan(&inter, &low, &req.low_band.channels);
+    // Coverage of the rooms that need it, radios off left out.
+    let on: Vec<(usize, f64)> =
+        chosen.iter().copied().zip(plan.powers.iter().copied()).filter(|(_, p)| p.is_finite()).collect();
+    let eval = model.evaluate(&on);
+    let threshold = model.thresholds.primary_dbm;
+    let (mut cells, mut covered, mut rooms_failing) = (0, 0, 0);
+    for (ri, room) in demand.rooms.iter().enumerate().filter(|(_, r)| r.class == crate::requirements::Class::Primary) {
+        cells += room.cells.len();
+        covered += eval.rooms[ri].0;
+        rooms_failing += usize::from(eval.rooms[ri].0 < model.needs[ri].0);
+    }
+    let pct = |n: usize, of: usize| if of == 0 { 100.0 } else { 100.0 * n as f64 / of as f64 };
+    let radios = plan
+        .channels
+        .iter()
+        .zip(&plan.powers)
+        .map(|(&channel, &p)| LowBandRadio {
+            channel,
+            tx_power_dbm: if p.is_finite() { p } else { low.design_tx_power_dbm },
+            on: p.is_finite(),
+        })
+        .collect::<Vec<_>>();
+    let radios_on = radios.iter().filter(|r| r.on).count();
+    let report = LowBandReport {
+        channels: req.low_band.channels.clone(),
+        radios_on,
+        radios_off: radios.len() - radios_on,
+        coverage: RequirementCoverage {
+            threshold_dbm: threshold,
+            required_pct: 100.0 * low.primary_fraction,
+            cells,
+            covered_pct: pct(covered, cells),
+        },
+        rooms_failing,
+        plan_db: plan.sinr_db,
+        all_on_db: all_on.sinr_db,
+        overlap_pct: pct(plan.overlap_cells, plan.cells),
+        all_on_overlap_pct: pct(all_on.overlap_cells, all_on.cells),
+    };
+    (report, radios)
 }
 
 type CoverageReport = (BTreeMap<String, RequirementCoverage>, Vec<KindFigures>, Vec<FailingRoom>);
@@ -454,16 +574,17 @@ fn coverage_report(site: &Site, req: &Requirements, model: &Model, eval: &model:
     let by_kind = coverage
         .by_kind()
         .into_iter()
-        .map(|k| {
-            let covered = k.checks[0].tally;
+        .filter_map(|k| {
+            // A kind whose requirement was set to a share of 0 has nothing to report.
+            let covered = k.checks.first()?.tally;
             let secured = k.checks.iter().find(|c| c.check.requirement == Requirement::Secondary);
-            KindFigures {
+            Some(KindFigures {
                 kind: k.kind,
                 rooms: k.rooms,
                 cells: covered.cells,
                 covered_pct: covered.pct(),
                 secondary_pct: secured.map(|s| s.tally.pct()),
-            }
+            })
         })
         .collect();
     (totals, by_kind, coverage.failing())

@@ -44,6 +44,9 @@ pub struct Radio {
     pub width_mhz: u32,
     /// Conducted transmit power [dBm].
     pub tx_power_dbm: f64,
+    /// Switched off by the plan: the AP carries the radio, nothing is simulated for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub off: bool,
 }
 
 /// Antenna pattern of an access point (the client is isotropic).
@@ -72,6 +75,11 @@ impl Antenna {
 }
 
 impl Radio {
+    /// The radio of `ap` in `band` that is on, if any.
+    pub fn of(ap: &AccessPoint, band: Band) -> Option<&Radio> {
+        ap.radios.iter().find(|r| r.band == band && !r.off)
+    }
+
     /// The frequency this radio simulates at: its channel's centre, or the band centre
     /// when it has no channel yet [GHz].
     pub fn frequency_ghz(&self) -> f64 {

@@ -53,10 +53,16 @@ fn covered(band: Band, channel: u32, width_mhz: u32) -> std::ops::RangeInclusive
 
 /// Channels a plan may assign in `band` at `width_mhz` under ETSI rules: 5 GHz 36–48, and
 /// with `dfs` 52–64 and 100–140 without 120–128; 2.4 GHz 1, 5, 9, 13; 6 GHz the LPI part
-/// (5.945–6.425 GHz).
-pub fn plan_channels(band: Band, width_mhz: u32, dfs: bool) -> Vec<u32> {
+/// (5.945–6.425 GHz); none that covers one of the 20 MHz channels `excluded`.
+pub fn plan_channels(band: Band, width_mhz: u32, dfs: bool, excluded: &[u32]) -> Vec<u32> {
     let allowed20: Vec<u32> = match band {
-        Band::G2_4 => return if width_mhz == 20 { vec![1, 5, 9, 13] } else { Vec::new() },
+        Band::G2_4 => {
+            return if width_mhz == 20 {
+                [1, 5, 9, 13].into_iter().filter(|c| !excluded.contains(c)).collect()
+            } else {
+                Vec::new()
+            };
+        }
         Band::G5 => G5_FREE.iter().chain(if dfs { &G5_DFS[..] } else { &[] }).copied().collect(),
         Band::G6 => (1..=93).step_by(4).collect(),
     };
@@ -67,7 +73,7 @@ pub fn plan_channels(band: Band, width_mhz: u32, dfs: bool) -> Vec<u32> {
     candidates
         .into_iter()
         .filter(|&c| is_channel(band, c, width_mhz))
-        .filter(|&c| covered(band, c, width_mhz).step_by(4).all(|s| allowed20.contains(&s)))
+        .filter(|&c| covered(band, c, width_mhz).step_by(4).all(|s| allowed20.contains(&s) && !excluded.contains(&s)))
         .collect()
 }
 
@@ -103,13 +109,16 @@ mod tests {
 
     #[test]
     fn etsi_5_ghz_channel_sets() {
-        assert_eq!(plan_channels(Band::G5, 20, false), vec![36, 40, 44, 48]);
-        let dfs = plan_channels(Band::G5, 20, true);
+        assert_eq!(plan_channels(Band::G5, 20, false, &[]), vec![36, 40, 44, 48]);
+        let dfs = plan_channels(Band::G5, 20, true, &[]);
         assert_eq!(dfs.len(), 16);
         assert!(!dfs.contains(&120) && !dfs.contains(&124) && !dfs.contains(&128));
-        assert_eq!(plan_channels(Band::G5, 40, false), vec![38, 46]);
-        assert_eq!(plan_channels(Band::G5, 40, true), vec![38, 46, 54, 62, 102, 110, 134]);
-        assert_eq!(plan_channels(Band::G2_4, 20, false), vec![1, 5, 9, 13]);
+        assert_eq!(plan_channels(Band::G5, 40, false, &[]), vec![38, 46]);
+        assert_eq!(plan_channels(Band::G5, 40, true, &[]), vec![38, 46, 54, 62, 102, 110, 134]);
+        assert_eq!(plan_channels(Band::G5, 80, true, &[]), vec![42, 58, 106]);
+        assert_eq!(plan_channels(Band::G5, 80, true, &[60]), vec![42, 106]);
+        assert_eq!(plan_channels(Band::G2_4, 20, false, &[]), vec![1, 5, 9, 13]);
+        assert_eq!(plan_channels(Band::G6, 20, false, &[]).len(), 24, "LPI 5.945–6.425 GHz: 1–93");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::error::JobError;
 use crate::lang::{Lang, Msg};
 use crate::placement::cable_run;
 use crate::plan::Site;
-use crate::radio::{AccessPoints, mcs};
+use crate::radio::{AccessPoints, Radio, mcs};
 use crate::radiomap::metrics::{self, PlaneMetrics, ServingRadio};
 use crate::radiomap::{Metric, file_safe, room_cells};
 use crate::render::RenderError;
@@ -133,7 +133,7 @@ fn serving_radios(aps: &AccessPoints, sim: &Simulation, band: Band) -> Vec<Servi
     sim.ap_names
         .iter()
         .map(|name| {
-            let radio = aps.0.iter().find(|a| &a.name == name).and_then(|a| a.radios.iter().find(|r| r.band == band));
+            let radio = aps.0.iter().find(|a| &a.name == name).and_then(|a| Radio::of(a, band));
             ServingRadio {
                 channel: radio.and_then(|r| r.channel),
                 width_mhz: radio.map_or(20, |r| r.width_mhz),
@@ -253,7 +253,7 @@ pub fn draw(
                 ApMark {
                     name: a.name.clone(),
                     position: (q.x, q.y),
-                    channel: a.radios.iter().find(|r| r.band == band).and_then(|r| r.channel),
+                    channel: Radio::of(a, band).and_then(|r| r.channel),
                 }
             })
             .collect();
@@ -340,7 +340,7 @@ fn ap_rows(site: &Site, aps: &AccessPoints, sim: &Simulation, band: Band) -> (Ve
             .map_or("—".to_string(), |r| r.name.clone());
         let cable = cable_run(site, bi, fi, a.position).length_m;
         total += cable.unwrap_or(0.0);
-        let radio = a.radios.iter().find(|r| r.band == band);
+        let radio = Radio::of(a, band);
         rows.push(ApRow {
             name: a.name.clone(),
             building: a.building.clone(),

@@ -4,7 +4,7 @@
 
 use crate::band::Band;
 use crate::plan::Site;
-use crate::radio::AccessPoints;
+use crate::radio::{AccessPoints, Radio};
 use crate::radiomap::{self, MapsFile};
 
 use crate::scene::{self, Grid, GridSpec, NONE, Scene};
@@ -216,6 +216,7 @@ pub fn simulate(
     let mut homes = Vec::new();
     let mut eirp = Vec::new();
     let mut skipped = Vec::new();
+    let mut off = Vec::new();
     for ap in &aps.0 {
         let (position, home) = match place_ap(site, &scene, ap) {
             Ok(placed) => placed,
@@ -224,8 +225,12 @@ pub fn simulate(
                 continue;
             }
         };
-        let Some(radio) = ap.radios.iter().find(|r| r.band == options.band) else {
-            skipped.push(format!("AP \"{}\" has no radio in the {} band", ap.name, options.band));
+        let Some(radio) = Radio::of(ap, options.band) else {
+            if ap.radios.iter().any(|r| r.band == options.band) {
+                off.push(ap.name.as_str());
+            } else {
+                skipped.push(format!("AP \"{}\" has no radio in the {} band", ap.name, options.band));
+            }
             continue;
         };
         let f_ghz = options.frequency_ghz.unwrap_or(radio.frequency_ghz());
@@ -233,11 +238,16 @@ pub fn simulate(
         homes.push(home);
         eirp.push(radio.tx_power_dbm + ap.antenna.gain_dbi());
     }
+    if !off.is_empty() {
+        let shown = off.iter().take(5).map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+        let more = if off.len() > 5 { format!(" and {} more", off.len() - 5) } else { String::new() };
+        skipped.push(format!("{} APs have their {} radio off: {shown}{more}", off.len(), options.band));
+    }
     if !problems.is_empty() {
         return Err(SimulateError::Aps(problems));
     }
     if transmitters.is_empty() {
-        return Err(SimulateError::Aps(vec![format!("no AP has a radio in the {} band", options.band)]));
+        return Err(SimulateError::Aps(vec![format!("no AP has a radio on in the {} band", options.band)]));
     }
     let grids = scene::grids(site, &scene, g);
     if grids.is_empty() {

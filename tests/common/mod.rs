@@ -41,7 +41,7 @@ pub fn ap_at(
         floor: floor.into(),
         position: (x, y),
         height,
-        radios: vec![Radio { band: Band::G5, channel, width_mhz: 20, tx_power_dbm }],
+        radios: vec![Radio { band: Band::G5, channel, width_mhz: 20, tx_power_dbm, off: false }],
         antenna: Antenna::Isotropic { gain_dbi: 0.0 },
     }
 }
