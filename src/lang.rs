@@ -115,6 +115,7 @@ messages! {
     MetricRate: "802.11ax data rate (2×2 client)", "Débit 802.11ax (client 2×2)";
     MetricChannel: "Serving channel", "Canal du serveur";
     MetricApCount: "APs heard ≥ −75 dBm", "AP entendus ≥ −75 dBm";
+    MetricCoChannel: "Co-channel APs ≥ −82 dBm", "AP du même canal ≥ −82 dBm";
     ChannelN: "channel {}", "canal {}";
     RateScale: "{}\n{} MHz channels [Mbit/s]", "{}\ncanaux de {} MHz [Mbit/s]";
     NoLink: "{} (0: no link)", "{} (0 : pas de liaison)";

@@ -379,6 +379,17 @@ fn the_2_4_ghz_plan_halves_a_corridors_channel_overlap_and_keeps_its_coverage() 
     for (room, share) in low_band_shares(&s, &written, &req) {
         assert!(share >= 100.0 * req.low_band.fraction, "{room}: {share:.1} % at 2.4 GHz");
     }
+    // `heatmap --band 2.4` draws the radios left on against the 2.4 GHz requirement, and
+    // says once which radios are off.
+    let aps = dir.path().join("aps.ron");
+    let out = dir.path().join("h24");
+    let args = ["heatmap", "tests/data/corridor_12_classrooms.ron", "--aps", aps.to_str().unwrap(), "--band", "2.4"];
+    let o = wifiplan(&[&args[..], &["--metric", "co-channel", "--cell", "1", "--out", out.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(common::stdout(&o).contains(&format!("({} APs); 0 rooms fail", low.radios_on)), "{}", common::stdout(&o));
+    let notice = format!("{} APs have their 2.4 GHz radio off", low.radios_off);
+    assert_eq!(stderr(&o).matches(&notice).count(), 1, "{}", stderr(&o));
+    assert!(out.join("K-0.co-channel.png").exists());
 }
 
 #[test]

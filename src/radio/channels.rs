@@ -3,6 +3,10 @@
 
 use crate::band::Band;
 
+/// A radio heard at or above this contends for airtime with the others of its channel
+/// (the 802.11 preamble-detect level, −82 dBm at 20 MHz) [dBm].
+pub const CONTENTION_DBM: f64 = -82.0;
+
 /// 5 GHz 20 MHz channels without DFS.
 const G5_FREE: [u32; 4] = [36, 40, 44, 48];
 /// 5 GHz 20 MHz channels with DFS (52–64; 100–140 without the weather-radar 120–128).

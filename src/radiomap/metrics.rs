@@ -1,6 +1,7 @@
 //! The metrics an engineer reads off a design, per receiver cell, from every AP's path
 //! gain: best-server and second-best RSSI, SNR, SINR against the co-channel APs of the
-//! plan, the 802.11ax data rate, the serving channel, and how many APs a client hears.
+//! plan, the 802.11ax data rate, the serving channel, how many APs a client hears, and
+//! how many of them share the serving channel (the channel-overlap view).
 
 use crate::band::Band;
 use crate::lang::{Lang, Msg};
@@ -27,12 +28,23 @@ pub enum Metric {
     Channel,
     /// APs heard at or above [`HEARD_DBM`].
     ApCount,
+    /// APs on channels overlapping the best server's heard at or above
+    /// [`channels::CONTENTION_DBM`], the best server included (1: the channel is clean).
+    CoChannel,
 }
 
 impl Metric {
     /// Every metric, in the order of `--metric all`.
-    pub const ALL: [Metric; 7] =
-        [Metric::Rssi, Metric::Secondary, Metric::Snr, Metric::Sinr, Metric::Rate, Metric::Channel, Metric::ApCount];
+    pub const ALL: [Metric; 8] = [
+        Metric::Rssi,
+        Metric::Secondary,
+        Metric::Snr,
+        Metric::Sinr,
+        Metric::Rate,
+        Metric::Channel,
+        Metric::ApCount,
+        Metric::CoChannel,
+    ];
 
     /// Name on the command line and in file names.
     pub fn key(self) -> &'static str {
@@ -44,6 +56,7 @@ impl Metric {
             Metric::Rate => "rate",
             Metric::Channel => "channel",
             Metric::ApCount => "ap-count",
+            Metric::CoChannel => "co-channel",
         }
     }
 
@@ -62,7 +75,7 @@ impl Metric {
                 (_, Some(m)) => metrics.push(m),
                 _ => {
                     return Err(format!(
-                        "--metric {key}: expected rssi, secondary, snr, sinr, rate, channel, ap-count or all"
+                        "--metric {key}: expected rssi, secondary, snr, sinr, rate, channel, ap-count, co-channel or all"
                     ));
                 }
             }
@@ -82,6 +95,7 @@ impl Metric {
             Metric::Rate => Msg::MetricRate,
             Metric::Channel => Msg::MetricChannel,
             Metric::ApCount => Msg::MetricApCount,
+            Metric::CoChannel => Msg::MetricCoChannel,
         })
     }
 
@@ -91,7 +105,7 @@ impl Metric {
             Metric::Rssi | Metric::Secondary => "dBm",
             Metric::Snr | Metric::Sinr => "dB",
             Metric::Rate => "Mbit/s",
-            Metric::Channel | Metric::ApCount => "",
+            Metric::Channel | Metric::ApCount | Metric::CoChannel => "",
         }
     }
 }
@@ -125,6 +139,8 @@ pub struct PlaneMetrics {
     pub channel: Vec<f32>,
     /// APs heard.
     pub ap_count: Vec<f32>,
+    /// APs on the best server's channel heard above −82 dBm, it included.
+    pub co_channel: Vec<f32>,
 }
 
 impl PlaneMetrics {
@@ -138,6 +154,7 @@ impl PlaneMetrics {
             Metric::Rate => &self.rate,
             Metric::Channel => &self.channel,
             Metric::ApCount => &self.ap_count,
+            Metric::CoChannel => &self.co_channel,
         }
     }
 }
@@ -173,7 +190,7 @@ pub fn compute(gains: &[&[f32]], radios: &[ServingRadio], band: Band, noise_figu
         })
         .collect();
     let noise_mw: Vec<f64> = radios.iter().map(|r| db_to_mw(noise_dbm(r.width_mhz, noise_figure_db))).collect();
-    let per_cell: Vec<[f32; 7]> = (0..cells)
+    let per_cell: Vec<[f32; 8]> = (0..cells)
         .into_par_iter()
         .map(|c| {
             let (mut best, mut second, mut who) = (f64::NEG_INFINITY, f64::NEG_INFINITY, usize::MAX);
@@ -189,10 +206,14 @@ pub fn compute(gains: &[&[f32]], radios: &[ServingRadio], band: Band, noise_figu
             }
             if who == usize::MAX || best == f64::NEG_INFINITY {
                 let inf = f32::NEG_INFINITY;
-                return [inf, inf, inf, inf, 0.0, 0.0, 0.0];
+                return [inf, inf, inf, inf, 0.0, 0.0, 0.0, 0.0];
             }
-            let interference: f64 =
-                interferers[who].iter().map(|&j| db_to_mw(f64::from(gains[j][c]) + radios[j].eirp_dbm)).sum();
+            let (mut interference, mut contending) = (0.0, u32::from(best >= channels::CONTENTION_DBM));
+            for &j in &interferers[who] {
+                let p = f64::from(gains[j][c]) + radios[j].eirp_dbm;
+                interference += db_to_mw(p);
+                contending += u32::from(p >= channels::CONTENTION_DBM);
+            }
             let signal = db_to_mw(best);
             let snr = 10.0 * (signal / noise_mw[who]).log10();
             let sinr = 10.0 * (signal / (noise_mw[who] + interference)).log10();
@@ -204,6 +225,7 @@ pub fn compute(gains: &[&[f32]], radios: &[ServingRadio], band: Band, noise_figu
                 mcs::rate_mbps(sinr, radios[who].width_mhz) as f32,
                 radios[who].channel.unwrap_or(0) as f32,
                 heard as f32,
+                contending as f32,
             ]
         })
         .collect();
@@ -216,6 +238,7 @@ pub fn compute(gains: &[&[f32]], radios: &[ServingRadio], band: Band, noise_figu
         rate: column(4),
         channel: column(5),
         ap_count: column(6),
+        co_channel: column(7),
     }
 }
 
@@ -255,5 +278,18 @@ mod tests {
         assert_eq!((m.rate[1], m.channel[1], m.ap_count[1]), (0.0, 0.0, 0.0));
         // SNR 33.99 dB → MCS 9 (≥ 31 dB): 114.7 × 2 streams.
         assert!((m.rate[0] - 229.4).abs() < 0.01, "{}", m.rate[0]);
+    }
+
+    #[test]
+    fn the_co_channel_count_takes_the_serving_channel_above_minus_82_dbm() {
+        // At 2.4 GHz, channel 1 serves; 6 is apart, and a second radio on 1 at −81 dBm
+        // contends, one on 1 at −83 dBm does not.
+        let g = [vec![-70.0f32], vec![-75.0], vec![-101.0], vec![-103.0]];
+        let radios = [radio(1, 20.0), radio(6, 20.0), radio(1, 20.0), radio(1, 20.0)];
+        let m = compute(&g.iter().map(|v| v.as_slice()).collect::<Vec<_>>(), &radios, Band::G2_4, 7.0);
+        assert_eq!((m.channel[0], m.co_channel[0]), (1.0, 2.0));
+        assert_eq!(m.ap_count[0], 2.0, "−50 and −55 dBm heard for roaming, whatever their channel");
+        let m = compute(&[g[0].as_slice()], &radios[..1], Band::G2_4, 7.0);
+        assert_eq!(m.co_channel[0], 1.0, "alone on its channel");
     }
 }

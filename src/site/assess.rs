@@ -193,11 +193,17 @@ pub fn scale_for(metric: Metric, req: &Requirements, radios: &[ServingRadio], la
             }
             s
         }
-        Metric::ApCount => {
+        Metric::ApCount | Metric::CoChannel => {
             let mut s = ColourScale::bands(metric.title(lang), &[5.0, 4.0, 3.0, 2.0, 1.0], lang);
             let labels = [lang.t(Msg::FiveOrMore), "4", "3", "2", "1", lang.t(Msg::NoneCount)];
             for (e, label) in s.entries.iter_mut().zip(labels) {
                 e.label = label.to_string();
+            }
+            if metric == Metric::CoChannel {
+                // One AP on the channel is the good end here, five the bad one.
+                let mut colours: Vec<[u8; 3]> = s.entries[..5].iter().map(|e| e.colour).collect();
+                colours.reverse();
+                s.entries[..5].iter_mut().zip(colours).for_each(|(e, c)| e.colour = c);
             }
             s
         }
