@@ -63,6 +63,8 @@ pub struct Requirements {
     pub excluded_channels: Vec<u32>,
     /// The second radio every placed AP carries, at 2.4 GHz, and its plan.
     pub low_band: LowBand,
+    /// Capacity by airtime: what each room kind's devices ask, and what a channel gives.
+    pub airtime: crate::radio::airtime::Airtime,
     /// Transmit power APs are placed at, before the power plan [dBm].
     pub design_tx_power_dbm: f64,
     /// Lowest transmit power the power plan may set [dBm].
@@ -106,6 +108,7 @@ impl Default for Requirements {
             dfs: true,
             excluded_channels: Vec::new(),
             low_band: LowBand::default(),
+            airtime: Default::default(),
             design_tx_power_dbm: 14.0,
             min_tx_power_dbm: 8.0,
             client_tx_power_dbm: 16.0,
@@ -321,6 +324,7 @@ impl Requirements {
             }
         }
         out.extend(self.low_band.problems());
+        out.extend(self.airtime.problems());
         let low = &self.low_band;
         if low.plan && low.tx_power_dbm > low.client_tx_power_dbm + self.uplink_margin_db {
             out.push(format!(

@@ -406,6 +406,29 @@ fn dfs_channels_raise_a_corridors_p5_sinr_and_excluded_channels_stay_unused() {
     let p = place(&s, &req);
     assert!(used(&p).iter().all(|c| [116, 132, 136, 140].contains(c)), "{:?}", used(&p));
     assert!(used(&with).iter().any(|c| excluded.contains(c)), "the exclusion changed something");
+    // Capacity by airtime: with 16 channels each classroom's own AP carries its 35
+    // laptops (136.5 Mbit/s) under the 70 % ceiling; on four channels the co-channel
+    // neighbours lower the SINR, and the rate with it.
+    let airtime = |p: &Placement| p.report.airtime.clone();
+    let (a, b) = (airtime(&with), airtime(&without));
+    println!(
+        "airtime: DFS {} short (+{}), without {} short (+{})",
+        a.rooms_over, a.extra_aps, b.rooms_over, b.extra_aps
+    );
+    assert_eq!((a.rooms.len(), a.rooms_over, a.extra_aps), (12, 0, 0));
+    for r in &a.rooms {
+        let u = r.utilisation_pct.unwrap();
+        assert!((r.demand_mbps - 136.5).abs() < 1e-9 && r.aps == 1 && u <= 70.0, "{r:?}");
+        // One AP: the airtime taken is demand / (rate × 0.75 MAC efficiency).
+        let rate = wifiplan::radio::mcs::rate_mbps(r.sinr_db, 20);
+        assert!((u - 100.0 * 136.5 / (rate * 0.75)).abs() < 1e-6, "{r:?}");
+    }
+    let median = |x: &wifiplan::placement::AirtimeReport| {
+        let mut v: Vec<f64> = x.rooms.iter().map(|r| r.sinr_db).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    assert!(median(&b) < median(&a), "{} vs {}", median(&b), median(&a));
 }
 
 #[test]

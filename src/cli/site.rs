@@ -143,6 +143,14 @@ pub fn place(args: &PlaceArgs) -> Result<(), Failure> {
         r.cable_total_m,
         r.cable_flagged
     );
+    out!(
+        "airtime at 5 GHz ({:.0} % ceiling): {} of {} teaching rooms short, the airtime rule would add {} APs there ({} beyond its need elsewhere)",
+        r.airtime.ceiling_pct,
+        r.airtime.rooms_over,
+        r.airtime.rooms.len(),
+        r.airtime.extra_aps,
+        r.airtime.spare_aps
+    );
     if let Some(low) = &r.low_band {
         out!(
             "2.4 GHz: {} radios on, {} off; coverage {:.1} % at {:.0} dBm; SINR p5 {:.1} dB, channel overlap {:.1} % of teaching cells (every radio on: p5 {:.1} dB, {:.1} %)",

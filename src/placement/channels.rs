@@ -16,7 +16,7 @@ use crate::radio::channels::{max_eirp_dbm, overlap};
 use crate::requirements::{Class, Requirements, is_teaching};
 
 /// Co-channel APs that hear each other above this interfere [dBm].
-pub const HEARING_DBM: f64 = -82.0;
+pub const HEARING_DBM: f64 = crate::radio::channels::CONTENTION_DBM;
 
 /// Channels each AP tries per round of the channel search: the least coupled ones.
 const TRIED_CHANNELS: usize = 4;
@@ -44,6 +44,8 @@ pub struct ChannelPlan {
 /// What SINR evaluation needs: per AP, its path gain at the teaching cells, and at its
 /// own nearest demand cell for the hearing test.
 pub struct Interference<'a> {
+    /// The teaching cells evaluated (demand cell indices), in the order of `heard`.
+    pub cells: Vec<usize>,
     model: &'a Model<'a>,
     aps: Vec<usize>,
     /// Per teaching cell, the APs heard there with their path gains [dB] and as a power
@@ -116,6 +118,7 @@ impl<'a> Interference<'a> {
             })
             .collect();
         Interference {
+            cells: teaching,
             model,
             aps: aps.to_vec(),
             heard,
@@ -129,6 +132,16 @@ impl<'a> Interference<'a> {
     /// SINR percentiles 5, 50, 95 over the teaching cells a radio that is on reaches [dB]
     /// and the mean of log-SINR.
     pub fn sinr(&self, channels: &[u32], powers: &[f64]) -> ([f64; 3], f64) {
+        let mut values = self.cell_sinr(channels, powers);
+        values.retain(|v| !v.is_nan());
+        let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+        values.sort_by(f64::total_cmp);
+        ([percentile(&values, 0.05), percentile(&values, 0.5), percentile(&values, 0.95)], mean)
+    }
+
+    /// The best server's SINR at each teaching cell ([`Interference::cells`] order) [dB];
+    /// NaN where no radio that is on is heard.
+    pub fn cell_sinr(&self, channels: &[u32], powers: &[f64]) -> Vec<f64> {
         // Which channels overlap, once per evaluation and per distinct channel: the
         // channel search calls this thousands of times.
         let mut distinct: Vec<u32> = channels.to_vec();
@@ -139,28 +152,27 @@ impl<'a> Interference<'a> {
         let clash: Vec<bool> =
             (0..k * k).map(|i| overlap(self.band, distinct[i / k], self.width, distinct[i % k], self.width)).collect();
         let power_mw: Vec<f64> = powers.iter().map(|&p| mw(p)).collect();
-        let mut values = Vec::with_capacity(self.heard.len());
-        for row in &self.heard {
-            let Some(&(s, g, _)) =
-                row.iter().max_by(|x, y| (x.1 + powers[x.0 as usize]).total_cmp(&(y.1 + powers[y.0 as usize])))
-            else {
-                continue;
-            };
-            let s = s as usize;
-            if !powers[s].is_finite() {
-                // No radio on is heard here: no SINR to speak of.
-                continue;
-            }
-            let interference: f64 = row
-                .iter()
-                .filter(|&&(j, _, _)| j as usize != s && clash[slot[s] * k + slot[j as usize]])
-                .map(|&(j, _, ratio)| ratio * power_mw[j as usize])
-                .sum();
-            values.push(g + powers[s] - 10.0 * (self.noise_mw + interference).log10());
-        }
-        let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
-        values.sort_by(f64::total_cmp);
-        ([percentile(&values, 0.05), percentile(&values, 0.5), percentile(&values, 0.95)], mean)
+        self.heard
+            .iter()
+            .map(|row| {
+                let Some(&(s, g, _)) =
+                    row.iter().max_by(|x, y| (x.1 + powers[x.0 as usize]).total_cmp(&(y.1 + powers[y.0 as usize])))
+                else {
+                    return f64::NAN;
+                };
+                let s = s as usize;
+                if !powers[s].is_finite() {
+                    // No radio on is heard here: no SINR to speak of.
+                    return f64::NAN;
+                }
+                let interference: f64 = row
+                    .iter()
+                    .filter(|&&(j, _, _)| j as usize != s && clash[slot[s] * k + slot[j as usize]])
+                    .map(|&(j, _, ratio)| ratio * power_mw[j as usize])
+                    .sum();
+                g + powers[s] - 10.0 * (self.noise_mw + interference).log10()
+            })
+            .collect()
     }
 
     /// Pairs of APs on overlapping channels that hear each other above −82 dBm (either

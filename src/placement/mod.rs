@@ -156,6 +156,48 @@ pub struct PlacedAp {
     pub cable: CableRun,
 }
 
+/// A teaching room's capacity by airtime, at 5 GHz, with the APs placed in it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoomCapacity {
+    /// Building.
+    pub building: String,
+    /// Floor.
+    pub floor: String,
+    /// Room.
+    pub room: String,
+    /// Occupants.
+    pub occupants: u32,
+    /// Median best-server SINR over its cells [dB].
+    pub sinr_db: f64,
+    /// What its devices ask [Mbit/s].
+    pub demand_mbps: f64,
+    /// What one AP gives there within the utilisation ceiling [Mbit/s].
+    pub supply_mbps: f64,
+    /// APs placed in it.
+    pub aps: u32,
+    /// APs the airtime model asks (`None`: the SINR supports no MCS).
+    pub aps_needed: Option<u32>,
+    /// Airtime its demand takes of its APs' channels [%] (`None` without an AP).
+    pub utilisation_pct: Option<f64>,
+}
+
+/// Capacity by airtime over the teaching rooms (the placement still sizes rooms by
+/// ⌈occupants / clients per radio⌉: this says where that falls short).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AirtimeReport {
+    /// Channel-utilisation ceiling [%].
+    pub ceiling_pct: f64,
+    /// Rooms whose utilisation exceeds the ceiling (or that no MCS serves).
+    pub rooms_over: usize,
+    /// APs the airtime model would add over those rooms.
+    pub extra_aps: u32,
+    /// APs beyond what the airtime model asks, over the other rooms (it would not always
+    /// save them: coverage may need them).
+    pub spare_aps: u32,
+    /// Per teaching room.
+    pub rooms: Vec<RoomCapacity>,
+}
+
 /// The 2.4 GHz radio of a placed AP.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LowBandRadio {
@@ -239,6 +281,8 @@ pub struct PlacementReport {
     /// The 2.4 GHz plan, when the requirements plan one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub low_band: Option<LowBandReport>,
+    /// Capacity by airtime of the teaching rooms.
+    pub airtime: AirtimeReport,
     /// The APs.
     pub aps: Vec<PlacedAp>,
     /// Total estimated cable [m].
@@ -362,6 +406,8 @@ pub fn place_cached(
     runtime.insert("channels".to_string(), t3.elapsed().as_secs_f64());
 
     let eval = model.evaluate(&chosen.iter().copied().zip(plan.powers.iter().copied()).collect::<Vec<_>>());
+    let airtime =
+        airtime_report(site, &demand, &inter.cells, &inter.cell_sinr(&plan.channels, &plan.powers), &eval, req);
     let (coverage, coverage_by_kind, failing_rooms) = coverage_report(site, req, &model, &eval);
 
     // APs, named after their rooms.
@@ -451,12 +497,63 @@ pub fn place_cached(
             baseline_seed: seed,
         },
         low_band: low.map(|(report, _)| report),
+        airtime,
         aps: placed,
         cable_total_m,
         cable_flagged,
         runtime_s: runtime,
     };
     Ok(Placement { aps: AccessPoints(aps), report })
+}
+
+/// The airtime figures of the teaching rooms, from the best-server SINR at their cells
+/// (`sinr[i]` at demand cell `cells[i]`, NaN where no AP is heard) and the APs `eval`
+/// counts inside them.
+fn airtime_report(
+    site: &Site,
+    demand: &Demand,
+    cells: &[usize],
+    sinr: &[f64],
+    eval: &model::Evaluation,
+    req: &Requirements,
+) -> AirtimeReport {
+    let mut per_room: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
+    for (&k, &v) in cells.iter().zip(sinr) {
+        per_room.entry(demand.cells[k].room as usize).or_default().push(if v.is_nan() { f64::NEG_INFINITY } else { v });
+    }
+    let rooms: Vec<RoomCapacity> = per_room
+        .into_iter()
+        .map(|(ri, mut values)| {
+            let room = &demand.rooms[ri];
+            values.sort_by(f64::total_cmp);
+            let sinr_db = values[values.len() / 2];
+            let figures = req.airtime.room(room.kind, room.occupants, sinr_db, req.width_mhz);
+            let aps = eval.rooms[ri].2;
+            // Airtime taken of the channels: demand over what the APs carry at 100 %.
+            let carried = f64::from(aps) * figures.supply_mbps / req.airtime.utilisation;
+            let b = &site.buildings[room.building];
+            RoomCapacity {
+                building: b.name.clone(),
+                floor: b.floors[room.floor].name.clone(),
+                room: room.name.clone(),
+                occupants: room.occupants,
+                sinr_db,
+                demand_mbps: figures.demand_mbps,
+                supply_mbps: figures.supply_mbps,
+                aps,
+                aps_needed: figures.aps_needed,
+                utilisation_pct: (carried > 0.0).then(|| 100.0 * figures.demand_mbps / carried),
+            }
+        })
+        .collect();
+    let short = |r: &RoomCapacity| r.aps_needed.is_none_or(|n| n > r.aps);
+    AirtimeReport {
+        ceiling_pct: 100.0 * req.airtime.utilisation,
+        rooms_over: rooms.iter().filter(|r| short(r)).count(),
+        extra_aps: rooms.iter().filter_map(|r| r.aps_needed.map(|n| n.saturating_sub(r.aps))).sum(),
+        spare_aps: rooms.iter().filter_map(|r| r.aps_needed.map(|n| r.aps.saturating_sub(n))).sum(),
+        rooms,
+    }
 }
 
 /// The 2.4 GHz plan of the chosen APs (site candidates `chosen`), from the maps at

@@ -1,7 +1,9 @@
 //! Radios: access points and the `aps.ron` format ([`aps`]), and the European (ETSI)
 //! channel plan — which channels exist per band and width, which need DFS, and the EIRP
-//! each allows ([`channels`]), and the 802.11ax data rates ([`mcs`]).
+//! each allows ([`channels`]), the 802.11ax data rates ([`mcs`]) and the capacity they
+//! give a room by airtime ([`airtime`]).
 
+pub mod airtime;
 mod aps;
 pub mod channels;
 pub mod mcs;
