@@ -21,8 +21,9 @@ pub const HEARING_DBM: f64 = crate::radio::channels::CONTENTION_DBM;
 /// Channels each AP tries per round of the channel search: the least coupled ones.
 const TRIED_CHANNELS: usize = 4;
 
-/// Powers the power plan tries [dBm] (each capped at the channel's EIRP limit).
-const POWER_STEPS: [f64; 8] = [8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 23.0];
+/// Powers the power plan tries [dBm], from the requirements' least (8 at 5 GHz, 5 at 2.4 GHz by
+/// default) up to the channel's EIRP limit and the uplink cap.
+const POWER_STEPS: [f64; 10] = [5.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 23.0];
 
 /// Channel and power per AP, with its SINR figures.
 #[derive(Debug, Clone, PartialEq)]
