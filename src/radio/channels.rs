@@ -126,6 +126,33 @@ mod tests {
     }
 
     #[test]
+    fn etsi_eirp_limits_per_sub_band_and_the_6_ghz_lpi_band() {
+        // EN 300 328 (2.4 GHz), EN 301 893 (5.15–5.35 and 5.47–5.725 GHz), EN 303 687
+        // (6 GHz low-power indoor: 23 dBm EIRP, 10 dBm/MHz, which 20 MHz reaches at 23).
+        for (band, channel, limit) in [
+            (Band::G2_4, 1, 20.0),
+            (Band::G2_4, 13, 20.0),
+            (Band::G5, 36, 23.0),
+            (Band::G5, 64, 23.0),
+            (Band::G5, 100, 30.0),
+            (Band::G5, 140, 30.0),
+            (Band::G6, 1, 23.0),
+            (Band::G6, 93, 23.0),
+        ] {
+            assert_eq!(max_eirp_dbm(band, channel), limit, "{band} channel {channel}");
+        }
+        // Every 6 GHz channel a plan may use lies whole inside 5.945–6.425 GHz.
+        for width in [20, 40, 80, 160] {
+            for c in plan_channels(Band::G6, width, false, &[]) {
+                let f = channel_centre_ghz(Band::G6, c).unwrap();
+                let half = f64::from(width) / 2000.0;
+                assert!(f - half >= 5.945 - 1e-9 && f + half <= 6.425 + 1e-9, "{width} MHz channel {c}");
+            }
+        }
+        assert_eq!(plan_channels(Band::G6, 160, false, &[]), vec![15, 47, 79], "three 160 MHz channels fit");
+    }
+
+    #[test]
     fn overlap_and_limits() {
         assert!(overlap(Band::G5, 38, 40, 40, 20));
         assert!(!overlap(Band::G5, 36, 20, 40, 20));
