@@ -63,6 +63,21 @@ fn mw(dbm: f64) -> f64 {
     10f64.powf(dbm / 10.0)
 }
 
+/// The distinct channels of an assignment, sorted, and each AP's index among them.
+fn channel_slots(channels: &[u32]) -> (Vec<u32>, Vec<usize>) {
+    let mut distinct: Vec<u32> = channels.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let slot = channels.iter().map(|c| distinct.binary_search(c).unwrap_or(0)).collect();
+    (distinct, slot)
+}
+
+/// The APs of one cell's `heard` row that reach it at [`HEARING_DBM`] or more at `powers`
+/// [dBm] (off radios, at −∞, never do).
+fn contending<'r>(row: &'r [(u32, f64, f64)], powers: &'r [f64]) -> impl Iterator<Item = u32> + 'r {
+    row.iter().filter(|&&(a, g, _)| g + powers[a as usize] >= HEARING_DBM).map(|&(a, _, _)| a)
+}
+
 /// The `q` quantile of sorted `values` (nearest rank); NaN when empty.
 fn percentile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
@@ -145,11 +160,8 @@ impl<'a> Interference<'a> {
     pub fn cell_sinr(&self, channels: &[u32], powers: &[f64]) -> Vec<f64> {
         // Which channels overlap, once per evaluation and per distinct channel: the
         // channel search calls this thousands of times.
-        let mut distinct: Vec<u32> = channels.to_vec();
-        distinct.sort_unstable();
-        distinct.dedup();
+        let (distinct, slot) = channel_slots(channels);
         let k = distinct.len();
-        let slot: Vec<usize> = channels.iter().map(|c| distinct.binary_search(c).unwrap_or(0)).collect();
         let clash: Vec<bool> =
             (0..k * k).map(|i| overlap(self.band, distinct[i / k], self.width, distinct[i % k], self.width)).collect();
         let power_mw: Vec<f64> = powers.iter().map(|&p| mw(p)).collect();
@@ -205,7 +217,7 @@ impl<'a> Interference<'a> {
         let (mut cells, mut excess) = (0, 0);
         for row in &self.heard {
             loud.clear();
-            loud.extend(row.iter().filter(|&&(a, g, _)| g + powers[a as usize] >= HEARING_DBM).map(|&(a, _, _)| a));
+            loud.extend(contending(row, powers));
             let here = (0..loud.len())
                 .filter(|&i| {
                     let a = loud[i] as usize;
@@ -383,19 +395,12 @@ fn low_band_deficit(inter: &Interference, powers: &[f64]) -> u64 {
 /// apart (the low band's set is checked so): the excess of a cell is then, per channel,
 /// the radios heard on it less one, and a radio's loss lowers it by the cells where its
 /// channel is heard twice or more, radio included.
-pub fn switch_off(inter: &Interference, channels: &[u32], powers: &mut [f64], deficit: &Deficit) {
+fn switch_off(inter: &Interference, channels: &[u32], powers: &mut [f64], deficit: &Deficit) {
     let n = powers.len();
-    let mut distinct: Vec<u32> = channels.to_vec();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let slot: Vec<usize> = channels.iter().map(|c| distinct.binary_search(c).unwrap_or(0)).collect();
+    let (distinct, slot) = channel_slots(channels);
     let k = distinct.len();
     // Per cell, the radios heard above −82 dBm, and how many per channel.
-    let loud: Vec<Vec<u32>> = inter
-        .heard
-        .iter()
-        .map(|row| row.iter().filter(|&&(a, g, _)| g + powers[a as usize] >= HEARING_DBM).map(|&(a, _, _)| a).collect())
-        .collect();
+    let loud: Vec<Vec<u32>> = inter.heard.iter().map(|row| contending(row, powers).collect()).collect();
     let mut count = vec![0u32; loud.len() * k];
     for (cell, row) in loud.iter().enumerate() {
         for &a in row {

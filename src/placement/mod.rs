@@ -591,7 +591,6 @@ fn low_band(
         covered += eval.rooms[ri].0;
         rooms_failing += usize::from(eval.rooms[ri].0 < model.needs[ri].0);
     }
-    let pct = |n: usize, of: usize| if of == 0 { 100.0 } else { 100.0 * n as f64 / of as f64 };
     let radios = plan
         .channels
         .iter()
@@ -611,13 +610,13 @@ fn low_band(
             threshold_dbm: threshold,
             required_pct: 100.0 * low.primary_fraction,
             cells,
-            covered_pct: pct(covered, cells),
+            covered_pct: crate::coverage::pct(covered, cells),
         },
         rooms_failing,
         plan_db: plan.sinr_db,
         all_on_db: all_on.sinr_db,
-        overlap_pct: pct(plan.overlap_cells, plan.cells),
-        all_on_overlap_pct: pct(all_on.overlap_cells, all_on.cells),
+        overlap_pct: crate::coverage::pct(plan.overlap_cells, plan.cells),
+        all_on_overlap_pct: crate::coverage::pct(all_on.overlap_cells, all_on.cells),
     };
     (report, radios)
 }
