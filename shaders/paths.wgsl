@@ -19,6 +19,7 @@ struct Params {
     off_events: u32, off_legs: u32, off_tiles: u32, off_items: u32,
     off_mask: u32, sweep: u32, off_nodes: u32, off_chains: u32,
     off_tbounds: u32, tile_base: u32, cell_base: u32, off_verticals: u32,
+    off_antenna: u32,
 }
 
 // What changes between the dispatches of a batch: the window of each tile's list, and
@@ -290,7 +291,28 @@ fn path_gain(rb: u32, cs: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, 
         j++;
         if (power(field) * free_space < cutoff) { return 0.0; }
     }
-    return free_space * dot(field.theta, field.theta);
+    let g = free_space * dot(field.theta, field.theta);
+    if (P.off_antenna == NONE) { return g; }
+    // The departure direction: the unfolded horizontal one, the first leg's vertical.
+    let up = gf(P.off_legs + G[vb + VERTICAL_LEG_START] * LEG + LEG_SLOPE);
+    return g * antenna_gain(vec3<f32>(kx, ky, kz * up));
+}
+
+// GainTable::gain: the antenna's gain toward the unit direction k of the site frame,
+// bilinear in the table at T[P.off_antenna] (rows of elevation −90…90°, columns of
+// azimuth 0…360°, counter-clockwise from +x).
+fn antenna_gain(k: vec3<f32>) -> f32 {
+    var az = degrees(atan2(k.y, k.x));
+    if (az < 0.0) { az += 360.0; }
+    let el = degrees(atan2(k.z, length(k.xy))) + 90.0;
+    let c = min(u32(az), GAIN_COLUMNS - 2u);
+    let r = min(u32(el), GAIN_ROWS - 2u);
+    let u = az - f32(c);
+    let v = el - f32(r);
+    let b = P.off_antenna + r * GAIN_COLUMNS + c;
+    let low = tf(b) + u * (tf(b + 1u) - tf(b));
+    let high = tf(b + GAIN_COLUMNS) + u * (tf(b + GAIN_COLUMNS + 1u) - tf(b + GAIN_COLUMNS));
+    return low + v * (high - low);
 }
 
 // Region::contains, with the cell flagged when a deciding test is within eps.

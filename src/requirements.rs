@@ -89,6 +89,11 @@ pub struct Requirements {
     /// Reflections per path when evaluating candidates (depth 1 is ~1 dB pessimistic
     /// against depth 3, so requirements met here hold with more reflections).
     pub max_reflections: u32,
+    /// The AP model placed (`data/ap-models.ron`): its antenna patterns shape the
+    /// candidates' maps and its radios' limits the powers; none: an isotropic 0 dBi
+    /// antenna.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ap_model: Option<String>,
 }
 
 impl Default for Requirements {
@@ -119,6 +124,7 @@ impl Default for Requirements {
             cell_m: 0.5,
             rx_height_m: 1.0,
             max_reflections: 1,
+            ap_model: None,
         }
     }
 }
@@ -198,6 +204,10 @@ pub struct Overrides<'a> {
     pub dfs: Option<bool>,
     /// 20 MHz channels the plan must not use (added to the file's).
     pub excluded_channels: Option<&'a [u32]>,
+    /// Channel width [MHz].
+    pub width_mhz: Option<u32>,
+    /// The AP model placed.
+    pub ap_model: Option<&'a str>,
 }
 
 impl Requirements {
@@ -215,6 +225,10 @@ impl Requirements {
         self.clients_per_radio = flags.clients_per_radio.unwrap_or(self.clients_per_radio);
         self.band = flags.band.unwrap_or(self.band);
         self.dfs = flags.dfs.unwrap_or(self.dfs);
+        self.width_mhz = flags.width_mhz.unwrap_or(self.width_mhz);
+        if let Some(m) = flags.ap_model {
+            self.ap_model = Some(m.to_string());
+        }
         if let Some(list) = flags.excluded_channels {
             for &c in list {
                 if !self.excluded_channels.contains(&c) {
@@ -257,6 +271,48 @@ impl Requirements {
     /// client power plus the uplink margin [dBm].
     pub fn max_tx_power_dbm(&self) -> f64 {
         self.client_tx_power_dbm + self.uplink_margin_db
+    }
+
+    /// What the AP model (if any) cannot do of these requirements, one message each.
+    fn model_problems(&self) -> Vec<String> {
+        let Some(name) = &self.ap_model else { return Vec::new() };
+        let model = match crate::radio::models::find(name) {
+            Ok(m) => m,
+            Err(e) => return vec![format!("ap_model: {e}")],
+        };
+        let mut out: Vec<String> = model.problems();
+        let who = format!("ap_model \"{name}\"");
+        match model.radio(self.band) {
+            None => out.push(format!("{who} has no {} radio", self.band)),
+            Some(r) if !r.widths_mhz.contains(&self.width_mhz) => out.push(format!(
+                "width_mhz {}: {who}'s {} radio offers {:?} MHz",
+                self.width_mhz, self.band, r.widths_mhz
+            )),
+            Some(_) => {}
+        }
+        if self.low_band.plan && model.radio(Band::G2_4).is_none() {
+            out.push(format!("{who} has no 2.4 GHz radio (set low_band.plan: false)"));
+        }
+        if model.radio(Band::G6).is_some() {
+            out.push(format!("{who} has a 6 GHz radio, which placement does not plan yet: choose a dual-band model"));
+        }
+        out
+    }
+
+    /// The AP model placed, if any (and known: [`Requirements::problems`] names an
+    /// unknown one).
+    pub fn model(&self) -> Option<&'static crate::radio::models::ApModel> {
+        self.ap_model.as_deref().and_then(|m| crate::radio::models::find(m).ok())
+    }
+
+    /// The most an AP may transmit on `channel` of the planned band [dBm]: the uplink cap
+    /// and the channel's ETSI EIRP limit less the antenna's peak gain (0 dBi without a
+    /// model), and the model's radio's maximum.
+    pub fn max_conducted_dbm(&self, channel: u32) -> f64 {
+        match self.model() {
+            Some(m) => m.max_conducted_dbm(self.band, channel, self.max_tx_power_dbm()),
+            None => crate::radio::channels::max_eirp_dbm(self.band, channel).min(self.max_tx_power_dbm()),
+        }
     }
 
     /// Noise power in one channel: −174 dBm/Hz + 10·log10(B) + NF [dBm].
@@ -325,6 +381,7 @@ impl Requirements {
         }
         out.extend(self.low_band.problems());
         out.extend(self.airtime.problems());
+        out.extend(self.model_problems());
         let low = &self.low_band;
         if low.plan && low.tx_power_dbm > low.client_tx_power_dbm + self.uplink_margin_db {
             out.push(format!(

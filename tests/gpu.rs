@@ -154,7 +154,7 @@ fn auto_keeps_shallow_jobs_on_the_cpu_whatever_their_size() {
         ny: 1000,
         z: 1.0,
     };
-    let tx = [Transmitter { name: "a".into(), position: [3.0, 2.0, 2.5], f_ghz: 5.18 }];
+    let tx = [Transmitter { name: "a".into(), position: [3.0, 2.0, 2.5], f_ghz: 5.18, antenna: None }];
     let (big, small) = ([grid(1000)], [grid(10)]);
     let job = |grids, max_reflections| Job {
         scene: &scene,
@@ -180,7 +180,8 @@ fn a_mask_leaves_the_other_cells_empty_on_the_gpu_too() {
     let grids =
         wifiplan::scene::grids(&site, &scene, &GridSpec { cell: 0.5, rx_height: 1.0, margin: 2.0, bounds: None });
     let masks: Vec<Vec<bool>> = grids.iter().map(|g| (0..g.len()).map(|c| c % 3 == 0).collect()).collect();
-    let tx = [wifiplan::solver::Transmitter { name: "a".into(), position: [3.0, 2.0, 2.5], f_ghz: 5.18 }];
+    let tx =
+        [wifiplan::solver::Transmitter { name: "a".into(), position: [3.0, 2.0, 2.5], f_ghz: 5.18, antenna: None }];
     let job = wifiplan::solver::Job {
         scene: &scene,
         transmitters: &tx,
@@ -244,4 +245,17 @@ fn without_a_vulkan_driver_auto_uses_the_cpu_and_gpu_is_refused() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("error: --backend gpu: no GPU adapter"), "{}", stderr(&o));
     assert!(!dir.path().join("gpu").exists(), "nothing written");
+}
+
+#[test]
+fn the_gpu_applies_the_antenna_pattern_as_the_cpu_does() {
+    let Some((gpu, _guard)) = device() else { return };
+    let (gpu_analytic, gpu_classrooms) = common::zenith_drops(gpu);
+    let (cpu_analytic, cpu_classrooms) = common::zenith_drops(&CpuBackend);
+    let g: Vec<f64> = gpu_analytic.iter().map(|d| d.1).chain(gpu_classrooms.iter().flatten().copied()).collect();
+    let c: Vec<f64> = cpu_analytic.iter().map(|d| d.1).chain(cpu_classrooms.iter().flatten().copied()).collect();
+    assert_eq!(g.len(), c.len());
+    let worst = g.iter().zip(&c).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+    eprintln!("{} values, worst GPU − CPU {worst:.4} dB", g.len());
+    assert!(worst < 0.05, "GPU and CPU differ by {worst} dB");
 }

@@ -162,7 +162,11 @@ fn the_demo_lycee_meets_every_requirement_in_an_independent_simulation() {
     for ap in &written.0 {
         let radio = &ap.radios[0];
         let limit = max_eirp_dbm(radio.band, radio.channel.unwrap());
-        assert!(radio.tx_power_dbm + ap.antenna.gain_dbi() <= limit && radio.tx_power_dbm >= 8.0, "{}", ap.name);
+        assert!(
+            radio.tx_power_dbm + ap.antenna.in_band(radio.band).unwrap().0 <= limit && radio.tx_power_dbm >= 8.0,
+            "{}",
+            ap.name
+        );
         assert!(Requirements::default().channels().contains(&radio.channel.unwrap()), "{}", ap.name);
         assert!(radio.tx_power_dbm <= req.max_tx_power_dbm(), "{}: clients could not answer", ap.name);
     }
@@ -455,5 +459,63 @@ fn bad_channel_settings_exit_2_naming_them() {
     let o = run(&["--requirements", req.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("design_tx_power_dbm 22 is above what clients answer"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn an_ap_model_places_its_patterns_within_its_limits_and_the_plan_holds_in_simulation() {
+    let s = site("tests/data/corridor_12_classrooms.ron");
+    let req = Requirements { ap_model: Some("generic-wifi6-dual".into()), ..Requirements::default() };
+    let p = place(&s, &req);
+    let dir = tempfile::tempdir().unwrap();
+    placement::write(dir.path(), &p).unwrap();
+    let written = AccessPoints::load(&dir.path().join("aps.ron")).unwrap();
+    let model = wifiplan::radio::models::find("generic-wifi6-dual").unwrap();
+    for ap in &written.0 {
+        assert_eq!(ap.antenna, model.antenna(), "{}", ap.name);
+        for radio in &ap.radios {
+            // Conducted + the pattern's peak gain within ETSI, and within the radio's own.
+            let peak = ap.antenna.in_band(radio.band).unwrap().0;
+            let limit = max_eirp_dbm(radio.band, radio.channel.unwrap());
+            assert!(
+                radio.tx_power_dbm + peak <= limit,
+                "{} {}: {} dBm + {peak} dBi",
+                ap.name,
+                radio.band,
+                radio.tx_power_dbm
+            );
+            assert!(radio.tx_power_dbm <= model.radio(radio.band).unwrap().max_tx_power_dbm, "{}", ap.name);
+        }
+    }
+    // The independent simulation of the written plan (patterns included) meets it.
+    let failures = check_requirements(&s, &written, &req);
+    assert!(failures.is_empty(), "{failures:#?}");
+    println!(
+        "corridor with {}: {} APs, p5 SINR {:.1} dB; 2.4 GHz {} on",
+        model.name,
+        p.report.ap_count,
+        p.report.sinr.plan_db[0],
+        written.0.iter().filter(|a| Radio::of(a, Band::G2_4).is_some()).count()
+    );
+}
+
+#[test]
+fn an_unknown_ap_model_a_tri_band_one_or_a_width_it_lacks_exit_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    for (extra, want) in [
+        (&["--ap-model", "acme-9000"][..], "unknown AP model \"acme-9000\" (data/ap-models.ron has generic-wifi6-dual"),
+        (&["--ap-model", "generic-wifi6e-tri"][..], "has a 6 GHz radio, which placement does not plan yet"),
+        (
+            &["--ap-model", "generic-wifi6-dual", "--width", "160"][..],
+            "width_mhz 160: ap_model \"generic-wifi6-dual\"'s 5 GHz radio offers [20, 40, 80] MHz",
+        ),
+    ] {
+        let mut args = vec!["place", "tests/data/big_room.ron", "--out", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = wifiplan(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{}", stderr(&o));
+    }
     assert!(!out.exists(), "nothing written");
 }

@@ -476,7 +476,8 @@ fn a_mask_changes_no_evaluated_cell() {
     let grids = wifiplan::scene::grids(&site, &scene, &spec);
     // Only the southern half of every plane is evaluated.
     let masks: Vec<Vec<bool>> = grids.iter().map(|g| (0..g.len()).map(|c| c / g.nx < g.ny / 2).collect()).collect();
-    let tx = [wifiplan::solver::Transmitter { name: "a".into(), position: [20.0, 3.0, 2.7], f_ghz: 5.18 }];
+    let tx =
+        [wifiplan::solver::Transmitter { name: "a".into(), position: [20.0, 3.0, 2.7], f_ghz: 5.18, antenna: None }];
     let job = |masks| wifiplan::solver::Job {
         scene: &scene,
         transmitters: &tx,
@@ -578,4 +579,32 @@ fn each_ap_in_its_own_building_never_raises_its_maps_and_keeps_its_rooms() {
         );
         assert!(median < 0.01, "AP {a}: median {median} dB");
     }
+}
+
+#[test]
+fn an_antenna_10_db_weaker_toward_the_zenith_cuts_the_leakage_upstairs_by_10_db() {
+    let (analytic, classrooms) = common::zenith_drops(&CpuBackend);
+    // One path per cell: the pattern's gain at the path's own departure elevation.
+    let worst = analytic.iter().map(|(want, got)| (got - want).abs()).fold(0.0, f64::max);
+    eprintln!("two floors, 10·sin e down: {} cells, worst |drop − 10·sin e| {worst:.4} dB", analytic.len());
+    assert_eq!(analytic.len(), 1600);
+    assert!(worst < 0.05, "worst {worst} dB");
+    // The four cells around the point above the AP (0.35 m off, 75° up).
+    let above: Vec<f64> = analytic.iter().filter(|(want, _)| *want > 9.6).map(|d| d.1).collect();
+    assert!(above.len() == 4 && above.iter().all(|d| (d - 10.0).abs() < 0.5), "{above:?}");
+    // Walls, ground slab, roof, reflections: upward and downward departures split every
+    // path between the two patterns, so up + down = 1.1 × isotropic in every cell.
+    let lin = |db: f64| 10f64.powf(db / 10.0);
+    let errors: Vec<f64> = classrooms
+        .iter()
+        .map(|[iso, up, down]| (10.0 * ((lin(*up) + lin(*down)) / (1.1 * lin(*iso))).log10()).abs())
+        .collect();
+    let worst = errors.iter().copied().fold(0.0, f64::max);
+    let room_above: Vec<f64> = classrooms.iter().map(|[iso, up, _]| iso - up).collect();
+    let mean_drop = room_above.iter().sum::<f64>() / room_above.len() as f64;
+    eprintln!(
+        "two storeys of classrooms: {} cells, up + down vs 1.1 × isotropic worst {worst:.4} dB; upper half −10 dB: drop mean {mean_drop:.2} dB",
+        errors.len()
+    );
+    assert!(errors.len() == 672 && worst < 0.05, "{} cells, worst {worst} dB", errors.len());
 }

@@ -156,3 +156,42 @@ fn the_band_follows_the_frequency_and_a_contradiction_names_both() {
     let err = refused("floorplans/empty_room.ron", &aps, &["--frequency", "2.437", "--band", "5"]);
     assert!(err.contains("--band 5 contradicts --frequency 2.437 (in the 2.4 GHz band)"), "{err}");
 }
+
+#[test]
+fn an_antenna_pattern_is_found_next_to_its_aps_file_and_a_bad_one_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let ap = |antenna: &str| {
+        format!(
+            r#"AccessPoint(name: "ap", building: "R", floor: "0", position: (3.0, 2.0), height: 2.5,
+               radios: [Radio(band: G5, channel: 36, width_mhz: 20, tx_power_dbm: 14.0)], antenna: {antenna})"#
+        )
+    };
+    // A built-in pattern: the peak gain joins the EIRP, the shape the maps.
+    let builtin =
+        aps_file(dir.path(), &ap(r#"Pattern(files: ["generic-ceiling-omni-5g", "generic-ceiling-omni-2g4"])"#));
+    let out = dir.path().join("maps");
+    let o = wifiplan(&[
+        "simulate",
+        "floorplans/empty_room.ron",
+        "--aps",
+        builtin.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A file named relative to the aps.ron, with a negative attenuation on its line 7.
+    let bad = "NAME bad\nFREQUENCY 5500\nGAIN 3 dBi\nHORIZONTAL 2\n0 0\n180 0\nVERTICAL 2\n0 0\n180 -4\n";
+    std::fs::write(dir.path().join("bad.msi"), bad).unwrap();
+    let err = refused("floorplans/empty_room.ron", &aps_file(dir.path(), &ap(r#"Pattern(files: ["bad.msi"])"#)), &[]);
+    assert!(
+        err.contains("AP \"ap\": antenna: ") && err.contains("bad.msi:9: attenuation -4 dB is out of range"),
+        "{err}"
+    );
+    // A pattern of another band only.
+    let err = refused(
+        "floorplans/empty_room.ron",
+        &aps_file(dir.path(), &ap(r#"Pattern(files: ["generic-ceiling-omni-2g4"])"#)),
+        &[],
+    );
+    assert!(err.contains("no pattern of the 5 GHz band among generic-ceiling-omni-2g4"), "{err}");
+}

@@ -362,6 +362,13 @@ pub struct PlaceArgs {
     /// 20 MHz channels the plan must not use, e.g. 116,120,124,128 near a weather radar.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub exclude_channels: Vec<u32>,
+    /// Channel width of the planned band [MHz]: 20, 40, 80 or 160.
+    #[arg(long, value_name = "MHZ")]
+    pub width: Option<u32>,
+    /// AP model placed (data/ap-models.ron: generic-wifi6-dual, …): its antenna patterns
+    /// and radio limits; without one, an isotropic 0 dBi antenna.
+    #[arg(long, value_name = "NAME")]
+    pub ap_model: Option<String>,
     /// Exit with 1 when a requirement is not met.
     #[arg(long)]
     pub strict: bool,
@@ -415,6 +422,8 @@ impl PlaceArgs {
             band: self.band,
             dfs: if self.no_dfs { Some(false) } else { self.dfs.then_some(true) },
             excluded_channels: (!self.exclude_channels.is_empty()).then_some(&self.exclude_channels[..]),
+            width_mhz: self.width,
+            ap_model: self.ap_model.as_deref(),
         }
     }
 }

@@ -76,7 +76,10 @@ pub fn plan_building(
     // The direct field of every candidate first (a tenth of the cost of a full map); full
     // maps only for the candidates the optimiser cannot rule out without one.
     let settings = Settings { max_reflections: req.max_reflections, ..Settings::default() };
-    let maps = CandidateMaps::new(&alone, &demand, &cands, req.band.centre_ghz(), backend)?;
+    let antenna = |band: Band| -> Result<_, PlaceError> {
+        req.model().map(|m| m.pattern(band)).transpose().map_err(|e| PlaceError::Requirements(vec![e]))
+    };
+    let maps = CandidateMaps::new(&alone, &demand, &cands, req.band.centre_ghz(), antenna(req.band)?, backend)?;
     let all: Vec<usize> = (0..cands.len()).collect();
     let direct = maps.compute(&all, Settings { max_reflections: 0, ..settings }, progress)?;
     let (gains, exact) = if req.max_reflections == 0 {
@@ -100,16 +103,14 @@ pub fn plan_building(
         .collect();
     // The chosen APs' second radio, at the 2.4 GHz channel 6 (path gains vary by
     // 0.3 dB across the band's 2.412–2.472 GHz), on the coarser lattice.
-    let low_band = if req.low_band.plan {
-        let coarse = demand.every(LOW_BAND_STRIDE);
-        CandidateMaps::new(&alone, &coarse, &cands, Band::G2_4.centre_ghz(), backend)?.compute(
-            &chosen,
-            settings,
-            &|_| {},
-        )?
-    } else {
-        Vec::new()
-    };
+    let low_band =
+        if req.low_band.plan {
+            let coarse = demand.every(LOW_BAND_STRIDE);
+            CandidateMaps::new(&alone, &coarse, &cands, Band::G2_4.centre_ghz(), antenna(Band::G2_4)?, backend)?
+                .compute(&chosen, settings, &|_| {})?
+        } else {
+            Vec::new()
+        };
     Ok(BuildingPlan {
         candidates: cands.len(),
         chosen,

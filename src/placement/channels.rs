@@ -1,6 +1,7 @@
 //! Channel and power plan: assigns each AP a channel of the ETSI plan and a transmit
-//! power within [minimum, the channel's EIRP limit and the client's power plus the
-//! uplink margin], maximising the 5th-percentile SINR
+//! power within [minimum, the channel's EIRP limit less the antenna's peak gain, the AP
+//! model's maximum and the client's power plus the uplink margin]
+//! ([`Requirements::max_conducted_dbm`]), maximising the 5th-percentile SINR
 //! over the teaching rooms' cells (SINR counts the APs on overlapping channels) while
 //! every coverage requirement stays met; and the seeded random channel assignment it is
 //! compared with.
@@ -12,7 +13,7 @@
 //! radio is off has power −∞ here: it serves and disturbs no cell.
 
 use super::model::Model;
-use crate::radio::channels::{max_eirp_dbm, overlap};
+use crate::radio::channels::overlap;
 use crate::requirements::{Class, Requirements, is_teaching};
 
 /// Co-channel APs that hear each other above this interfere [dBm].
@@ -22,7 +23,7 @@ pub const HEARING_DBM: f64 = crate::radio::channels::CONTENTION_DBM;
 const TRIED_CHANNELS: usize = 4;
 
 /// Powers the power plan tries [dBm], from the requirements' least (8 at 5 GHz, 5 at 2.4 GHz by
-/// default) up to the channel's EIRP limit and the uplink cap.
+/// default) up to [`Requirements::max_conducted_dbm`].
 const POWER_STEPS: [f64; 10] = [5.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 23.0];
 
 /// Channel and power per AP, with its SINR figures.
@@ -337,7 +338,7 @@ fn search(
         if !powers[a].is_finite() {
             return Vec::new();
         }
-        let limit = max_eirp_dbm(req.band, channels[a]).min(req.max_tx_power_dbm());
+        let limit = req.max_conducted_dbm(channels[a]);
         POWER_STEPS.iter().copied().filter(|&p| p >= req.min_tx_power_dbm && p <= limit).collect()
     };
     let steps: Vec<Vec<f64>> = (0..n).map(steps).collect();

@@ -458,7 +458,7 @@ pub fn place_cached(
                 off: !radios[i].on,
             }))
             .collect(),
-            antenna: Antenna::Isotropic { gain_dbi: 0.0 },
+            antenna: req.model().map_or(Antenna::Isotropic { gain_dbi: 0.0 }, |m| m.antenna()),
         });
         placed.push(PlacedAp {
             name,

@@ -266,7 +266,7 @@ mod tests {
         let req = Requirements { cell_m: 1.0, ..Requirements::default() };
         let demand = Demand::of(&site, &req);
         let cands = candidates::candidates(&site, &demand, &req);
-        let maps = CandidateMaps::new(&site, &demand, &cands, req.band.centre_ghz(), &CpuBackend).unwrap();
+        let maps = CandidateMaps::new(&site, &demand, &cands, req.band.centre_ghz(), None, &CpuBackend).unwrap();
         let settings = Settings { max_reflections: req.max_reflections, ..Settings::default() };
         let all: Vec<usize> = (0..cands.len()).collect();
         let full = maps.compute(&all, settings, &|_| {}).unwrap();

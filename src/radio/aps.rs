@@ -1,8 +1,10 @@
 //! Access points and their radios: the `aps.ron` format (DESIGN.md §3), antennas, and
 //! the frequency each radio simulates at.
 
+use super::antenna::{Pattern, PatternError};
 use super::channels::{channel_centre_ghz, is_channel};
 use crate::band::Band;
+use crate::solver::GainTable;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -50,12 +52,23 @@ pub struct Radio {
 }
 
 /// Antenna pattern of an access point (the client is isotropic).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Antenna {
     /// The same gain in every direction, vertically polarised.
     Isotropic {
         /// Gain [dBi].
         gain_dbi: f64,
+    },
+    /// Measured patterns (`.msi`), one per band the AP radiates in, each found by its
+    /// `FREQUENCY`: a built-in name ([`super::antenna::BUILT_IN`]) or a file, relative to
+    /// the `aps.ron` that names it.
+    Pattern {
+        /// The pattern files.
+        files: Vec<PathBuf>,
+        /// Direction of the patterns' front, counter-clockwise from the building's +x
+        /// axis [°].
+        #[serde(default)]
+        azimuth_deg: f64,
     },
 }
 
@@ -66,10 +79,48 @@ impl Default for Antenna {
 }
 
 impl Antenna {
-    /// Gain towards any direction [dBi].
-    pub fn gain_dbi(&self) -> f64 {
+    /// The antenna in `band`: its peak gain [dBi] and its pattern (`None`: isotropic).
+    pub fn in_band(&self, band: Band) -> Result<(f64, Option<Pattern>), PatternError> {
         match self {
-            Antenna::Isotropic { gain_dbi } => *gain_dbi,
+            Antenna::Isotropic { gain_dbi } => Ok((*gain_dbi, None)),
+            Antenna::Pattern { files, .. } => {
+                for f in files {
+                    let p = Pattern::load(f)?;
+                    if p.band() == Some(band) {
+                        return Ok((p.gain_dbi, Some(p)));
+                    }
+                }
+                let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+                Err(PatternError {
+                    path: files.first().cloned().unwrap_or_default(),
+                    line: None,
+                    message: format!("no pattern of the {band} band among {}", names.join(", ")),
+                })
+            }
+        }
+    }
+
+    /// The antenna in `band` as the solvers take it, for an AP whose building is turned
+    /// `building_rotation_deg` [°]: its peak gain [dBi] (part of the EIRP) and its gain
+    /// table over the site's directions (`None`: isotropic).
+    pub fn in_site(&self, band: Band, building_rotation_deg: f64) -> Result<(f64, Option<GainTable>), PatternError> {
+        let (peak, pattern) = self.in_band(band)?;
+        let azimuth = match self {
+            Antenna::Pattern { azimuth_deg, .. } => *azimuth_deg,
+            Antenna::Isotropic { .. } => 0.0,
+        };
+        Ok((peak, pattern.map(|p| p.table(azimuth + building_rotation_deg))))
+    }
+
+    /// Pattern files named relative to `base` (the folder of the file naming them), as
+    /// paths from the working directory; built-in names and absolute paths stay.
+    fn resolve(&mut self, base: &Path) {
+        if let Antenna::Pattern { files, .. } = self {
+            for f in files.iter_mut() {
+                if f.is_relative() && !super::antenna::BUILT_IN.iter().any(|(n, _)| Path::new(n) == f.as_path()) {
+                    *f = base.join(&*f);
+                }
+            }
         }
     }
 }
@@ -128,7 +179,11 @@ impl AccessPoints {
     /// Reads and parses an `aps.ron` file, and checks each AP on its own (names, radios,
     /// numbers); placement in the site is checked by the scene.
     pub fn load(path: &Path) -> Result<AccessPoints, ApError> {
-        let aps: AccessPoints = crate::ronfile::read(path)?;
+        let mut aps: AccessPoints = crate::ronfile::read(path)?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        for ap in &mut aps.0 {
+            ap.antenna.resolve(base);
+        }
         let problems = aps.problems();
         if problems.is_empty() { Ok(aps) } else { Err(ApError::Invalid { path: path.to_path_buf(), problems }) }
     }
@@ -145,8 +200,22 @@ impl AccessPoints {
             if !(ap.position.0.is_finite() && ap.position.1.is_finite() && ap.height.is_finite()) {
                 out.push(format!("{who}: non-finite position or height"));
             }
-            if !ap.antenna.gain_dbi().is_finite() {
-                out.push(format!("{who}: non-finite antenna gain"));
+            match &ap.antenna {
+                Antenna::Isotropic { gain_dbi } if !gain_dbi.is_finite() => {
+                    out.push(format!("{who}: non-finite antenna gain"));
+                }
+                Antenna::Pattern { azimuth_deg, .. } if !azimuth_deg.is_finite() => {
+                    out.push(format!("{who}: non-finite antenna azimuth"));
+                }
+                Antenna::Pattern { .. } => {
+                    let bands: std::collections::BTreeSet<Band> = ap.radios.iter().map(|r| r.band).collect();
+                    for band in bands {
+                        if let Err(e) = ap.antenna.in_band(band) {
+                            out.push(format!("{who}: antenna: {e}"));
+                        }
+                    }
+                }
+                Antenna::Isotropic { .. } => {}
             }
             if ap.radios.is_empty() {
                 out.push(format!("{who}: has no radio"));

@@ -11,7 +11,7 @@ use crate::scene::{self, Grid, GridSpec, NONE, Scene};
 use crate::solver::{Backend, Job, Progress, RunStats, Settings, SolverError, Transmitter};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// What to simulate.
@@ -233,10 +233,18 @@ pub fn simulate(
             }
             continue;
         };
+        let rotation = site.buildings.iter().find(|b| b.name == ap.building).map_or(0.0, |b| b.rotation);
+        let (peak_dbi, antenna) = match ap.antenna.in_site(radio.band, rotation) {
+            Ok(a) => a,
+            Err(e) => {
+                problems.push(format!("AP \"{}\": antenna: {e}", ap.name));
+                continue;
+            }
+        };
         let f_ghz = options.frequency_ghz.unwrap_or(radio.frequency_ghz());
-        transmitters.push(Transmitter { name: ap.name.clone(), position, f_ghz });
+        transmitters.push(Transmitter { name: ap.name.clone(), position, f_ghz, antenna: antenna.map(Arc::new) });
         homes.push(home);
-        eirp.push(radio.tx_power_dbm + ap.antenna.gain_dbi());
+        eirp.push(radio.tx_power_dbm + peak_dbi);
     }
     if !off.is_empty() {
         let shown = off.iter().take(5).map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");

@@ -21,13 +21,14 @@
 //! workgroup limits, each tile's list is walked in windows (a bounded time per dispatch),
 //! and every wait has a deadline.
 
+use super::antenna::GainTable;
 use super::beams::{BeamSet, NO_NODE, Region};
 use super::cpu::Host;
 use super::layout::{BoundRecord, EventRecord, HalfPlaneRecord, LegRecord, NodeRecord, RegionRecord, VerticalRecord};
 use super::shared::{Evaluator, Shape, Shared, kept_verticals, shape_of, strip_x_extent, weakest_cutoff};
 use super::vertical::VerticalPath;
 use super::{Backend, GpuError, Job, RunStats, SolverError, TxMaps};
-use crate::scene::Grid;
+use crate::scene::{Grid, NONE};
 use bytemuck::{Pod, Zeroable};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -98,6 +99,8 @@ struct Params {
     /// First cell of this request in the batch's gain and flag buffers.
     cell_base: u32,
     off_verticals: u32,
+    /// The transmitter's antenna table in T (`NONE`: isotropic).
+    off_antenna: u32,
 }
 
 /// What changes between the dispatches of a batch (layout of `Step` in the shader).
@@ -262,6 +265,7 @@ impl GpuBackend {
                 off_nodes: t_base,
                 off_regions: p.off_regions + t_base,
                 off_chains: p.off_chains + t_base,
+                off_antenna: if p.off_antenna == NONE { NONE } else { p.off_antenna + t_base },
                 off_events: p.off_events + g_base,
                 off_legs: p.off_legs + g_base,
                 off_tiles: p.off_tiles + g_base,
@@ -472,7 +476,7 @@ fn scene_words(shared: &Shared, i: usize) -> SceneWords {
 /// A transmitter's interaction tree, its regions `regions` and their chains (node
 /// indices from the transmitter on) as words, in its own frame (positions relative to
 /// the transmitter), with the offsets of the regions and of the chains.
-fn tx_words(set: &BeamSet, regions: &[Region]) -> (Vec<u32>, u32, u32) {
+fn tx_words(set: &BeamSet, regions: &[Region], antenna: Option<&GainTable>) -> (Vec<u32>, u32, u32, u32) {
     let tx = set.tx;
     let pair = |x: f64, y: f64| [x as f32, y as f32];
     let nodes: Vec<NodeRecord> = set
@@ -544,7 +548,15 @@ fn tx_words(set: &BeamSet, regions: &[Region]) -> (Vec<u32>, u32, u32) {
     w.extend_from_slice(words(&records));
     let off_chains = w.len() as u32;
     w.extend_from_slice(&chains);
-    (w, off_regions, off_chains)
+    let off_antenna = match antenna {
+        Some(a) => {
+            let at = w.len() as u32;
+            w.extend_from_slice(words(a.values()));
+            at
+        }
+        None => NONE,
+    };
+    (w, off_regions, off_chains, off_antenna)
 }
 
 /// A band of grid rows as the shader reads it: vertical paths, region bins per tile and
@@ -724,7 +736,8 @@ impl Evaluator for Device<'_> {
         // A generation's regions share their number of reflections: with none, they are
         // the direct paths (every cell's first), else the cutoff applies.
         let sweep = generation.first().is_some_and(|r| r.reflections > 0);
-        let (tw, off_regions, off_chains) = tx_words(set, generation);
+        let (tw, off_regions, off_chains, off_antenna) =
+            tx_words(set, generation, job.transmitters[i].antenna.as_deref());
         if tw.len() * 4 > self.gpu.max_binding() || generation.iter().any(|r| (r.reflections > 0) != sweep) {
             // Regions beyond one binding (or a mixed range): evaluated on the host.
             return Host.accumulate(shared, i, set, regions, maps);
@@ -821,6 +834,7 @@ impl Evaluator for Device<'_> {
                     tile_base: 0,
                     cell_base: 0,
                     off_verticals: 0,
+                    off_antenna,
                 };
                 let (reply, answer) = mpsc::channel();
                 self.sender

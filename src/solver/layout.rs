@@ -9,6 +9,7 @@
 //! The scene's records ([`Span`], [`Layer`], [`SlabPlane`], [`Polygon`]) are the scene's
 //! own `#[repr(C)]` structs, uploaded as they are.
 
+use super::antenna::{GAIN_COLUMNS, GAIN_ROWS};
 use super::beams::BOUNDED_REFLECTIONS;
 use crate::scene::{Layer, Polygon, SlabPlane, Span};
 use bytemuck::{Pod, Zeroable};
@@ -191,6 +192,9 @@ pub fn wgsl_constants() -> String {
     put("VERTEX", words_of::<[f32; 2]>());
     put("TABLE_ROW", words_of::<[f32; 8]>());
     put("BOUNDED_REFLECTIONS", BOUNDED_REFLECTIONS);
+    // An antenna's gain table: rows of elevation, columns of azimuth, 1° apart.
+    put("GAIN_ROWS", GAIN_ROWS);
+    put("GAIN_COLUMNS", GAIN_COLUMNS);
     out
 }
 

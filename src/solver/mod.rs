@@ -47,6 +47,7 @@
 //! region's most grazing ray allows; per slab reflection, the largest |R|² at the path's
 //! exact angle; slab crossings count 1.
 
+mod antenna;
 mod beams;
 mod cpu;
 mod energy;
@@ -58,6 +59,7 @@ mod path;
 mod shared;
 mod vertical;
 
+pub use antenna::{GAIN_COLUMNS, GAIN_ROWS, GainTable};
 pub use cpu::CpuBackend;
 #[cfg(feature = "gpu")]
 pub use gpu::GpuBackend;
@@ -70,7 +72,7 @@ use crate::materials::MaterialError;
 use crate::scene::Grid;
 use crate::scene::Scene;
 
-/// One transmitter of a batch: isotropic, vertically polarised.
+/// One transmitter of a batch: vertically polarised, isotropic unless it has an antenna.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transmitter {
     /// Name (for errors).
@@ -79,6 +81,9 @@ pub struct Transmitter {
     pub position: [f64; 3],
     /// Frequency [GHz].
     pub f_ghz: f64,
+    /// Gain relative to the antenna's peak over the site frame's directions; `None`:
+    /// isotropic (the peak gain belongs to the EIRP, outside the maps).
+    pub antenna: Option<std::sync::Arc<GainTable>>,
 }
 
 /// The engine's revision: raised with every change that moves a map, so that results

@@ -13,6 +13,7 @@
 //! polarisation at either end is e_θ(k) there. In that frame a reflection acts as
 //! diag(R_TE, −R_TM) in the (TE, TM = TE × k) basis of its plane of incidence.
 
+use super::antenna::GainTable;
 use super::beams::{BeamSet, Region};
 use super::vertical::VerticalPath;
 use crate::scene::tables::{CoefficientTable, R_TE, R_TM, T_TE, T_TM};
@@ -37,6 +38,9 @@ pub struct PathContext<'a> {
     pub line_reflection_max: &'a [std::sync::Arc<[f32]>],
     /// Per slab plane: the largest |R|² of its slab types at the table samples [1].
     pub plane_reflection_max: &'a [Vec<f32>],
+    /// The transmitter's antenna (`None`: isotropic); its gain is at most 1, so the
+    /// bounds and cutoffs below, which leave it out, stay strict.
+    pub antenna: Option<&'a GainTable>,
 }
 
 /// The field in the basis (e_θ, e_φ) of the direction of travel, where
@@ -215,7 +219,13 @@ impl PathContext<'_> {
                 return 0.0;
             }
         }
-        free_space * field.theta.norm_sqr()
+        let gain = free_space * field.theta.norm_sqr();
+        match self.antenna {
+            // The departure direction: horizontally the unfolded one (the transmitter
+            // is never mirrored), vertically the first leg's.
+            Some(a) => gain * a.gain(kx, ky, kz * vertical.departure()),
+            None => gain,
+        }
     }
 
     /// Applies a slab event met after the first `before` wall interactions of `chain`;

@@ -376,6 +376,7 @@ impl<'a> Shared<'a> {
             floor: self.floor,
             line_reflection_max: &prep.line_reflection_max,
             plane_reflection_max: &prep.plane_reflection_max,
+            antenna: self.job.transmitters[i].antenna.as_deref(),
         }
     }
 

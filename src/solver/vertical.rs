@@ -45,6 +45,12 @@ impl VerticalPath {
         &self.legs
     }
 
+    /// The direction the path leaves the transmitter in: +1 up, −1 down [1].
+    #[inline]
+    pub fn departure(&self) -> f64 {
+        self.legs[0].2
+    }
+
     /// Real altitude after a vertical travel `v` from the transmitter [m].
     #[inline]
     pub fn altitude(&self, v: f64) -> f64 {
