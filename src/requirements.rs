@@ -29,6 +29,19 @@ pub fn is_teaching(kind: RoomKind) -> bool {
     matches!(kind, RoomKind::Classroom | RoomKind::Lab | RoomKind::Workshop | RoomKind::Library)
 }
 
+/// How many APs a room needs for its clients (before coverage asks for more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CapacityRule {
+    /// By airtime ([`crate::radio::airtime`]): the room's demand over what one AP
+    /// carries at the best rate the planned width allows — the SINR a clean channel gives
+    /// a teaching room (the DFS channel plan gives the demo's p5 49.9 dB) —, rounded up.
+    /// Rooms whose planned SINR falls short of it are reported (`airtime` in
+    /// `placement.json`, with the APs they would need).
+    Airtime,
+    /// ⌈occupants / `clients_per_radio`⌉.
+    Occupants,
+}
+
 /// Requirements of a placement; every field has the DESIGN.md default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -47,7 +60,9 @@ pub struct Requirements {
     pub circulation_rssi_dbm: f64,
     /// Share of their area that must reach it [1].
     pub circulation_fraction: f64,
-    /// Active clients one radio serves at most [1].
+    /// How many APs a room needs for its clients.
+    pub capacity: CapacityRule,
+    /// Active clients one radio serves at most, for the `Occupants` rule [1].
     pub clients_per_radio: u32,
     /// Raises every threshold [dB].
     pub margin_db: f64,
@@ -106,6 +121,7 @@ impl Default for Requirements {
             min_snr_db: 25.0,
             circulation_rssi_dbm: -70.0,
             circulation_fraction: 0.95,
+            capacity: CapacityRule::Airtime,
             clients_per_radio: 35,
             margin_db: 0.0,
             band: Band::G5,
@@ -222,7 +238,11 @@ impl Requirements {
         set(&mut self.secondary_rssi_dbm, flags.secondary_rssi_dbm);
         set(&mut self.min_snr_db, flags.min_snr_db);
         set(&mut self.circulation_rssi_dbm, flags.circulation_rssi_dbm);
-        self.clients_per_radio = flags.clients_per_radio.unwrap_or(self.clients_per_radio);
+        if let Some(n) = flags.clients_per_radio {
+            // Naming a client count asks for the rule that uses it.
+            self.clients_per_radio = n;
+            self.capacity = CapacityRule::Occupants;
+        }
         self.band = flags.band.unwrap_or(self.band);
         self.dfs = flags.dfs.unwrap_or(self.dfs);
         self.width_mhz = flags.width_mhz.unwrap_or(self.width_mhz);
@@ -297,6 +317,17 @@ impl Requirements {
             out.push(format!("{who} has a 6 GHz radio, which placement does not plan yet: choose a dual-band model"));
         }
         out
+    }
+
+    /// The APs a room of `kind` with `occupants` needs by the capacity rule [1].
+    pub fn capacity_need(&self, kind: crate::plan::RoomKind, occupants: u32) -> u32 {
+        let by_occupants = occupants.div_ceil(self.clients_per_radio.max(1));
+        match self.capacity {
+            CapacityRule::Occupants => by_occupants,
+            CapacityRule::Airtime => {
+                self.airtime.room(kind, occupants, f64::INFINITY, self.width_mhz).aps_needed.unwrap_or(by_occupants)
+            }
+        }
     }
 
     /// The AP model placed, if any (and known: [`Requirements::problems`] names an
@@ -440,6 +471,28 @@ impl LowBand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rooms_are_sized_by_airtime_at_the_best_rate_or_by_occupants_on_request() {
+        use crate::plan::RoomKind;
+        let air = Requirements::default();
+        // 20 MHz at MCS 11: 143.4 × 2 streams × 0.75 MAC × 0.7 ceiling = 150.57 Mbit/s per
+        // AP. A 38-pupil classroom asks 38 × 1.3 × 3 = 148.2: one AP (⌈38 / 35⌉ = 2); a
+        // 40-pupil one 156: two; a 200-seat canteen 200 × 0.5 × 1 = 100 by airtime but
+        // 100 devices, at most 60 an AP: two (⌈200 / 35⌉ = 6); an empty room none.
+        assert_eq!(air.capacity_need(RoomKind::Classroom, 38), 1);
+        assert_eq!(air.capacity_need(RoomKind::Classroom, 40), 2);
+        assert_eq!(air.capacity_need(RoomKind::Canteen, 200), 2);
+        assert_eq!(air.capacity_need(RoomKind::Classroom, 0), 0);
+        // At 40 MHz one AP's 301 Mbit/s would carry 77 pupils, its 60 devices 46.
+        let wide = Requirements { width_mhz: 40, ..Requirements::default() };
+        assert_eq!((wide.capacity_need(RoomKind::Classroom, 46), wide.capacity_need(RoomKind::Classroom, 47)), (1, 2));
+        // `--clients-per-radio` asks for the occupants rule.
+        let flags = Overrides { clients_per_radio: Some(35), ..Overrides::default() };
+        let occ = Requirements::default().with_overrides(&flags);
+        assert_eq!(occ.capacity, CapacityRule::Occupants);
+        assert_eq!((occ.capacity_need(RoomKind::Classroom, 38), occ.capacity_need(RoomKind::Canteen, 200)), (2, 6));
+    }
 
     #[test]
     fn the_low_band_refuses_overlapping_or_foreign_channels() {

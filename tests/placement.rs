@@ -119,7 +119,7 @@ fn check_requirements(s: &Site, aps: &AccessPoints, req: &Requirements) -> Vec<S
                     )
                 })
                 .count() as u32;
-            if inside < room.occupants.div_ceil(req.clients_per_radio) {
+            if inside < req.capacity_need(room.kind, room.occupants) {
                 failures
                     .push(format!("{} / {}: {inside} APs inside for {} occupants", f.name, room.name, room.occupants));
             }
@@ -288,6 +288,7 @@ fn flags_override_the_requirements_file_and_bad_files_are_refused() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("placement.json")).unwrap()).unwrap();
     assert_eq!(report["requirements"]["clients_per_radio"], 35);
+    assert_eq!(report["requirements"]["capacity"], "Occupants", "the flag asks for the rule it sets");
     assert_eq!(report["requirements"]["primary_rssi_dbm"], -67.0);
     assert_eq!(report["ap_count"], 2);
     std::fs::write(&req, "Requirements(primary_fraction: 1.5)").unwrap();

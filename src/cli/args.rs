@@ -347,7 +347,7 @@ pub struct PlaceArgs {
     /// RSSI in corridors, halls, canteen, gym, dormitories [dBm].
     #[arg(long, value_name = "DBM")]
     pub corridor_rssi: Option<f64>,
-    /// Active clients one radio serves at most.
+    /// Size rooms by ⌈occupants / N⌉ APs instead of by airtime.
     #[arg(long, value_name = "N")]
     pub clients_per_radio: Option<u32>,
     /// Band planned: 2.4, 5 or 6.

@@ -144,7 +144,7 @@ pub fn place(args: &PlaceArgs) -> Result<(), Failure> {
         r.cable_flagged
     );
     out!(
-        "airtime at 5 GHz ({:.0} % ceiling): {} of {} teaching rooms short, the airtime rule would add {} APs there ({} beyond its need elsewhere)",
+        "airtime at 5 GHz ({:.0} % ceiling), at the planned SINR: {} of {} teaching rooms short, needing {} more APs; {} APs beyond the airtime need elsewhere",
         r.airtime.ceiling_pct,
         r.airtime.rooms_over,
         r.airtime.rooms.len(),

@@ -138,7 +138,7 @@ impl Demand {
                             d.cells.push(DemandCell { grid: gk as u32, index: index as u32, room });
                         }
                     }
-                    let capacity_need = r.occupants.div_ceil(req.clients_per_radio);
+                    let capacity_need = req.capacity_need(r.kind, r.occupants);
                     d.rooms.push(RoomDemand {
                         building: bi,
                         floor: fi,

@@ -181,8 +181,9 @@ pub struct RoomCapacity {
     pub utilisation_pct: Option<f64>,
 }
 
-/// Capacity by airtime over the teaching rooms (the placement still sizes rooms by
-/// ⌈occupants / clients per radio⌉: this says where that falls short).
+/// Capacity by airtime over the teaching rooms at their planned SINR (placement sized
+/// them by the capacity rule before the channel plan — by airtime, at the best rate the
+/// width allows: this says where the planned SINR falls short of it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AirtimeReport {
     /// Channel-utilisation ceiling [%].
@@ -191,8 +192,8 @@ pub struct AirtimeReport {
     pub rooms_over: usize,
     /// APs the airtime model would add over those rooms.
     pub extra_aps: u32,
-    /// APs beyond what the airtime model asks, over the other rooms (it would not always
-    /// save them: coverage may need them).
+    /// APs beyond what the airtime model asks at the planned SINR, over the other rooms
+    /// (coverage, or the `Occupants` rule, placed them).
     pub spare_aps: u32,
     /// Per teaching room.
     pub rooms: Vec<RoomCapacity>,

@@ -32,11 +32,16 @@ pub struct Airtime {
     pub mac_efficiency: f64,
     /// Demand per room kind; kinds not listed take [`Airtime::default_demand`].
     pub demand: BTreeMap<RoomKind, DeviceDemand>,
+    /// Active devices one AP associates at most, both radios together [1]: where devices
+    /// ask little each (a canteen's phones), their count, not their airtime, decides —
+    /// contention and management overhead grow with it, and high-density guides keep a
+    /// radio to a few dozen active clients.
+    pub max_devices_per_ap: f64,
 }
 
 impl Default for Airtime {
     fn default() -> Airtime {
-        Airtime { utilisation: 0.7, mac_efficiency: 0.75, demand: BTreeMap::new() }
+        Airtime { utilisation: 0.7, mac_efficiency: 0.75, demand: BTreeMap::new(), max_devices_per_ap: 60.0 }
     }
 }
 
@@ -47,7 +52,8 @@ pub struct RoomAirtime {
     pub demand_mbps: f64,
     /// What one AP gives at the room's SINR and width, within the ceiling [Mbit/s].
     pub supply_mbps: f64,
-    /// APs the room needs; `None` where the SINR supports no MCS at all.
+    /// APs the room needs: for its airtime, and for its devices' count
+    /// ([`Airtime::max_devices_per_ap`]); `None` where the SINR supports no MCS at all.
     pub aps_needed: Option<u32>,
 }
 
@@ -73,12 +79,14 @@ impl Airtime {
     /// channels.
     pub fn room(&self, kind: RoomKind, occupants: u32, sinr_db: f64, width_mhz: u32) -> RoomAirtime {
         let d = self.demand_of(kind);
-        let demand_mbps = f64::from(occupants) * d.devices_per_occupant * d.mbps_per_device;
+        let devices = f64::from(occupants) * d.devices_per_occupant;
+        let demand_mbps = devices * d.mbps_per_device;
         let supply_mbps = mcs::rate_mbps(sinr_db, width_mhz) * self.mac_efficiency * self.utilisation;
+        let by_count = (devices / self.max_devices_per_ap - 1e-9).ceil().max(0.0) as u32;
         let aps_needed = if demand_mbps <= 0.0 {
-            Some(0)
+            Some(by_count)
         } else {
-            (supply_mbps > 0.0).then(|| (demand_mbps / supply_mbps - 1e-9).ceil() as u32)
+            (supply_mbps > 0.0).then(|| ((demand_mbps / supply_mbps - 1e-9).ceil() as u32).max(by_count))
         };
         RoomAirtime { demand_mbps, supply_mbps, aps_needed }
     }
@@ -90,6 +98,9 @@ impl Airtime {
             if !(v > 0.0 && v <= 1.0) {
                 out.push(format!("{name} {v} must lie in (0, 1]"));
             }
+        }
+        if !(self.max_devices_per_ap.is_finite() && self.max_devices_per_ap >= 1.0) {
+            out.push(format!("airtime.max_devices_per_ap {} must be at least 1", self.max_devices_per_ap));
         }
         for (kind, d) in &self.demand {
             let ok = |v: f64| v.is_finite() && v >= 0.0;
@@ -120,6 +131,9 @@ mod tests {
         let poor = a.room(RoomKind::Classroom, 35, 15.0, 40);
         assert!((poor.supply_mbps - 72.24).abs() < 0.01, "{}", poor.supply_mbps);
         assert_eq!(poor.aps_needed, Some(2));
+        // A 300-seat canteen: 150 phones at 1 Mbit/s fit one AP's airtime (150 Mbit/s at
+        // 40 MHz and 40 dB), but not its 60 devices: three.
+        assert_eq!(a.room(RoomKind::Canteen, 300, 40.0, 40).aps_needed, Some(3));
         // Below MCS 0 no number of APs serves it; an empty room needs none.
         assert_eq!(a.room(RoomKind::Classroom, 35, 2.0, 40).aps_needed, None);
         assert_eq!(a.room(RoomKind::Classroom, 0, 2.0, 40).aps_needed, Some(0));
