@@ -78,6 +78,8 @@ pub struct Requirements {
     pub excluded_channels: Vec<u32>,
     /// The second radio every placed AP carries, at 2.4 GHz, and its plan.
     pub low_band: LowBand,
+    /// The 6 GHz radio of a tri-band AP model, and its plan.
+    pub six_ghz: SixGhz,
     /// Capacity by airtime: what each room kind's devices ask, and what a channel gives.
     pub airtime: crate::radio::airtime::Airtime,
     /// Transmit power APs are placed at, before the power plan [dBm].
@@ -129,6 +131,7 @@ impl Default for Requirements {
             dfs: true,
             excluded_channels: Vec::new(),
             low_band: LowBand::default(),
+            six_ghz: SixGhz::default(),
             airtime: Default::default(),
             design_tx_power_dbm: 14.0,
             min_tx_power_dbm: 8.0,
@@ -184,6 +187,48 @@ impl Default for LowBand {
             tx_power_dbm: 11.0,
             min_tx_power_dbm: 5.0,
             client_tx_power_dbm: 18.0,
+        }
+    }
+}
+
+/// The 6 GHz radio of a tri-band AP model (the LPI band, 5945–6425 MHz, ETSI EN 303 687):
+/// a capacity layer for 6E clients, planned on the chosen APs — channels and powers for
+/// the best p5 SINR, the coverage at its threshold kept — and reported against a
+/// requirement of its own; it never adds an AP.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SixGhz {
+    /// Channel width [MHz]; none: the width of the model's 6 GHz radio whose plan gives
+    /// the teaching cells the most throughput at the 5th percentile (each cell's rate
+    /// shared with the co-channel radios it hears: wider channels carry more, but the
+    /// LPI band holds 24 channels of 20 MHz and only 6 of 80).
+    pub width_mhz: Option<u32>,
+    /// Best-server RSSI at 6 GHz in teaching rooms and offices [dBm] (raised by the
+    /// margin and the SNR rule).
+    pub rssi_dbm: f64,
+    /// Share of their area it should reach [1].
+    pub fraction: f64,
+    /// Best-server SNR at 6 GHz there [dB].
+    pub min_snr_db: f64,
+    /// Transmit power of the radios before the power plan [dBm].
+    pub tx_power_dbm: f64,
+    /// Lowest transmit power the power plan may set [dBm].
+    pub min_tx_power_dbm: f64,
+    /// Transmit power of a typical 6E client [dBm] (with `uplink_margin_db`, the most an
+    /// AP's 6 GHz radio may transmit).
+    pub client_tx_power_dbm: f64,
+}
+
+impl Default for SixGhz {
+    fn default() -> SixGhz {
+        SixGhz {
+            width_mhz: None,
+            rssi_dbm: -67.0,
+            fraction: 0.9,
+            min_snr_db: 25.0,
+            tx_power_dbm: 14.0,
+            min_tx_power_dbm: 8.0,
+            client_tx_power_dbm: 14.0,
         }
     }
 }
@@ -270,21 +315,63 @@ impl Requirements {
     /// 0), its powers, 20 MHz.
     pub fn low_band_requirements(&self) -> Requirements {
         let low = &self.low_band;
+        let powers = [low.tx_power_dbm, low.min_tx_power_dbm, low.client_tx_power_dbm];
+        self.other_band(Band::G2_4, 20, (low.rssi_dbm, low.fraction, low.min_snr_db), powers)
+    }
+
+    /// These requirements for another radio of the AP: in `band` at `width_mhz`, its
+    /// (RSSI [dBm], share [1], SNR [dB]) in teaching rooms and offices and none
+    /// elsewhere, its (design, least, client's) powers [dBm], every channel of the band.
+    fn other_band(
+        &self,
+        band: Band,
+        width_mhz: u32,
+        (rssi, fraction, snr): (f64, f64, f64),
+        powers: [f64; 3],
+    ) -> Requirements {
         Requirements {
-            primary_rssi_dbm: low.rssi_dbm,
-            primary_fraction: low.fraction,
+            primary_rssi_dbm: rssi,
+            primary_fraction: fraction,
             secondary_fraction: 0.0,
-            min_snr_db: low.min_snr_db,
+            min_snr_db: snr,
             circulation_fraction: 0.0,
-            band: Band::G2_4,
-            width_mhz: 20,
+            band,
+            width_mhz,
             dfs: false,
             excluded_channels: Vec::new(),
-            design_tx_power_dbm: low.tx_power_dbm,
-            min_tx_power_dbm: low.min_tx_power_dbm,
-            client_tx_power_dbm: low.client_tx_power_dbm,
+            design_tx_power_dbm: powers[0],
+            min_tx_power_dbm: powers[1],
+            client_tx_power_dbm: powers[2],
             ..self.clone()
         }
+    }
+
+    /// Whether the AP model has a 6 GHz radio to plan.
+    pub fn plans_six_ghz(&self) -> bool {
+        self.model().is_some_and(|m| m.radio(Band::G6).is_some())
+    }
+
+    /// The widths the 6 GHz plan tries: the one set, else every width of the model's
+    /// 6 GHz radio that has channels in the LPI band [MHz].
+    pub fn six_ghz_widths(&self) -> Vec<u32> {
+        if let Some(w) = self.six_ghz.width_mhz {
+            return vec![w];
+        }
+        let offered = self.model().and_then(|m| m.radio(Band::G6)).map_or(&[][..], |r| &r.widths_mhz[..]);
+        offered
+            .iter()
+            .copied()
+            .filter(|&w| !crate::radio::channels::plan_channels(Band::G6, w, false, &[]).is_empty())
+            .collect()
+    }
+
+    /// The requirements the 6 GHz radios are planned and assessed against at `width_mhz`:
+    /// the 6 GHz threshold and SNR in teaching rooms and offices, none elsewhere, its
+    /// powers, the LPI channels.
+    pub fn six_ghz_requirements(&self, width_mhz: u32) -> Requirements {
+        let six = &self.six_ghz;
+        let powers = [six.tx_power_dbm, six.min_tx_power_dbm, six.client_tx_power_dbm];
+        self.other_band(Band::G6, width_mhz, (six.rssi_dbm, six.fraction, six.min_snr_db), powers)
     }
 
     /// The most an AP may transmit in the planned band for its clients to answer it:
@@ -313,8 +400,33 @@ impl Requirements {
         if self.low_band.plan && model.radio(Band::G2_4).is_none() {
             out.push(format!("{who} has no 2.4 GHz radio (set low_band.plan: false)"));
         }
-        if model.radio(Band::G6).is_some() {
-            out.push(format!("{who} has a 6 GHz radio, which placement does not plan yet: choose a dual-band model"));
+        if let Some(r) = model.radio(Band::G6) {
+            let six = &self.six_ghz;
+            match six.width_mhz {
+                Some(w) if !r.widths_mhz.contains(&w) => {
+                    out.push(format!("six_ghz.width_mhz {w}: {who}'s 6 GHz radio offers {:?} MHz", r.widths_mhz))
+                }
+                _ if self.six_ghz_widths().is_empty() => out.push(format!(
+                    "six_ghz.width_mhz {:?}: no such channel in the 6 GHz LPI band",
+                    six.width_mhz.map_or(r.widths_mhz.clone(), |w| vec![w])
+                )),
+                _ => {}
+            }
+            if !(six.fraction > 0.0 && six.fraction <= 1.0) {
+                out.push(format!("six_ghz.fraction {} must lie in (0, 1]", six.fraction));
+            }
+            let powers =
+                [six.rssi_dbm, six.min_snr_db, six.tx_power_dbm, six.min_tx_power_dbm, six.client_tx_power_dbm];
+            if !powers.iter().all(|v| v.is_finite()) {
+                out.push("six_ghz thresholds and powers must be finite numbers".into());
+            } else if six.min_tx_power_dbm > six.tx_power_dbm
+                || six.tx_power_dbm > six.client_tx_power_dbm + self.uplink_margin_db
+            {
+                out.push(format!(
+                    "six_ghz.tx_power_dbm {} must lie between six_ghz.min_tx_power_dbm {} and client_tx_power_dbm {} + uplink_margin_db {}",
+                    six.tx_power_dbm, six.min_tx_power_dbm, six.client_tx_power_dbm, self.uplink_margin_db
+                ));
+            }
         }
         out
     }

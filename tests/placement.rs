@@ -501,15 +501,21 @@ fn an_ap_model_places_its_patterns_within_its_limits_and_the_plan_holds_in_simul
 }
 
 #[test]
-fn an_unknown_ap_model_a_tri_band_one_or_a_width_it_lacks_exit_2_naming_it() {
+fn an_unknown_ap_model_or_a_width_it_lacks_exit_2_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan");
+    let req = dir.path().join("req.ron");
+    std::fs::write(&req, "Requirements(six_ghz: (width_mhz: 30))").unwrap();
+    let req = req.to_str().unwrap();
     for (extra, want) in [
         (&["--ap-model", "acme-9000"][..], "unknown AP model \"acme-9000\" (data/ap-models.ron has generic-wifi6-dual"),
-        (&["--ap-model", "generic-wifi6e-tri"][..], "has a 6 GHz radio, which placement does not plan yet"),
         (
             &["--ap-model", "generic-wifi6-dual", "--width", "160"][..],
             "width_mhz 160: ap_model \"generic-wifi6-dual\"'s 5 GHz radio offers [20, 40, 80] MHz",
+        ),
+        (
+            &["--ap-model", "generic-wifi6e-tri", "--requirements", req][..],
+            "six_ghz.width_mhz 30: ap_model \"generic-wifi6e-tri\"'s 6 GHz radio offers [20, 40, 80, 160] MHz",
         ),
     ] {
         let mut args = vec!["place", "tests/data/big_room.ron", "--out", out.to_str().unwrap()];
@@ -519,4 +525,47 @@ fn an_unknown_ap_model_a_tri_band_one_or_a_width_it_lacks_exit_2_naming_it() {
         assert!(stderr(&o).contains(want), "{}", stderr(&o));
     }
     assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn a_tri_band_model_gets_a_6_ghz_radio_per_ap_on_lpi_channels_within_its_eirp() {
+    let s = site("tests/data/corridor_12_classrooms.ron");
+    let req = Requirements { ap_model: Some("generic-wifi6e-tri".into()), ..Requirements::default() };
+    let p = place(&s, &req);
+    let six = p.report.six_ghz.as_ref().expect("a 6 GHz plan");
+    let lpi = wifiplan::radio::channels::plan_channels(Band::G6, six.width_mhz, false, &[]);
+    assert_eq!(six.channels, lpi);
+    // Every width of the model tried, the best p5 shared rate kept.
+    let tried: Vec<u32> = six.widths_tried.iter().map(|w| w.width_mhz).collect();
+    assert_eq!(tried, [20, 40, 80, 160]);
+    let best = six.widths_tried.iter().map(|w| w.p5_mbps).fold(0.0, f64::max);
+    assert_eq!(six.p5_throughput_mbps, best);
+    for ap in &p.aps.0 {
+        let r = Radio::of(ap, Band::G6).unwrap_or_else(|| panic!("{}: no 6 GHz radio", ap.name));
+        assert!(lpi.contains(&r.channel.unwrap()) && r.width_mhz == six.width_mhz, "{r:?}");
+        // EN 303 687 LPI: 23 dBm EIRP with the 5 dBi pattern; the client's 14 + 3 dB.
+        let peak = ap.antenna.in_band(Band::G6).unwrap().0;
+        assert!(r.tx_power_dbm + peak <= 23.0 && r.tx_power_dbm <= 17.0, "{}: {r:?}", ap.name);
+        assert_eq!(ap.radios.len(), 3, "{}", ap.name);
+    }
+    println!(
+        "corridor, 6 GHz at {} MHz ({:?}): {} channels of {}, coverage {:.1} % at {:.0} dBm, p5 SINR {:.1} dB, overlap {:.1} %",
+        six.width_mhz,
+        six.widths_tried,
+        six.channels_used,
+        six.channels.len(),
+        six.coverage.covered_pct,
+        six.coverage.threshold_dbm,
+        six.plan_db[0],
+        six.overlap_pct
+    );
+    // Twelve APs, one per classroom, spread over the LPI channels.
+    assert!(six.channels_used >= lpi.len().min(p.aps.0.len()) / 2, "{six:?}");
+    assert!(six.coverage.covered_pct >= 90.0 && six.rooms_failing == 0, "{six:?}");
+    // The written plan simulates at 6 GHz (the patterns' 6 GHz file included).
+    let dir = tempfile::tempdir().unwrap();
+    placement::write(dir.path(), &p).unwrap();
+    let written = AccessPoints::load(&dir.path().join("aps.ron")).unwrap();
+    let sim = full_simulation(&s, &written, &req, Band::G6);
+    assert_eq!(sim.maps.planes.len(), 1);
 }

@@ -164,6 +164,23 @@ pub fn place(args: &PlaceArgs) -> Result<(), Failure> {
             low.all_on_overlap_pct
         );
     }
+    if let Some(six) = &r.six_ghz {
+        out!(
+            "6 GHz ({} MHz of {}, by p5 shared rate {:.0} Mbit/s): {} radios on {} of {} channels; coverage {:.1} % at {:.0} dBm ({} rooms below {:.0} %); SINR p5 {:.1} dB, channel overlap {:.1} % of teaching cells",
+            six.width_mhz,
+            six.widths_tried.iter().map(|w| w.width_mhz.to_string()).collect::<Vec<_>>().join("/"),
+            six.p5_throughput_mbps,
+            r.ap_count,
+            six.channels_used,
+            six.channels.len(),
+            six.coverage.covered_pct,
+            six.coverage.threshold_dbm,
+            six.rooms_failing,
+            six.coverage.required_pct,
+            six.plan_db[0],
+            six.overlap_pct
+        );
+    }
     out!("wrote {}, placement.json and aps.csv", args.out.join("aps.ron").display());
     if !r.failing_rooms.is_empty() {
         for f in &r.failing_rooms {

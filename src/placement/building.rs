@@ -24,6 +24,10 @@ use std::time::Instant;
 /// quarter of the cells estimate to a fraction of a percent, at a quarter of the cost.
 pub const LOW_BAND_STRIDE: usize = 2;
 
+/// Frequency of the 6 GHz maps [GHz]: the middle of the LPI band (5945–6425 MHz), where
+/// the radios' channels lie.
+pub const SIX_GHZ_PLAN_GHZ: f64 = 6.185;
+
 /// What placement decided in one building, candidates numbered as
 /// [`candidates::candidates`] lists them for the building alone.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +43,9 @@ pub struct BuildingPlan {
     /// of [`Demand::every`]`(LOW_BAND_STRIDE)` and the same engine settings, when the
     /// requirements plan a 2.4 GHz radio (else empty) [dB].
     pub low_band: Vec<Vec<f32>>,
+    /// Likewise at 6 GHz ([`SIX_GHZ_PLAN_GHZ`]), when the AP model has a 6 GHz radio
+    /// (else empty) [dB].
+    pub six_ghz: Vec<Vec<f32>>,
     /// Time spent on the direct fields and on the optimisation [s].
     pub seconds: (f64, f64),
 }
@@ -46,7 +53,13 @@ pub struct BuildingPlan {
 impl BuildingPlan {
     /// Bytes its maps hold.
     pub fn bytes(&self) -> usize {
-        self.exact.iter().map(|(_, m)| m).chain(&self.low_band).map(|m| m.len() * size_of::<f32>()).sum::<usize>()
+        self.exact
+            .iter()
+            .map(|(_, m)| m)
+            .chain(&self.low_band)
+            .chain(&self.six_ghz)
+            .map(|m| m.len() * size_of::<f32>())
+            .sum::<usize>()
             + size_of::<BuildingPlan>()
     }
 }
@@ -70,6 +83,7 @@ pub fn plan_building(
             chosen: Vec::new(),
             exact: Vec::new(),
             low_band: Vec::new(),
+            six_ghz: Vec::new(),
             seconds: (0.0, 0.0),
         });
     }
@@ -101,21 +115,24 @@ pub fn plan_building(
         .filter(|(_, (e, _))| **e)
         .map(|(c, (_, g))| (c, g))
         .collect();
-    // The chosen APs' second radio, at the 2.4 GHz channel 6 (path gains vary by
-    // 0.3 dB across the band's 2.412–2.472 GHz), on the coarser lattice.
-    let low_band =
-        if req.low_band.plan {
-            let coarse = demand.every(LOW_BAND_STRIDE);
-            CandidateMaps::new(&alone, &coarse, &cands, Band::G2_4.centre_ghz(), antenna(Band::G2_4)?, backend)?
-                .compute(&chosen, settings, &|_| {})?
-        } else {
-            Vec::new()
-        };
+    // The chosen APs' other radios, on the coarser lattice: at the 2.4 GHz channel 6
+    // (path gains vary by 0.3 dB across the band's 2.412–2.472 GHz), and in the middle
+    // of the 6 GHz LPI band.
+    let coarse = demand.every(LOW_BAND_STRIDE);
+    let other_band = |plan: bool, band: Band, f_ghz: f64| -> Result<Vec<Vec<f32>>, PlaceError> {
+        if !plan {
+            return Ok(Vec::new());
+        }
+        CandidateMaps::new(&alone, &coarse, &cands, f_ghz, antenna(band)?, backend)?.compute(&chosen, settings, &|_| {})
+    };
+    let low_band = other_band(req.low_band.plan, Band::G2_4, Band::G2_4.centre_ghz())?;
+    let six_ghz = other_band(req.plans_six_ghz(), Band::G6, SIX_GHZ_PLAN_GHZ)?;
     Ok(BuildingPlan {
         candidates: cands.len(),
         chosen,
         exact,
         low_band,
+        six_ghz,
         seconds: ((t1 - t0).as_secs_f64(), t1.elapsed().as_secs_f64()),
     })
 }

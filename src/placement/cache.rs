@@ -63,7 +63,7 @@ struct Key<'a> {
 
 /// First bytes of a cache file; bump the number when [`BuildingPlan`] or the placement
 /// algorithm changes.
-const MAGIC: &[u8] = b"wifiplan building plan 2\n";
+const MAGIC: &[u8] = b"wifiplan building plan 3\n";
 
 #[derive(Default)]
 struct Entries {
@@ -228,8 +228,8 @@ impl BuildingCache {
 }
 
 /// A cache file: [`MAGIC`], the key, the plan (little-endian u32 counts and indices, f32
-/// maps — the exact ones with their candidate, then the 2.4 GHz ones —, its seconds as
-/// f64), then the FNV-1a hash of all that.
+/// maps — the exact ones with their candidate, then the 2.4 GHz ones, then the 6 GHz
+/// ones —, its seconds as f64), then the FNV-1a hash of all that.
 fn encode(key: &str, plan: &BuildingPlan) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     let u32s = |out: &mut Vec<u8>, v: usize| out.extend_from_slice(&(v as u32).to_le_bytes());
@@ -244,10 +244,12 @@ fn encode(key: &str, plan: &BuildingPlan) -> Vec<u8> {
         u32s(&mut out, map.len());
         map.iter().for_each(|g| out.extend_from_slice(&g.to_le_bytes()));
     }
-    u32s(&mut out, plan.low_band.len());
-    for map in &plan.low_band {
-        u32s(&mut out, map.len());
-        map.iter().for_each(|g| out.extend_from_slice(&g.to_le_bytes()));
+    for maps in [&plan.low_band, &plan.six_ghz] {
+        u32s(&mut out, maps.len());
+        for map in maps {
+            u32s(&mut out, map.len());
+            map.iter().for_each(|g| out.extend_from_slice(&g.to_le_bytes()));
+        }
     }
     out.extend_from_slice(&plan.seconds.0.to_le_bytes());
     out.extend_from_slice(&plan.seconds.1.to_le_bytes());
@@ -313,14 +315,16 @@ fn decode(bytes: &[u8], key: &str, shape: (usize, usize, usize)) -> Result<Build
     }
     let n = r.count()?;
     let low_band = (0..n).map(|_| r.map()).collect::<Result<Vec<_>, _>>()?;
+    let n = r.count()?;
+    let six_ghz = (0..n).map(|_| r.map()).collect::<Result<Vec<_>, _>>()?;
     let seconds = (f64::from_le_bytes(r.array()?), f64::from_le_bytes(r.array()?));
     if candidates != shape.0
         || chosen.iter().chain(exact.iter().map(|(c, _)| c)).any(|&c| c >= candidates)
         || exact.iter().any(|(_, m)| m.len() != shape.1)
-        || low_band.iter().any(|m| m.len() != shape.2)
-        || !(low_band.is_empty() || low_band.len() == chosen.len())
+        || low_band.iter().chain(&six_ghz).any(|m| m.len() != shape.2)
+        || [&low_band, &six_ghz].iter().any(|maps| !(maps.is_empty() || maps.len() == chosen.len()))
     {
         return Err("does not fit the building".into());
     }
-    Ok(BuildingPlan { candidates, chosen, exact, low_band, seconds })
+    Ok(BuildingPlan { candidates, chosen, exact, low_band, six_ghz, seconds })
 }

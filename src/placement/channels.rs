@@ -189,6 +189,39 @@ impl<'a> Interference<'a> {
             .collect()
     }
 
+    /// What a client gets at each teaching cell ([`Interference::cells`] order): the
+    /// PHY rate at its best server's SINR and the width, shared with the radios on
+    /// channels overlapping the server's that the cell hears above −82 dBm (they contend
+    /// for the same airtime), the server included [Mbit/s]; 0 where no radio is on.
+    pub fn cell_throughput(&self, channels: &[u32], powers: &[f64]) -> Vec<f64> {
+        let sinr = self.cell_sinr(channels, powers);
+        let mut loud: Vec<u32> = Vec::new();
+        self.heard
+            .iter()
+            .zip(sinr)
+            .map(|(row, sinr)| {
+                let Some(&(s, _, _)) =
+                    row.iter().max_by(|x, y| (x.1 + powers[x.0 as usize]).total_cmp(&(y.1 + powers[y.0 as usize])))
+                else {
+                    return 0.0;
+                };
+                if sinr.is_nan() {
+                    return 0.0;
+                }
+                loud.clear();
+                loud.extend(contending(row, powers));
+                let s = s as usize;
+                let sharing = loud
+                    .iter()
+                    .filter(|&&j| {
+                        j as usize != s && overlap(self.band, channels[s], self.width, channels[j as usize], self.width)
+                    })
+                    .count();
+                crate::radio::mcs::rate_mbps(sinr, self.width) / (1 + sharing) as f64
+            })
+            .collect()
+    }
+
     /// Pairs of APs on overlapping channels that hear each other above −82 dBm (either
     /// way, at the other's nearest demand cell).
     pub fn co_channel_pairs(&self, channels: &[u32], powers: &[f64]) -> usize {

@@ -152,6 +152,9 @@ pub struct PlacedAp {
     /// Its 2.4 GHz radio, when the requirements plan one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub low_band: Option<LowBandRadio>,
+    /// Its 6 GHz radio (tri-band models).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub six_ghz: Option<LowBandRadio>,
     /// Cable run to the closet.
     pub cable: CableRun,
 }
@@ -233,6 +236,42 @@ pub struct LowBandReport {
     pub all_on_overlap_pct: f64,
 }
 
+/// The 6 GHz plan of a tri-band model's radios (every one on: they add capacity for 6E
+/// clients, and the band's many channels keep them apart).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SixGhzReport {
+    /// Channel width [MHz].
+    pub width_mhz: u32,
+    /// Channels the plan may use (the LPI band at that width).
+    pub channels: Vec<u32>,
+    /// Distinct channels the plan uses.
+    pub channels_used: usize,
+    /// The 6 GHz requirement in teaching rooms and offices.
+    pub coverage: RequirementCoverage,
+    /// Of those rooms, how many miss it.
+    pub rooms_failing: usize,
+    /// SINR percentiles 5, 50, 95 over the teaching cells a radio reaches [dB].
+    pub plan_db: [f64; 3],
+    /// Share of teaching cells hearing two co-channel radios above −82 dBm [%].
+    pub overlap_pct: f64,
+    /// 5th percentile over the teaching cells of the PHY rate at the cell's SINR shared
+    /// with the co-channel radios it hears [Mbit/s].
+    pub p5_throughput_mbps: f64,
+    /// Every width tried, with its plan's figures.
+    pub widths_tried: Vec<WidthTried>,
+}
+
+/// One width the 6 GHz plan tried.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WidthTried {
+    /// Channel width [MHz].
+    pub width_mhz: u32,
+    /// 5th-percentile shared throughput over the teaching cells [Mbit/s].
+    pub p5_mbps: f64,
+    /// 5th-percentile SINR [dB].
+    pub p5_sinr_db: f64,
+}
+
 /// SINR of the plan and of the random baseline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SinrReport {
@@ -282,6 +321,9 @@ pub struct PlacementReport {
     /// The 2.4 GHz plan, when the requirements plan one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub low_band: Option<LowBandReport>,
+    /// The 6 GHz plan, for a tri-band AP model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub six_ghz: Option<SixGhzReport>,
     /// Capacity by airtime of the teaching rooms.
     pub airtime: AirtimeReport,
     /// The APs.
@@ -403,7 +445,9 @@ pub fn place_cached(
     let plan = inter.plan(searched.channels, searched.powers);
     let seed = site.uai.clone().unwrap_or_else(|| site.name.clone());
     let baseline = channels::random_plan(&inter, req, &seed);
-    let low = req.low_band.plan.then(|| low_band(&coarse, &cands, &with_candidates, &first, &plans, &chosen, req));
+    let maps = OtherBand { demand: &coarse, cands: &cands, buildings: &with_candidates, first: &first, plans: &plans };
+    let low = req.low_band.plan.then(|| low_band(&maps, &chosen, req));
+    let six = req.plans_six_ghz().then(|| six_ghz(&maps, &chosen, req)).flatten();
     runtime.insert("channels".to_string(), t3.elapsed().as_secs_f64());
 
     let eval = model.evaluate(&chosen.iter().copied().zip(plan.powers.iter().copied()).collect::<Vec<_>>());
@@ -458,6 +502,13 @@ pub fn place_cached(
                 tx_power_dbm: radios[i].tx_power_dbm,
                 off: !radios[i].on,
             }))
+            .chain(six.as_ref().map(|(report, radios)| Radio {
+                band: crate::band::Band::G6,
+                channel: Some(radios[i].channel),
+                width_mhz: report.width_mhz,
+                tx_power_dbm: radios[i].tx_power_dbm,
+                off: false,
+            }))
             .collect(),
             antenna: req.model().map_or(Antenna::Isotropic { gain_dbi: 0.0 }, |m| m.antenna()),
         });
@@ -471,6 +522,7 @@ pub fn place_cached(
             channel: plan.channels[i],
             tx_power_dbm: plan.powers[i],
             low_band: low.as_ref().map(|(_, radios)| radios[i].clone()),
+            six_ghz: six.as_ref().map(|(_, radios)| radios[i].clone()),
             cable,
         });
     }
@@ -498,6 +550,7 @@ pub fn place_cached(
             baseline_seed: seed,
         },
         low_band: low.map(|(report, _)| report),
+        six_ghz: six.map(|(report, _)| report),
         airtime,
         aps: placed,
         cable_total_m,
@@ -557,41 +610,66 @@ fn airtime_report(
     }
 }
 
-/// The 2.4 GHz plan of the chosen APs (site candidates `chosen`), from the maps at
-/// 2.4 GHz their buildings' plans hold on `demand`, the site's demand on the 2.4 GHz
-/// lattice: the report and each AP's radio.
-fn low_band(
-    demand: &Demand,
-    cands: &[Candidate],
-    buildings: &[usize],
-    first: &[usize],
-    plans: &[(std::sync::Arc<building::BuildingPlan>, bool)],
-    chosen: &[usize],
-    req: &Requirements,
-) -> (LowBandReport, Vec<LowBandRadio>) {
-    let mut gains = vec![Vec::new(); cands.len()];
-    let mut exact = vec![false; cands.len()];
-    for (&b, (plan, _)) in buildings.iter().zip(plans) {
-        for (&c, map) in plan.chosen.iter().zip(&plan.low_band) {
-            gains[first[b] + c] = map.clone();
-            exact[first[b] + c] = true;
+/// Where the chosen APs' maps in the other bands are: the site's demand on the coarse
+/// lattice, the candidates, and the buildings' plans (with each building's first
+/// candidate).
+struct OtherBand<'a> {
+    demand: &'a Demand,
+    cands: &'a [Candidate],
+    buildings: &'a [usize],
+    first: &'a [usize],
+    plans: &'a [(std::sync::Arc<building::BuildingPlan>, bool)],
+}
+
+impl OtherBand<'_> {
+    /// The model of the chosen APs in one band, from the maps `maps_of` picks in each
+    /// building's plan, against `req` (that band's requirements).
+    fn model(&self, maps_of: fn(&building::BuildingPlan) -> &Vec<Vec<f32>>, req: &Requirements) -> Model<'_> {
+        let mut gains = vec![Vec::new(); self.cands.len()];
+        let mut exact = vec![false; self.cands.len()];
+        for (&b, (plan, _)) in self.buildings.iter().zip(self.plans) {
+            for (&c, map) in plan.chosen.iter().zip(maps_of(plan)) {
+                gains[self.first[b] + c] = map.clone();
+                exact[self.first[b] + c] = true;
+            }
         }
+        Model::new(self.demand, self.cands, gains, exact, req)
     }
+}
+
+/// Coverage of the teaching rooms and offices at the model's primary threshold by the
+/// radios `on` (candidate, power [dBm]) — its required share left for the caller —, and
+/// how many of those rooms miss it.
+fn primary_coverage(model: &Model, on: &[(usize, f64)]) -> (RequirementCoverage, usize) {
+    let eval = model.evaluate(on);
+    let (mut cells, mut covered, mut rooms_failing) = (0, 0, 0);
+    for (ri, room) in
+        model.demand.rooms.iter().enumerate().filter(|(_, r)| r.class == crate::requirements::Class::Primary)
+    {
+        cells += room.cells.len();
+        covered += eval.rooms[ri].0;
+        rooms_failing += usize::from(eval.rooms[ri].0 < model.needs[ri].0);
+    }
+    let coverage = RequirementCoverage {
+        threshold_dbm: model.thresholds.primary_dbm,
+        required_pct: 0.0,
+        cells,
+        covered_pct: crate::coverage::pct(covered, cells),
+    };
+    (coverage, rooms_failing)
+}
+
+/// The 2.4 GHz plan of the chosen APs (site candidates `chosen`) from their maps at
+/// 2.4 GHz: the report and each AP's radio.
+fn low_band(maps: &OtherBand, chosen: &[usize], req: &Requirements) -> (LowBandReport, Vec<LowBandRadio>) {
     let low = req.low_band_requirements();
-    let model = Model::new(demand, cands, gains, exact, &low);
+    let model = maps.model(|p| &p.low_band, &low);
     let inter = channels::Interference::new(&model, chosen, &low, 1);
     let (plan, all_on) = channels::low_band_plan(&inter, &low, &req.low_band.channels);
     // Coverage of the rooms that need it, radios off left out.
     let on: Vec<(usize, f64)> =
         chosen.iter().copied().zip(plan.powers.iter().copied()).filter(|(_, p)| p.is_finite()).collect();
-    let eval = model.evaluate(&on);
-    let threshold = model.thresholds.primary_dbm;
-    let (mut cells, mut covered, mut rooms_failing) = (0, 0, 0);
-    for (ri, room) in demand.rooms.iter().enumerate().filter(|(_, r)| r.class == crate::requirements::Class::Primary) {
-        cells += room.cells.len();
-        covered += eval.rooms[ri].0;
-        rooms_failing += usize::from(eval.rooms[ri].0 < model.needs[ri].0);
-    }
+    let (coverage, rooms_failing) = primary_coverage(&model, &on);
     let radios = plan
         .channels
         .iter()
@@ -607,12 +685,7 @@ fn low_band(
         channels: req.low_band.channels.clone(),
         radios_on,
         radios_off: radios.len() - radios_on,
-        coverage: RequirementCoverage {
-            threshold_dbm: threshold,
-            required_pct: 100.0 * low.primary_fraction,
-            cells,
-            covered_pct: crate::coverage::pct(covered, cells),
-        },
+        coverage: RequirementCoverage { required_pct: 100.0 * low.primary_fraction, ..coverage },
         rooms_failing,
         plan_db: plan.sinr_db,
         all_on_db: all_on.sinr_db,
@@ -620,6 +693,53 @@ fn low_band(
         all_on_overlap_pct: crate::coverage::pct(all_on.overlap_cells, all_on.cells),
     };
     (report, radios)
+}
+
+/// The 6 GHz plan of the chosen APs from their maps at 6 GHz: at each width tried,
+/// channels and powers as the 5 GHz plan searches them (p5 SINR, the coverage at the
+/// 6 GHz threshold kept), every radio on; the width whose plan gives the teaching cells
+/// the most throughput at the 5th percentile is kept (the narrower on a tie).
+fn six_ghz(maps: &OtherBand, chosen: &[usize], req: &Requirements) -> Option<(SixGhzReport, Vec<LowBandRadio>)> {
+    let mut best: Option<(f64, SixGhzReport, Vec<LowBandRadio>)> = None;
+    let mut tried = Vec::new();
+    for width in req.six_ghz_widths() {
+        let six = req.six_ghz_requirements(width);
+        let model = maps.model(|p| &p.six_ghz, &six);
+        let inter = channels::Interference::new(&model, chosen, &six, 1);
+        let plan = channels::channel_plan(&inter, &six);
+        let mut throughput = inter.cell_throughput(&plan.channels, &plan.powers);
+        throughput.sort_by(f64::total_cmp);
+        let p5 = throughput.get(throughput.len() / 20).copied().unwrap_or(0.0);
+        tried.push(WidthTried { width_mhz: width, p5_mbps: p5, p5_sinr_db: plan.sinr_db[0] });
+        if best.as_ref().is_some_and(|b| b.0 >= p5) {
+            continue;
+        }
+        let on: Vec<(usize, f64)> = chosen.iter().copied().zip(plan.powers.iter().copied()).collect();
+        let (coverage, rooms_failing) = primary_coverage(&model, &on);
+        let radios: Vec<LowBandRadio> = plan
+            .channels
+            .iter()
+            .zip(&plan.powers)
+            .map(|(&channel, &tx_power_dbm)| LowBandRadio { channel, tx_power_dbm, on: true })
+            .collect();
+        let used: std::collections::BTreeSet<u32> = plan.channels.iter().copied().collect();
+        let report = SixGhzReport {
+            width_mhz: width,
+            channels: six.channels(),
+            channels_used: used.len(),
+            coverage: RequirementCoverage { required_pct: 100.0 * six.primary_fraction, ..coverage },
+            rooms_failing,
+            plan_db: plan.sinr_db,
+            overlap_pct: crate::coverage::pct(plan.overlap_cells, plan.cells),
+            p5_throughput_mbps: p5,
+            widths_tried: Vec::new(),
+        };
+        best = Some((p5, report, radios));
+    }
+    // None only without a width to try, which the requirements' check refuses.
+    let (_, mut report, radios) = best?;
+    report.widths_tried = tried;
+    Some((report, radios))
 }
 
 type CoverageReport = (BTreeMap<String, RequirementCoverage>, Vec<KindFigures>, Vec<FailingRoom>);

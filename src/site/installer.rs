@@ -9,7 +9,7 @@ use crate::plan::Site;
 use std::collections::BTreeMap;
 
 /// The columns of `aps.csv`.
-pub const AP_COLUMNS: [&str; 21] = [
+pub const AP_COLUMNS: [&str; 24] = [
     "ap",
     "building",
     "floor",
@@ -26,6 +26,9 @@ pub const AP_COLUMNS: [&str; 21] = [
     "channel_2g4",
     "tx_power_2g4_dbm",
     "radio_2g4",
+    "channel_6g",
+    "width_6g_mhz",
+    "tx_power_6g_dbm",
     "closet",
     "closet_floor",
     "cable_m",
@@ -35,8 +38,8 @@ pub const AP_COLUMNS: [&str; 21] = [
 
 /// `aps.csv`: one row per AP — position in its building's frame and in metres from the
 /// plan's origin (the site frame), mounting height above its floor, the radio of the
-/// planned band, its 2.4 GHz radio (channel, power, on or off; empty without one), the
-/// closet its cable runs to, the run's length, whether it is flagged,
+/// planned band, its 2.4 GHz radio (channel, power, on or off; empty without one), its
+/// 6 GHz radio (channel, width, power; empty without one), the closet its cable runs to, the run's length, whether it is flagged,
 /// and its port on that closet's switch (numbered from 1 per closet, in AP order).
 pub fn aps_csv(site: &Site, placement: &Placement) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -47,6 +50,7 @@ pub fn aps_csv(site: &Site, placement: &Placement) -> Result<Vec<u8>, csv::Error
         let at = building.map(|b| b.to_site(ap.position));
         let radio = ap.radios.first();
         let low = ap.radios.iter().find(|r| r.band == crate::band::Band::G2_4);
+        let six = ap.radios.iter().find(|r| r.band == crate::band::Band::G6);
         let cable = &placed.cable;
         let port = cable.to.as_ref().map(|to| {
             let key = (ap.building.clone(), cable.floor.clone().unwrap_or_default(), to.clone());
@@ -72,6 +76,9 @@ pub fn aps_csv(site: &Site, placement: &Placement) -> Result<Vec<u8>, csv::Error
             low.and_then(|r| r.channel).map_or(String::new(), |c| c.to_string()),
             number(low.map(|r| r.tx_power_dbm), 1),
             low.map_or("", |r| if r.off { "off" } else { "on" }).to_string(),
+            six.and_then(|r| r.channel).map_or(String::new(), |c| c.to_string()),
+            six.map_or(String::new(), |r| r.width_mhz.to_string()),
+            number(six.map(|r| r.tx_power_dbm), 1),
             cable.to.clone().unwrap_or_default(),
             cable.floor.clone().unwrap_or_default(),
             number(cable.length_m, 1),
