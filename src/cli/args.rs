@@ -30,6 +30,16 @@ pub struct CacheArg {
     pub dir: Option<PathBuf>,
 }
 
+/// The AP model a region command places.
+#[derive(Args, Clone)]
+pub struct ApModelArg {
+    /// AP model placed at every site (data/ap-models.ron: generic-wifi6-dual,
+    /// generic-wifi6e-tri): its antenna patterns and radio limits; without one, an
+    /// isotropic 0 dBi antenna.
+    #[arg(long, value_name = "NAME")]
+    pub ap_model: Option<String>,
+}
+
 /// The language of what a command writes for people.
 #[derive(Args, Clone, Copy)]
 pub struct LangArg {
@@ -112,6 +122,8 @@ pub struct BatchArgs {
     pub costs: Option<PathBuf>,
     #[command(flatten)]
     pub cache: CacheArg,
+    #[command(flatten)]
+    pub ap_model: ApModelArg,
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,
@@ -172,6 +184,8 @@ pub struct RolloutArgs {
     pub budget: Option<f64>,
     #[command(flatten)]
     pub cache: CacheArg,
+    #[command(flatten)]
+    pub ap_model: ApModelArg,
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,

@@ -9,6 +9,7 @@ use wifiplan::lang::{Lang, Msg};
 use wifiplan::region::batch;
 use wifiplan::region::waves::{self, Schedule};
 use wifiplan::region::{BatchOptions, BatchResult, Calendar, SiteList, WavesConfig};
+use wifiplan::requirements::Requirements;
 use wifiplan::solver::Backend;
 
 /// Exit 1, already reported, when sites failed or stayed unscheduled.
@@ -82,7 +83,7 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
         shard: args.shard,
         resume: args.resume,
         costs: read_costs(args.costs.as_deref())?,
-        requirements: batch::batch_requirements(),
+        requirements: Requirements { ap_model: args.ap_model.ap_model.clone(), ..batch::batch_requirements() },
         lang: args.lang.lang,
         cache: args.cache.dir.clone(),
     };
@@ -199,7 +200,7 @@ pub fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
         shard: None,
         resume: args.resume,
         costs: read_costs(args.costs.as_deref())?,
-        requirements: batch::batch_requirements(),
+        requirements: Requirements { ap_model: args.ap_model.ap_model.clone(), ..batch::batch_requirements() },
         lang: args.lang.lang,
         cache: args.cache.dir.clone(),
     };

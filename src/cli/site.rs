@@ -79,11 +79,13 @@ pub fn heatmap(args: &HeatmapArgs) -> Result<(), Failure> {
     let aps = AccessPoints::load(&args.aps)?;
     let band = Overrides { band: Some(args.band), ..Overrides::default() };
     let base = read_requirements(args.requirements.as_deref())?;
-    // The 2.4 GHz radios of dual-band APs answer to the low band's own requirement.
-    let requirements = if args.band == Band::G2_4 && base.band != Band::G2_4 && base.low_band.plan {
-        base.low_band_requirements()
-    } else {
-        base.with_overrides(&band)
+    // The 2.4 GHz radios of dual-band APs answer to the low band's own requirement, the
+    // 6 GHz radios of tri-band ones to the 6 GHz requirement at their width.
+    let six_width = aps.0.iter().flat_map(|a| &a.radios).find(|r| r.band == Band::G6).map(|r| r.width_mhz);
+    let requirements = match (args.band, six_width) {
+        (Band::G2_4, _) if base.band != Band::G2_4 && base.low_band.plan => base.low_band_requirements(),
+        (Band::G6, Some(width)) if base.band != Band::G6 => base.six_ghz_requirements(width),
+        _ => base.with_overrides(&band),
     };
     let costs = read_costs(args.costs.as_deref())?;
     let options = AssessOptions {

@@ -200,8 +200,10 @@ impl Pattern {
 
     /// A built-in pattern by name ([`BUILT_IN`]), else the `.msi` file at `path`.
     pub fn load(path: &Path) -> Result<Pattern, PatternError> {
-        if let Some((_, text)) = BUILT_IN.iter().find(|(n, _)| Path::new(n) == path) {
-            return Pattern::parse(text, path);
+        static PARSED: std::sync::OnceLock<Vec<Result<Pattern, PatternError>>> = std::sync::OnceLock::new();
+        if let Some(k) = BUILT_IN.iter().position(|(n, _)| Path::new(n) == path) {
+            let parsed = PARSED.get_or_init(|| BUILT_IN.iter().map(|(n, t)| Pattern::parse(t, Path::new(n))).collect());
+            return parsed[k].clone();
         }
         let text = std::fs::read_to_string(path).map_err(|e| PatternError {
             path: path.to_path_buf(),
@@ -219,18 +221,43 @@ impl Pattern {
     /// Attenuation below the peak [dB] toward `azimuth` (clockwise from the front) and
     /// `elevation` (positive up) [°] of the antenna's frame (module header).
     pub fn attenuation_db(&self, azimuth: f64, elevation: f64) -> f64 {
+        combine(self.horizontal_terms(azimuth), self.vertical_terms(elevation))
+    }
+
+    /// The terms of [`Pattern::attenuation_db`] that depend on the azimuth alone:
+    /// A_H(φ) and w.
+    fn horizontal_terms(&self, azimuth: f64) -> (f64, f64) {
         let from_front = azimuth.rem_euclid(360.0);
-        let w = from_front.min(360.0 - from_front) / 180.0;
+        (on_cut(&self.horizontal, azimuth), from_front.min(360.0 - from_front) / 180.0)
+    }
+
+    /// The terms that depend on the elevation alone: the vertical cut's front and back
+    /// halves, each relative to its horizon.
+    fn vertical_terms(&self, elevation: f64) -> (f64, f64) {
         let front = on_cut(&self.vertical, -elevation) - on_cut(&self.vertical, 0.0);
         let back = on_cut(&self.vertical, 180.0 + elevation) - on_cut(&self.vertical, 180.0);
-        (on_cut(&self.horizontal, azimuth) + (1.0 - w) * front + w * back).max(0.0)
+        (front, back)
     }
 
     /// The solvers' table for this pattern with its front turned `front_deg`
-    /// counter-clockwise from the site's +x axis [°].
+    /// counter-clockwise from the site's +x axis [°]; the terms are computed once per
+    /// column and per row (the table is built for every AP a simulation places).
     pub fn table(&self, front_deg: f64) -> GainTable {
-        GainTable::from_fn(|az, el| 10f64.powf(-self.attenuation_db(front_deg - az, el) / 10.0))
+        let columns: Vec<(f64, f64)> =
+            (0..crate::solver::GAIN_COLUMNS).map(|c| self.horizontal_terms(front_deg - c as f64)).collect();
+        let rows: Vec<(f64, f64)> =
+            (0..crate::solver::GAIN_ROWS).map(|r| self.vertical_terms(r as f64 - 90.0)).collect();
+        GainTable::from_fn(|az, el| {
+            let db = combine(columns[az as usize], rows[(el + 90.0) as usize]);
+            10f64.powf(-db / 10.0)
+        })
     }
+}
+
+/// A(φ, e) from its azimuth terms (A_H(φ), w) and elevation terms (front, back) [dB]
+/// (module header).
+fn combine((horizontal, w): (f64, f64), (front, back): (f64, f64)) -> f64 {
+    (horizontal + (1.0 - w) * front + w * back).max(0.0)
 }
 
 /// Whether an upper-cased first token is one of the format's keys.

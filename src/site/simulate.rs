@@ -14,6 +14,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+/// A transmitter's antenna as the solvers take it: peak gain [dBi] and gain table (none:
+/// isotropic).
+type Antenna = (f64, Option<Arc<crate::solver::GainTable>>);
+
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimulateOptions {
@@ -217,6 +221,7 @@ pub fn simulate(
     let mut eirp = Vec::new();
     let mut skipped = Vec::new();
     let mut off = Vec::new();
+    let mut tables: BTreeMap<(String, Band, u64), Antenna> = BTreeMap::new();
     for ap in &aps.0 {
         let (position, home) = match place_ap(site, &scene, ap) {
             Ok(placed) => placed,
@@ -234,15 +239,24 @@ pub fn simulate(
             continue;
         };
         let rotation = site.buildings.iter().find(|b| b.name == ap.building).map_or(0.0, |b| b.rotation);
-        let (peak_dbi, antenna) = match ap.antenna.in_site(radio.band, rotation) {
-            Ok(a) => a,
-            Err(e) => {
-                problems.push(format!("AP \"{}\": antenna: {e}", ap.name));
-                continue;
-            }
+        // APs of one model hung alike share their table.
+        let key = (format!("{:?}", ap.antenna), radio.band, rotation.to_bits());
+        let (peak_dbi, antenna) = match tables.get(&key) {
+            Some(found) => found.clone(),
+            None => match ap.antenna.in_site(radio.band, rotation) {
+                Ok((peak, table)) => {
+                    let made = (peak, table.map(Arc::new));
+                    tables.insert(key, made.clone());
+                    made
+                }
+                Err(e) => {
+                    problems.push(format!("AP \"{}\": antenna: {e}", ap.name));
+                    continue;
+                }
+            },
         };
         let f_ghz = options.frequency_ghz.unwrap_or(radio.frequency_ghz());
-        transmitters.push(Transmitter { name: ap.name.clone(), position, f_ghz, antenna: antenna.map(Arc::new) });
+        transmitters.push(Transmitter { name: ap.name.clone(), position, f_ghz, antenna });
         homes.push(home);
         eirp.push(radio.tx_power_dbm + peak_dbi);
     }
