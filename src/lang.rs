@@ -56,6 +56,10 @@ messages! {
     Cost: "Cost (excl. VAT)", "Coût (HT)";
     Simulation: "Simulation", "Simulation";
     SimulationText: "{} backend, cell {}, {} reflections per path", "moteur {}, maille {}, {} réflexions par trajet";
+    LowBandRadios: "2.4 GHz radios", "Radios 2,4 GHz";
+    LowBandText: "{} on of {}, {} % of teaching rooms and offices at {} dBm, SINR p5 {} dB", "{} allumées sur {}, {} % des salles d'enseignement et bureaux à {} dBm, SINR p5 {} dB";
+    SixGhzRadios: "6 GHz radios", "Radios 6 GHz";
+    SixGhzText: "{} at {} MHz on {} channels, {} % of teaching rooms and offices at {} dBm, SINR p5 {} dB", "{} à {} MHz sur {} canaux, {} % des salles d'enseignement et bureaux à {} dBm, SINR p5 {} dB";
     Ap: "AP", "AP";
     Building: "Building", "Bâtiment";
     Floor: "Floor", "Niveau";

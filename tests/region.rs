@@ -72,6 +72,13 @@ fn a_batch_lists_bad_rows_by_line_and_plans_the_others() {
     }
     let summary: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
     assert_eq!((summary["ok"].as_u64(), summary["invalid"].as_u64()), (Some(4), Some(4)));
+    // Each report lists the 2.4 GHz radios its plan keeps on, after the planned band.
+    let three = out.join("sites/0500100A");
+    let report: serde_json::Value = serde_json::from_str(&read(&three.join("report.json"))).unwrap();
+    let facts: Vec<(String, String)> = serde_json::from_value(report["report"]["facts"].clone()).unwrap();
+    let at = facts.iter().position(|(k, _)| k == "2.4 GHz radios").unwrap_or_else(|| panic!("{facts:?}"));
+    assert_eq!(facts[at - 1].0, "Band");
+    assert!(facts[at].1.contains(" on of 3, ") && facts[at].1.contains("dBm, SINR p5"), "{facts:?}");
 }
 
 /// The files of a batch folder that must be equal between runs (timings aside).

@@ -13,6 +13,7 @@ use super::installer;
 use super::simulate::{self, Scope, SimulateOptions, Simulation};
 use crate::atomic::write_atomic;
 use crate::costs::Costs;
+use crate::lang::Msg;
 use crate::placement::{self, BuildingCache, PlaceError, Placement};
 use crate::plan::Site;
 use crate::radio::AccessPoints;
@@ -191,6 +192,7 @@ pub fn plan_site(
 
     let t = Instant::now();
     let mut assessed = assess(site, &placement.aps, sim, &options.assess, &options.costs)?;
+    radio_facts(&mut assessed.report, &placement.report);
     assessed.write(site, &dir.join("heatmaps"), &dir.join("report.html"))?;
     stages.insert("rendering".into(), t.elapsed().as_secs_f64());
 
@@ -200,6 +202,43 @@ pub fn plan_site(
     sim.maps.planes.iter_mut().for_each(|p| p.gain_files.clear());
     simulate::write(&dir.join("maps"), sim).map_err(AssessError::from)?;
     Ok(Planned { placement, assessed })
+}
+
+/// Adds the plan's other bands to the report's key figures, after the band's: the 2.4 GHz
+/// radios on and their coverage, a tri-band model's 6 GHz radios.
+fn radio_facts(report: &mut ReportData, placed: &placement::PlacementReport) {
+    let lang = report.lang;
+    let mut facts = Vec::new();
+    if let Some(low) = &placed.low_band {
+        let text = lang.fill(
+            Msg::LowBandText,
+            &[
+                &low.radios_on,
+                &(low.radios_on + low.radios_off),
+                &lang.number(low.coverage.covered_pct, 1),
+                &lang.number(low.coverage.threshold_dbm, 0),
+                &lang.number(low.plan_db[0], 1),
+            ],
+        );
+        facts.push((lang.t(Msg::LowBandRadios).to_string(), text));
+    }
+    if let Some(six) = &placed.six_ghz {
+        let text = lang.fill(
+            Msg::SixGhzText,
+            &[
+                &placed.ap_count,
+                &six.width_mhz,
+                &six.channels_used,
+                &lang.number(six.coverage.covered_pct, 1),
+                &lang.number(six.coverage.threshold_dbm, 0),
+                &lang.number(six.plan_db[0], 1),
+            ],
+        );
+        facts.push((lang.t(Msg::SixGhzRadios).to_string(), text));
+    }
+    let band = lang.t(Msg::Band);
+    let at = report.facts.iter().position(|(label, _)| label == band).map_or(report.facts.len(), |i| i + 1);
+    report.facts.splice(at..at, facts);
 }
 
 /// Writes a made CSV file atomically.
