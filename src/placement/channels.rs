@@ -79,6 +79,12 @@ fn contending<'r>(row: &'r [(u32, f64, f64)], powers: &'r [f64]) -> impl Iterato
     row.iter().filter(|&&(a, g, _)| g + powers[a as usize] >= HEARING_DBM).map(|&(a, _, _)| a)
 }
 
+/// The strongest AP of one cell's `heard` row at `powers` [dBm] (off radios included, at
+/// −∞: callers check).
+fn best_server<'r>(row: &'r [(u32, f64, f64)], powers: &[f64]) -> Option<&'r (u32, f64, f64)> {
+    row.iter().max_by(|x, y| (x.1 + powers[x.0 as usize]).total_cmp(&(y.1 + powers[y.0 as usize])))
+}
+
 /// The `q` quantile of sorted `values` (nearest rank); NaN when empty.
 fn percentile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
@@ -169,9 +175,7 @@ impl<'a> Interference<'a> {
         self.heard
             .iter()
             .map(|row| {
-                let Some(&(s, g, _)) =
-                    row.iter().max_by(|x, y| (x.1 + powers[x.0 as usize]).total_cmp(&(y.1 + powers[y.0 as usize])))
-                else {
+                let Some(&(s, g, _)) = best_server(row, powers) else {
                     return f64::NAN;
                 };
                 let s = s as usize;
@@ -200,9 +204,7 @@ impl<'a> Interference<'a> {
             .iter()
             .zip(sinr)
             .map(|(row, sinr)| {
-                let Some(&(s, _, _)) =
-                    row.iter().max_by(|x, y| (x.1 + powers[x.0 as usize]).total_cmp(&(y.1 + powers[y.0 as usize])))
-                else {
+                let Some(&(s, _, _)) = best_server(row, powers) else {
                     return 0.0;
                 };
                 if sinr.is_nan() {
