@@ -193,11 +193,19 @@ impl<'a> Interference<'a> {
             .collect()
     }
 
-    /// What a client gets at each teaching cell ([`Interference::cells`] order): the
-    /// PHY rate at its best server's SINR and the width, shared with the radios on
-    /// channels overlapping the server's that the cell hears above −82 dBm (they contend
-    /// for the same airtime), the server included [Mbit/s]; 0 where no radio is on.
-    pub fn cell_throughput(&self, channels: &[u32], powers: &[f64]) -> Vec<f64> {
+    /// The 5th percentile over the teaching cells ([`Interference::sinr`]'s rank) of what
+    /// a client gets there: the PHY rate at its best server's SINR and the width, shared
+    /// with the radios on channels overlapping the server's that the cell hears above
+    /// −82 dBm (they contend for the same airtime), the server included [Mbit/s]; 0 where
+    /// no radio is on, and without cells.
+    pub fn p5_throughput(&self, channels: &[u32], powers: &[f64]) -> f64 {
+        let mut values = self.cell_throughput(channels, powers);
+        values.sort_by(f64::total_cmp);
+        if values.is_empty() { 0.0 } else { percentile(&values, 0.05) }
+    }
+
+    /// Each teaching cell's shared rate of [`Interference::p5_throughput`] [Mbit/s].
+    fn cell_throughput(&self, channels: &[u32], powers: &[f64]) -> Vec<f64> {
         let sinr = self.cell_sinr(channels, powers);
         let mut loud: Vec<u32> = Vec::new();
         self.heard

@@ -637,10 +637,10 @@ impl OtherBand<'_> {
     }
 }
 
-/// Coverage of the teaching rooms and offices at the model's primary threshold by the
-/// radios `on` (candidate, power [dBm]) — its required share left for the caller —, and
-/// how many of those rooms miss it.
-fn primary_coverage(model: &Model, on: &[(usize, f64)]) -> (RequirementCoverage, usize) {
+/// Coverage of the teaching rooms and offices at the primary threshold of `req` (the
+/// model's requirements) by the radios `on` (candidate, power [dBm]), and how many of
+/// those rooms miss it.
+fn primary_coverage(model: &Model, req: &Requirements, on: &[(usize, f64)]) -> (RequirementCoverage, usize) {
     let eval = model.evaluate(on);
     let (mut cells, mut covered, mut rooms_failing) = (0, 0, 0);
     for (ri, room) in
@@ -652,7 +652,7 @@ fn primary_coverage(model: &Model, on: &[(usize, f64)]) -> (RequirementCoverage,
     }
     let coverage = RequirementCoverage {
         threshold_dbm: model.thresholds.primary_dbm,
-        required_pct: 0.0,
+        required_pct: 100.0 * req.primary_fraction,
         cells,
         covered_pct: crate::coverage::pct(covered, cells),
     };
@@ -669,7 +669,7 @@ fn low_band(maps: &OtherBand, chosen: &[usize], req: &Requirements) -> (LowBandR
     // Coverage of the rooms that need it, radios off left out.
     let on: Vec<(usize, f64)> =
         chosen.iter().copied().zip(plan.powers.iter().copied()).filter(|(_, p)| p.is_finite()).collect();
-    let (coverage, rooms_failing) = primary_coverage(&model, &on);
+    let (coverage, rooms_failing) = primary_coverage(&model, &low, &on);
     let radios = plan
         .channels
         .iter()
@@ -685,7 +685,7 @@ fn low_band(maps: &OtherBand, chosen: &[usize], req: &Requirements) -> (LowBandR
         channels: req.low_band.channels.clone(),
         radios_on,
         radios_off: radios.len() - radios_on,
-        coverage: RequirementCoverage { required_pct: 100.0 * low.primary_fraction, ..coverage },
+        coverage,
         rooms_failing,
         plan_db: plan.sinr_db,
         all_on_db: all_on.sinr_db,
@@ -707,15 +707,13 @@ fn six_ghz(maps: &OtherBand, chosen: &[usize], req: &Requirements) -> Option<(Si
         let model = maps.model(|p| &p.six_ghz, &six);
         let inter = channels::Interference::new(&model, chosen, &six, 1);
         let plan = channels::channel_plan(&inter, &six);
-        let mut throughput = inter.cell_throughput(&plan.channels, &plan.powers);
-        throughput.sort_by(f64::total_cmp);
-        let p5 = throughput.get(throughput.len() / 20).copied().unwrap_or(0.0);
+        let p5 = inter.p5_throughput(&plan.channels, &plan.powers);
         tried.push(WidthTried { width_mhz: width, p5_mbps: p5, p5_sinr_db: plan.sinr_db[0] });
         if best.as_ref().is_some_and(|b| b.0 >= p5) {
             continue;
         }
         let on: Vec<(usize, f64)> = chosen.iter().copied().zip(plan.powers.iter().copied()).collect();
-        let (coverage, rooms_failing) = primary_coverage(&model, &on);
+        let (coverage, rooms_failing) = primary_coverage(&model, &six, &on);
         let radios: Vec<LowBandRadio> = plan
             .channels
             .iter()
@@ -727,7 +725,7 @@ fn six_ghz(maps: &OtherBand, chosen: &[usize], req: &Requirements) -> Option<(Si
             width_mhz: width,
             channels: six.channels(),
             channels_used: used.len(),
-            coverage: RequirementCoverage { required_pct: 100.0 * six.primary_fraction, ..coverage },
+            coverage,
             rooms_failing,
             plan_db: plan.sinr_db,
             overlap_pct: crate::coverage::pct(plan.overlap_cells, plan.cells),
