@@ -68,6 +68,16 @@ messages! {
     WidthMhz: "Width [MHz]", "Largeur [MHz]";
     PowerDbm: "Power [dBm]", "Puissance [dBm]";
     CableM: "Cable [m]", "Câble [m]";
+    RadioState: "State", "État";
+    RadioOn: "on", "allumée";
+    RadioOff: "off", "éteinte";
+    BandsPlanned: "Bands as planned", "Bandes telles que planifiées";
+    RadiosOn: "Radios on", "Radios allumées";
+    WidthsMhz: "Width [MHz] × radios", "Largeur [MHz] × radios";
+    ChannelsUsed: "Channels used", "Canaux utilisés";
+    BandRequirement: "≥ {} dBm on {} % of teaching rooms and offices", "≥ {} dBm sur {} % des salles d'enseignement et bureaux";
+    SinrP5: "SINR p5 [dB]", "SINR p5 [dB]";
+    ChannelOverlap: "Channel overlap [% of teaching area]", "Chevauchement de canaux [% de la surface d'enseignement]";
     CoveragePerKind: "Coverage per room kind", "Couverture par type de salle";
     RoomKind: "Room kind", "Type de salle";
     Rooms: "Rooms", "Salles";

@@ -68,8 +68,15 @@ pub struct Requirements {
     pub margin_db: f64,
     /// Band planned.
     pub band: Band,
-    /// Channel width [MHz].
+    /// Channel width every room's coverage and capacity is planned at, and the narrowest
+    /// an AP gets [MHz].
     pub width_mhz: u32,
+    /// Widest channel the plan may give an AP [MHz]: after the channel and power plan at
+    /// `width_mhz`, APs whose neighbours leave room are widened (up to this, within what
+    /// the AP model offers) when that raises the teaching cells' shared throughput and
+    /// every room's coverage holds at the wider channel's noise. At or below `width_mhz`:
+    /// every AP at `width_mhz`.
+    pub max_width_mhz: u32,
     /// Allow the DFS channels (5 GHz 52–64 and 100–140, ETSI EN 301 893; on by default,
     /// as indoor APs in France may use them).
     pub dfs: bool,
@@ -111,6 +118,11 @@ pub struct Requirements {
     /// antenna.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ap_model: Option<String>,
+    /// A file of the user's AP models (the format of `data/ap-models.ron`; patterns by
+    /// built-in name or path relative to the file) that `ap_model` may name besides the
+    /// shipped ones; in a REQ.ron, relative to the REQ.ron.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ap_models: Option<std::path::PathBuf>,
 }
 
 impl Default for Requirements {
@@ -128,6 +140,7 @@ impl Default for Requirements {
             margin_db: 0.0,
             band: Band::G5,
             width_mhz: 20,
+            max_width_mhz: 20,
             dfs: true,
             excluded_channels: Vec::new(),
             low_band: LowBand::default(),
@@ -144,6 +157,7 @@ impl Default for Requirements {
             rx_height_m: 1.0,
             max_reflections: 1,
             ap_model: None,
+            ap_models: None,
         }
     }
 }
@@ -267,8 +281,12 @@ pub struct Overrides<'a> {
     pub excluded_channels: Option<&'a [u32]>,
     /// Channel width [MHz].
     pub width_mhz: Option<u32>,
+    /// Widest channel an AP may get [MHz].
+    pub max_width_mhz: Option<u32>,
     /// The AP model placed.
     pub ap_model: Option<&'a str>,
+    /// The user's AP models' file.
+    pub ap_models: Option<&'a std::path::Path>,
 }
 
 impl Requirements {
@@ -291,8 +309,12 @@ impl Requirements {
         self.band = flags.band.unwrap_or(self.band);
         self.dfs = flags.dfs.unwrap_or(self.dfs);
         self.width_mhz = flags.width_mhz.unwrap_or(self.width_mhz);
+        self.max_width_mhz = flags.max_width_mhz.unwrap_or(self.max_width_mhz);
         if let Some(m) = flags.ap_model {
             self.ap_model = Some(m.to_string());
+        }
+        if let Some(f) = flags.ap_models {
+            self.ap_models = Some(f.to_path_buf());
         }
         if let Some(list) = flags.excluded_channels {
             for &c in list {
@@ -383,7 +405,7 @@ impl Requirements {
     /// What the AP model (if any) cannot do of these requirements, one message each.
     fn model_problems(&self) -> Vec<String> {
         let Some(name) = &self.ap_model else { return Vec::new() };
-        let model = match crate::radio::models::find(name) {
+        let model = match crate::radio::models::find_in(self.ap_models.as_deref(), name) {
             Ok(m) => m,
             Err(e) => return vec![format!("ap_model: {e}")],
         };
@@ -395,6 +417,12 @@ impl Requirements {
                 "width_mhz {}: {who}'s {} radio offers {:?} MHz",
                 self.width_mhz, self.band, r.widths_mhz
             )),
+            Some(r) if self.max_width_mhz > self.width_mhz && !r.widths_mhz.contains(&self.max_width_mhz) => {
+                out.push(format!(
+                    "max_width_mhz {}: {who}'s {} radio offers {:?} MHz",
+                    self.max_width_mhz, self.band, r.widths_mhz
+                ))
+            }
             Some(_) => {}
         }
         if self.low_band.plan && model.radio(Band::G2_4).is_none() {
@@ -442,10 +470,18 @@ impl Requirements {
         }
     }
 
+    /// What a plan depends on in the user's AP-model file, when the model comes from one
+    /// ([`crate::radio::models::ApModel::fingerprint`]; a shipped model is covered by the
+    /// program version).
+    pub fn model_fingerprint(&self) -> Option<u64> {
+        self.ap_models.as_ref()?;
+        self.model().map(|m| m.fingerprint())
+    }
+
     /// The AP model placed, if any (and known: [`Requirements::problems`] names an
     /// unknown one).
     pub fn model(&self) -> Option<&'static crate::radio::models::ApModel> {
-        self.ap_model.as_deref().and_then(|m| crate::radio::models::find(m).ok())
+        self.ap_model.as_deref().and_then(|m| crate::radio::models::find_in(self.ap_models.as_deref(), m).ok())
     }
 
     /// The most an AP may transmit on `channel` of the planned band [dBm]: the uplink cap
@@ -460,7 +496,31 @@ impl Requirements {
 
     /// Noise power in one channel: −174 dBm/Hz + 10·log10(B) + NF [dBm].
     pub fn noise_dbm(&self) -> f64 {
-        -174.0 + 10.0 * (f64::from(self.width_mhz) * 1e6).log10() + self.noise_figure_db
+        crate::radiomap::metrics::noise_dbm(self.width_mhz, self.noise_figure_db)
+    }
+
+    /// The widths the plan may give the planned band's APs, narrowest (`width_mhz`) first
+    /// [MHz]: up to `max_width_mhz`, those the AP model offers and that have channels.
+    pub fn plan_widths(&self) -> Vec<u32> {
+        let offered = self.model().and_then(|m| m.radio(self.band)).map(|r| r.widths_mhz.clone());
+        [20, 40, 80, 160]
+            .into_iter()
+            .filter(|&w| w == self.width_mhz || (w > self.width_mhz && w <= self.max_width_mhz))
+            .filter(|w| offered.as_ref().is_none_or(|o| o.contains(w)))
+            .filter(|&w| {
+                !crate::radio::channels::plan_channels(self.band, w, self.dfs, &self.excluded_channels).is_empty()
+            })
+            .collect()
+    }
+
+    /// How much higher an AP on a `width_mhz` channel must be heard than one at the
+    /// planned width for the primary requirement, RSSI and SNR (the noise grows with the
+    /// width) [dB]; 0 at or below the planned width.
+    pub fn width_penalty_db(&self, width_mhz: u32) -> f64 {
+        let need = |w: u32| {
+            self.primary_rssi_dbm.max(crate::radiomap::metrics::noise_dbm(w, self.noise_figure_db) + self.min_snr_db)
+        };
+        (need(width_mhz) - need(self.width_mhz)).max(0.0)
     }
 
     /// The thresholds, with the margin.
@@ -516,6 +576,9 @@ impl Requirements {
             out.push(format!("width_mhz {} is not 20, 40, 80 or 160", self.width_mhz));
         } else if self.channels().is_empty() {
             out.push(format!("no {} MHz channel is allowed in the {} band", self.width_mhz, self.band));
+        }
+        if ![20, 40, 80, 160].contains(&self.max_width_mhz) {
+            out.push(format!("max_width_mhz {} is not 20, 40, 80 or 160", self.max_width_mhz));
         }
         for &c in &self.excluded_channels {
             if !crate::radio::channels::is_channel(self.band, c, 20) {
@@ -583,6 +646,25 @@ impl LowBand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wider_channel_needs_its_noise_more_signal_and_the_model_bounds_the_widths() {
+        // Noise at 20/40/80 MHz with a 7 dB noise figure: −93.99/−90.98/−87.97 dBm; + 25 dB
+        // SNR: −68.99/−65.98/−62.97 dBm against the −67 dBm RSSI requirement.
+        let req = Requirements { max_width_mhz: 80, ..Requirements::default() };
+        assert!((req.width_penalty_db(20)).abs() < 1e-12);
+        assert!((req.width_penalty_db(40) - 1.0206).abs() < 1e-3, "{}", req.width_penalty_db(40));
+        assert!((req.width_penalty_db(80) - 4.0309).abs() < 1e-3, "{}", req.width_penalty_db(80));
+        assert_eq!(req.plan_widths(), [20, 40, 80]);
+        assert_eq!(Requirements::default().plan_widths(), [20], "widening is asked for");
+        let no_dfs = Requirements { dfs: false, max_width_mhz: 160, ..Requirements::default() };
+        assert_eq!(no_dfs.plan_widths(), [20, 40, 80], "36–48 hold one 80 MHz channel and no 160");
+        let model = Requirements { ap_model: Some("generic-wifi6-dual".into()), max_width_mhz: 160, ..req.clone() };
+        assert!(model.problems().iter().any(|p| p.contains("max_width_mhz 160")), "{:?}", model.problems());
+        let wide = Requirements { width_mhz: 40, ..req };
+        assert_eq!(wide.plan_widths(), [40, 80]);
+        assert!(wide.width_penalty_db(20).abs() < 1e-12);
+    }
 
     #[test]
     fn rooms_are_sized_by_airtime_at_the_best_rate_or_by_occupants_on_request() {

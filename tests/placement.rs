@@ -318,13 +318,22 @@ fn flags_override_the_requirements_file_and_bad_files_are_refused() {
 /// Per teaching room or office, the share of its cells at the 2.4 GHz threshold [%], from
 /// a full simulation (two reflections, campus) of the radios `aps` keeps on at 2.4 GHz.
 fn low_band_shares(s: &Site, aps: &AccessPoints, req: &Requirements) -> Vec<(String, f64)> {
-    let sim = full_simulation(s, aps, req, Band::G2_4);
-    let power: Vec<f64> = sim
-        .ap_names
-        .iter()
-        .map(|n| Radio::of(aps.0.iter().find(|a| &a.name == n).unwrap(), Band::G2_4).unwrap().tx_power_dbm)
-        .collect();
-    let threshold = req.low_band.rssi_dbm + req.margin_db;
+    room_shares(s, aps, req, Band::G2_4, &|_| req.low_band.rssi_dbm + req.margin_db)
+}
+
+/// Per teaching room or office, the share of its cells where at least one radio of
+/// `band` that is on reaches its own `threshold` [dBm] [%], from a full simulation (two
+/// reflections, campus).
+fn room_shares(
+    s: &Site,
+    aps: &AccessPoints,
+    req: &Requirements,
+    band: Band,
+    threshold: &dyn Fn(&Radio) -> f64,
+) -> Vec<(String, f64)> {
+    let sim = full_simulation(s, aps, req, band);
+    let radios: Vec<&Radio> =
+        sim.ap_names.iter().map(|n| Radio::of(aps.0.iter().find(|a| &a.name == n).unwrap(), band).unwrap()).collect();
     let mut shares = Vec::new();
     for (k, p) in sim.maps.planes.iter().enumerate() {
         let b = s.buildings.iter().find(|b| b.name == p.building).unwrap();
@@ -338,11 +347,12 @@ fn low_band_shares(s: &Site, aps: &AccessPoints, req: &Requirements) -> Vec<(Str
                     if !point_in_polygon(&poly, x, y) {
                         continue;
                     }
-                    let best = (0..power.len())
-                        .map(|a| f64::from(sim.gains[a][k][iy * p.nx + ix]) + power[a])
-                        .fold(f64::NEG_INFINITY, f64::max);
+                    let reached = radios
+                        .iter()
+                        .enumerate()
+                        .any(|(a, r)| f64::from(sim.gains[a][k][iy * p.nx + ix]) + r.tx_power_dbm >= threshold(r));
                     n += 1;
-                    hit += usize::from(best >= threshold);
+                    hit += usize::from(reached);
                 }
             }
             shares.push((room.name.clone(), 100.0 * hit as f64 / n.max(1) as f64));
@@ -437,6 +447,59 @@ fn dfs_channels_raise_a_corridors_p5_sinr_and_excluded_channels_stay_unused() {
 }
 
 #[test]
+fn widths_per_ap_raise_a_corridors_shared_throughput_and_its_coverage_holds_at_each_width() {
+    let s = site("tests/data/corridor_12_classrooms.ron");
+    let narrow = place(&s, &Requirements::default());
+    let req = Requirements { max_width_mhz: 80, ..Requirements::default() };
+    let wide = place(&s, &req);
+    let (n, w) = (&narrow.report.sinr, &wide.report.sinr);
+    println!(
+        "20 MHz: {:?}; up to 80 MHz: {:?} {:?}, p5 SINR {:?}",
+        n.throughput_mbps, w.aps_per_width, w.throughput_mbps, w.plan_db
+    );
+    // The same APs and the same plan at 20 MHz before widening.
+    assert_eq!(
+        narrow.report.aps.iter().map(|a| a.position).collect::<Vec<_>>(),
+        wide.report.aps.iter().map(|a| a.position).collect::<Vec<_>>()
+    );
+    assert_eq!(w.planned_width_throughput_mbps, n.throughput_mbps);
+    assert_eq!(n.aps_per_width.get(&20), Some(&12));
+    // Some APs widen; the shared rate rises on average and not at the 5th percentile's
+    // expense (with 16 channels no cell shares its 20 MHz channel: 286.8 Mbit/s, MCS 11,
+    // two streams, everywhere).
+    assert!(w.aps_per_width.keys().any(|&k| k > 20), "{:?}", w.aps_per_width);
+    assert!((n.throughput_mbps[1] - 286.8).abs() < 1e-6, "{:?}", n.throughput_mbps);
+    assert!(w.throughput_mbps[1] > 1.5 * n.throughput_mbps[1], "{:?}", w.throughput_mbps);
+    assert!(w.throughput_mbps[0] >= n.throughput_mbps[0] - 1e-9, "{:?}", w.throughput_mbps);
+    // Every radio on a channel of its own width, within ETSI's EIRP and the uplink cap.
+    let dir = tempfile::tempdir().unwrap();
+    placement::write(dir.path(), &wide).unwrap();
+    let written = AccessPoints::load(&dir.path().join("aps.ron")).unwrap();
+    for (ap, placed) in written.0.iter().zip(&wide.report.aps) {
+        let r = &ap.radios[0];
+        let ch = r.channel.unwrap();
+        assert!(
+            wifiplan::radio::channels::is_channel(Band::G5, ch, r.width_mhz),
+            "{}: {ch} at {}",
+            ap.name,
+            r.width_mhz
+        );
+        assert_eq!((placed.channel, placed.width_mhz), (ch, r.width_mhz));
+        assert!(r.tx_power_dbm <= max_eirp_dbm(Band::G5, ch).min(req.max_tx_power_dbm()), "{}", ap.name);
+    }
+    // An independent simulation of the written plan: every room reaches −67 dBm and
+    // SNR 25 dB at its serving radio's own width on 99 % of its area (80 MHz: −63 dBm).
+    let need = |r: &Radio| {
+        req.primary_rssi_dbm
+            .max(wifiplan::radiomap::metrics::noise_dbm(r.width_mhz, req.noise_figure_db) + req.min_snr_db)
+    };
+    assert!((need(&Radio { width_mhz: 80, ..written.0[0].radios[0].clone() }) - -62.97).abs() < 0.01);
+    for (room, share) in room_shares(&s, &written, &req, Band::G5, &need) {
+        assert!(share >= 99.0, "{room}: {share:.1} % at its width's threshold");
+    }
+}
+
+#[test]
 fn bad_channel_settings_exit_2_naming_them() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan");
@@ -460,6 +523,9 @@ fn bad_channel_settings_exit_2_naming_them() {
     let o = run(&["--requirements", req.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("design_tx_power_dbm 22 is above what clients answer"), "{}", stderr(&o));
+    let o = run(&["--max-width", "30"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("max_width_mhz 30 is not 20, 40, 80 or 160"), "{}", stderr(&o));
     assert!(!out.exists(), "nothing written");
 }
 
@@ -514,6 +580,10 @@ fn an_unknown_ap_model_or_a_width_it_lacks_exit_2_naming_it() {
             "width_mhz 160: ap_model \"generic-wifi6-dual\"'s 5 GHz radio offers [20, 40, 80] MHz",
         ),
         (
+            &["--ap-model", "generic-wifi6-dual", "--max-width", "160"][..],
+            "max_width_mhz 160: ap_model \"generic-wifi6-dual\"'s 5 GHz radio offers [20, 40, 80] MHz",
+        ),
+        (
             &["--ap-model", "generic-wifi6e-tri", "--requirements", req][..],
             "six_ghz.width_mhz 30: ap_model \"generic-wifi6e-tri\"'s 6 GHz radio offers [20, 40, 80, 160] MHz",
         ),
@@ -524,6 +594,77 @@ fn an_unknown_ap_model_or_a_width_it_lacks_exit_2_naming_it() {
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         assert!(stderr(&o).contains(want), "{}", stderr(&o));
     }
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn a_users_ap_model_file_places_its_own_pattern_and_limits_and_the_plan_simulates() {
+    let dir = tempfile::tempdir().unwrap();
+    let models = dir.path().join("models");
+    std::fs::create_dir(&models).unwrap();
+    // A vendor's 5 GHz pattern: the shipped one's cuts with a 3 dBi peak.
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/antennas/generic-ceiling-omni-5g.msi"),
+    )
+    .unwrap();
+    std::fs::write(models.join("acme-5g.msi"), shipped.replace("GAIN 5.0 dBi", "GAIN 3.0 dBi")).unwrap();
+    let file = models.join("acme.ron");
+    std::fs::write(
+        &file,
+        r#"ApModels([ApModel(name: "acme-ap-1", description: "a vendor's dual-band AP", price_eur: 400.0, radios: [
+            ModelRadio(band: G2_4, max_tx_power_dbm: 18.0, widths_mhz: [20], pattern: "generic-ceiling-omni-2g4"),
+            ModelRadio(band: G5, max_tx_power_dbm: 17.0, widths_mhz: [20, 40], pattern: "acme-5g.msi"),
+        ])])"#,
+    )
+    .unwrap();
+    let out = dir.path().join("plan");
+    let place_with = |extra: &[&str]| {
+        let mut args = vec!["place", "tests/data/corridor_12_classrooms.ron", "--out", out.to_str().unwrap()];
+        args.extend_from_slice(&["--ap-models", file.to_str().unwrap()]);
+        args.extend_from_slice(extra);
+        wifiplan(&args)
+    };
+    let o = place_with(&["--ap-model", "acme-ap-1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let aps = AccessPoints::load(&out.join("aps.ron")).unwrap();
+    for ap in &aps.0 {
+        // The model's own maximum (17 dBm) binds before 23 dBm EIRP less 3 dBi.
+        let r = Radio::of(ap, Band::G5).unwrap();
+        assert!(r.tx_power_dbm <= 17.0, "{}: {r:?}", ap.name);
+        let (peak, _) = ap.antenna.in_band(Band::G5).unwrap();
+        assert_eq!(peak, 3.0, "{}: the vendor's pattern", ap.name);
+    }
+    // The written plan finds the pattern from another folder.
+    let aps_ron = out.join("aps.ron");
+    let o = wifiplan(&[
+        "simulate",
+        "tests/data/corridor_12_classrooms.ron",
+        "--aps",
+        aps_ron.to_str().unwrap(),
+        "--out",
+        dir.path().join("sim").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Bad input names the file: an unknown name lists both files' models; a width the
+    // radio lacks; a pattern that is not there; a models file that does not parse.
+    std::fs::remove_dir_all(&out).unwrap();
+    let o = place_with(&["--ap-model", "acme-ap-2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("acme.ron has acme-ap-1)"), "{}", stderr(&o));
+    let o = place_with(&["--ap-model", "acme-ap-1", "--width", "80"]);
+    assert!(
+        stderr(&o).contains("width_mhz 80: ap_model \"acme-ap-1\"'s 5 GHz radio offers [20, 40] MHz"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_file(models.join("acme-5g.msi")).unwrap();
+    let o = place_with(&["--ap-model", "acme-ap-1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("acme-5g.msi: cannot read"), "{}", stderr(&o));
+    std::fs::write(&file, "ApModels([ApModel(name: 3)])").unwrap();
+    let o = place_with(&["--ap-model", "acme-ap-1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("acme.ron:1:"), "{}", stderr(&o));
     assert!(!out.exists(), "nothing written");
 }
 

@@ -79,6 +79,22 @@ fn a_batch_lists_bad_rows_by_line_and_plans_the_others() {
     let at = facts.iter().position(|(k, _)| k == "2.4 GHz radios").unwrap_or_else(|| panic!("{facts:?}"));
     assert_eq!(facts[at - 1].0, "Band");
     assert!(facts[at].1.contains(" on of 3, ") && facts[at].1.contains("dBm, SINR p5"), "{facts:?}");
+    // The report's bands as planned: 5 GHz (all three radios on), then 2.4 GHz, each as
+    // `placement.json` has it; the radio table lists both radios of every AP.
+    let placed: serde_json::Value = serde_json::from_str(&read(&three.join("placement.json"))).unwrap();
+    let bands = report["report"]["bands"].as_array().unwrap();
+    assert_eq!(bands.len(), 2, "{bands:?}");
+    assert_eq!((bands[0]["band"].as_str(), bands[0]["radios_on"].as_u64()), (Some("G5"), Some(3)));
+    assert_eq!(bands[0]["p5_sinr_db"], placed["sinr"]["plan_db"][0]);
+    assert_eq!(bands[0]["covered_pct"], placed["coverage"]["primary"]["covered_pct"]);
+    assert_eq!(bands[1]["band"].as_str(), Some("G2_4"));
+    assert_eq!(bands[1]["radios_on"], placed["low_band"]["radios_on"]);
+    assert_eq!(bands[1]["overlap_pct"], placed["low_band"]["overlap_pct"]);
+    let html = read(&three.join("report.html"));
+    assert!(html.contains("<h2>Bands as planned</h2>"), "report.html lacks the bands' table");
+    assert_eq!(html.matches("<td>2.4 GHz</td>").count(), 4, "three radios and the bands' row");
+    assert_eq!(html.matches("<td>5 GHz</td>").count(), 4);
+    assert_eq!(html.matches(" rowspan=2>").count(), 3 * 5, "each AP's own cells and cable span its two radios");
 }
 
 /// The files of a batch folder that must be equal between runs (timings aside).

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use wifiplan::band::Band;
 use wifiplan::lang::Lang;
-use wifiplan::requirements::Overrides;
+use wifiplan::requirements::{Overrides, Requirements};
 use wifiplan::solver::{self, BackendChoice, Settings};
 
 /// The solver backend, on every command that simulates.
@@ -30,14 +30,33 @@ pub struct CacheArg {
     pub dir: Option<PathBuf>,
 }
 
-/// The AP model a region command places.
+/// The AP model a region command places, and its radios' widths.
 #[derive(Args, Clone)]
-pub struct ApModelArg {
+pub struct RadioPlanArg {
     /// AP model placed at every site (data/ap-models.ron: generic-wifi6-dual,
     /// generic-wifi6e-tri): its antenna patterns and radio limits; without one, an
     /// isotropic 0 dBi antenna.
     #[arg(long, value_name = "NAME")]
     pub ap_model: Option<String>,
+    /// Widest 5 GHz channel the plans may give an AP [MHz] (20: every AP at 20 MHz).
+    #[arg(long, value_name = "MHZ")]
+    pub max_width: Option<u32>,
+    /// A file of your own AP models (the format of data/ap-models.ron; patterns by
+    /// built-in name or .msi path relative to the file) that --ap-model may name.
+    #[arg(long, value_name = "FILE")]
+    pub ap_models: Option<PathBuf>,
+}
+
+impl RadioPlanArg {
+    /// The batch's requirements with these choices.
+    pub fn requirements(&self, base: Requirements) -> Requirements {
+        Requirements {
+            ap_model: self.ap_model.clone().or(base.ap_model),
+            ap_models: self.ap_models.clone().or(base.ap_models),
+            max_width_mhz: self.max_width.unwrap_or(base.max_width_mhz),
+            ..base
+        }
+    }
 }
 
 /// The language of what a command writes for people.
@@ -123,7 +142,7 @@ pub struct BatchArgs {
     #[command(flatten)]
     pub cache: CacheArg,
     #[command(flatten)]
-    pub ap_model: ApModelArg,
+    pub radio_plan: RadioPlanArg,
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,
@@ -185,7 +204,7 @@ pub struct RolloutArgs {
     #[command(flatten)]
     pub cache: CacheArg,
     #[command(flatten)]
-    pub ap_model: ApModelArg,
+    pub radio_plan: RadioPlanArg,
     /// Solver backend.
     #[command(flatten)]
     pub backend: BackendArg,
@@ -379,10 +398,18 @@ pub struct PlaceArgs {
     /// Channel width of the planned band [MHz]: 20, 40, 80 or 160.
     #[arg(long, value_name = "MHZ")]
     pub width: Option<u32>,
+    /// Widest channel the plan may give an AP [MHz]: APs whose neighbours leave room are
+    /// widened from --width when that raises the shared throughput and coverage holds.
+    #[arg(long, value_name = "MHZ")]
+    pub max_width: Option<u32>,
     /// AP model placed (data/ap-models.ron: generic-wifi6-dual, …): its antenna patterns
     /// and radio limits; without one, an isotropic 0 dBi antenna.
     #[arg(long, value_name = "NAME")]
     pub ap_model: Option<String>,
+    /// A file of your own AP models (the format of data/ap-models.ron; patterns by
+    /// built-in name or .msi path relative to the file) that --ap-model may name.
+    #[arg(long, value_name = "FILE")]
+    pub ap_models: Option<PathBuf>,
     /// Exit with 1 when a requirement is not met.
     #[arg(long)]
     pub strict: bool,
@@ -437,7 +464,9 @@ impl PlaceArgs {
             dfs: if self.no_dfs { Some(false) } else { self.dfs.then_some(true) },
             excluded_channels: (!self.exclude_channels.is_empty()).then_some(&self.exclude_channels[..]),
             width_mhz: self.width,
+            max_width_mhz: self.max_width,
             ap_model: self.ap_model.as_deref(),
+            ap_models: self.ap_models.as_deref(),
         }
     }
 }

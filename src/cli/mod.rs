@@ -132,7 +132,14 @@ fn with_aps_file(e: SimulateError, aps: &Path) -> Failure {
 /// Requirements from a RON file, or the defaults.
 fn read_requirements(path: Option<&Path>) -> Result<Requirements, Failure> {
     Ok(match path {
-        Some(path) => wifiplan::ronfile::read(path)?,
+        Some(path) => {
+            let mut req: Requirements = wifiplan::ronfile::read(path)?;
+            // The file's AP models are named relative to the file.
+            if let (Some(models), Some(dir)) = (&req.ap_models, path.parent()) {
+                req.ap_models = Some(dir.join(models));
+            }
+            req
+        }
         None => Requirements::default(),
     })
 }

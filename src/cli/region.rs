@@ -9,7 +9,6 @@ use wifiplan::lang::{Lang, Msg};
 use wifiplan::region::batch;
 use wifiplan::region::waves::{self, Schedule};
 use wifiplan::region::{BatchOptions, BatchResult, Calendar, SiteList, WavesConfig};
-use wifiplan::requirements::Requirements;
 use wifiplan::solver::Backend;
 
 /// Exit 1, already reported, when sites failed or stayed unscheduled.
@@ -83,7 +82,7 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
         shard: args.shard,
         resume: args.resume,
         costs: read_costs(args.costs.as_deref())?,
-        requirements: Requirements { ap_model: args.ap_model.ap_model.clone(), ..batch::batch_requirements() },
+        requirements: args.radio_plan.requirements(batch::batch_requirements()),
         lang: args.lang.lang,
         cache: args.cache.dir.clone(),
     };
@@ -200,7 +199,7 @@ pub fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
         shard: None,
         resume: args.resume,
         costs: read_costs(args.costs.as_deref())?,
-        requirements: Requirements { ap_model: args.ap_model.ap_model.clone(), ..batch::batch_requirements() },
+        requirements: args.radio_plan.requirements(batch::batch_requirements()),
         lang: args.lang.lang,
         cache: args.cache.dir.clone(),
     };

@@ -145,6 +145,14 @@ pub fn place(args: &PlaceArgs) -> Result<(), Failure> {
         r.cable_total_m,
         r.cable_flagged
     );
+    if r.requirements.plan_widths().len() > 1 {
+        let widths: Vec<String> = r.sinr.aps_per_width.iter().map(|(w, n)| format!("{w} MHz × {n}")).collect();
+        let ([p5, mean], [p5_0, mean_0]) = (r.sinr.throughput_mbps, r.sinr.planned_width_throughput_mbps);
+        out!(
+            "widths per AP: {}; shared rate over teaching cells mean {mean_0:.0} → {mean:.0} Mbit/s, p5 {p5_0:.0} → {p5:.0}",
+            widths.join(", ")
+        );
+    }
     out!(
         "airtime at 5 GHz ({:.0} % ceiling), at the planned SINR: {} of {} teaching rooms short, needing {} more APs; {} APs beyond the airtime need elsewhere",
         r.airtime.ceiling_pct,

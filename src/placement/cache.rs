@@ -59,6 +59,7 @@ struct Key<'a> {
     building: &'a Building,
     materials: &'a BTreeMap<String, MaterialDef>,
     requirements: &'a Requirements,
+    model: Option<u64>,
 }
 
 /// First bytes of a cache file; bump the number when [`BuildingPlan`] or the placement
@@ -153,6 +154,7 @@ impl BuildingCache {
             building: &own,
             materials: &site.materials,
             requirements: req,
+            model: req.model_fingerprint(),
         };
         let key = ron::to_string(&key).map_err(|e| PlaceError::Scene(e.to_string()))?;
         {

@@ -6,6 +6,10 @@
 //! every coverage requirement stays met; and the seeded random channel assignment it is
 //! compared with.
 //!
+//! With [`Requirements::max_width_mhz`] above the planned width, [`widen`] then gives
+//! wider channels to the APs whose neighbours leave room, for the teaching cells' shared
+//! throughput, every room's coverage held at each channel's own noise.
+//!
 //! The 2.4 GHz radios of dual-band APs get the same search on their own channel set,
 //! after [`switch_off`] has turned off those that only add co-channel overlap: an AP's
 //! 2.4 GHz radio goes off when that lowers the co-channel radios heard above −82 dBm
@@ -13,7 +17,7 @@
 //! radio is off has power −∞ here: it serves and disturbs no cell.
 
 use super::model::Model;
-use crate::radio::channels::overlap;
+use crate::radio::channels::{overlap, width_of};
 use crate::requirements::{Class, Requirements, is_teaching};
 
 /// Co-channel APs that hear each other above this interfere [dBm].
@@ -55,13 +59,34 @@ pub struct Interference<'a> {
     /// buildings and gains below −140 dB left out).
     heard: Vec<Vec<(u32, f64, f64)>>,
     home: Vec<usize>,
-    noise_mw: f64,
+    noise_figure_db: f64,
     band: crate::band::Band,
-    width: u32,
 }
 
 fn mw(dbm: f64) -> f64 {
     10f64.powf(dbm / 10.0)
+}
+
+/// The channels of one assignment, per distinct channel: which overlap, their widths and
+/// noise.
+struct ChannelTable {
+    /// Each AP's index among the distinct channels.
+    slot: Vec<usize>,
+    /// Distinct channels.
+    k: usize,
+    /// Whether two distinct channels overlap (k × k).
+    clash: Vec<bool>,
+    /// Width of each distinct channel [MHz].
+    widths: Vec<u32>,
+    /// Noise in each [mW].
+    noise_mw: Vec<f64>,
+}
+
+impl ChannelTable {
+    /// Whether APs `a` and `b` are on overlapping channels.
+    fn clash(&self, a: usize, b: usize) -> bool {
+        self.clash[self.slot[a] * self.k + self.slot[b]]
+    }
 }
 
 /// The distinct channels of an assignment, sorted, and each AP's index among them.
@@ -90,7 +115,26 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+    sorted[rank(sorted.len(), q)]
+}
+
+/// Where the `q` quantile of `len` sorted values lies (nearest rank).
+fn rank(len: usize, q: f64) -> usize {
+    ((len - 1) as f64 * q).round() as usize
+}
+
+/// The 5th percentile (at [`percentile`]'s rank) and the mean of `values`; (0, 0) when
+/// empty.
+fn p5_and_mean(mut values: Vec<f64>) -> (f64, f64) {
+    if values.is_empty() {
+        return (0.0, 0.0);
+    }
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    // The element a full sort would put at the percentile's rank, in linear time: the
+    // widening evaluates this thousands of times per site.
+    let at = rank(values.len(), 0.05);
+    let (_, p5, _) = values.select_nth_unstable_by(at, f64::total_cmp);
+    (*p5, mean)
 }
 
 impl<'a> Interference<'a> {
@@ -146,10 +190,14 @@ impl<'a> Interference<'a> {
             aps: aps.to_vec(),
             heard,
             home,
-            noise_mw: mw(req.noise_dbm()),
+            noise_figure_db: req.noise_figure_db,
             band: req.band,
-            width: req.width_mhz,
         }
+    }
+
+    /// Whether two channels of the band overlap, each at its own width.
+    fn overlaps(&self, a: u32, b: u32) -> bool {
+        overlap(self.band, a, width_of(self.band, a), b, width_of(self.band, b))
     }
 
     /// SINR percentiles 5, 50, 95 over the teaching cells a radio that is on reaches [dB]
@@ -165,30 +213,50 @@ impl<'a> Interference<'a> {
     /// The best server's SINR at each teaching cell ([`Interference::cells`] order) [dB];
     /// NaN where no radio that is on is heard.
     pub fn cell_sinr(&self, channels: &[u32], powers: &[f64]) -> Vec<f64> {
+        self.cell_service(channels, powers).into_iter().map(|(sinr, _)| sinr).collect()
+    }
+
+    /// At each teaching cell, the best server's SINR [dB] (NaN where no radio that is on
+    /// is heard) and its channel's width [MHz]; the noise is the server's channel's.
+    pub fn cell_service(&self, channels: &[u32], powers: &[f64]) -> Vec<(f64, u32)> {
+        self.service_at(0..self.heard.len(), &self.table(channels), powers)
+    }
+
+    /// The channels of an assignment as the per-cell figures read them.
+    fn table(&self, channels: &[u32]) -> ChannelTable {
         // Which channels overlap, once per evaluation and per distinct channel: the
-        // channel search calls this thousands of times.
+        // channel search evaluates thousands of assignments.
         let (distinct, slot) = channel_slots(channels);
         let k = distinct.len();
-        let clash: Vec<bool> =
-            (0..k * k).map(|i| overlap(self.band, distinct[i / k], self.width, distinct[i % k], self.width)).collect();
+        let clash: Vec<bool> = (0..k * k).map(|i| self.overlaps(distinct[i / k], distinct[i % k])).collect();
+        let widths: Vec<u32> = distinct.iter().map(|&c| width_of(self.band, c)).collect();
+        let noise_mw: Vec<f64> =
+            widths.iter().map(|&w| mw(crate::radiomap::metrics::noise_dbm(w, self.noise_figure_db))).collect();
+        ChannelTable { slot, k, clash, widths, noise_mw }
+    }
+
+    /// [`Interference::cell_service`] at the teaching cells `cells` only (indices into
+    /// [`Interference::cells`]).
+    fn service_at(&self, cells: impl Iterator<Item = usize>, table: &ChannelTable, powers: &[f64]) -> Vec<(f64, u32)> {
         let power_mw: Vec<f64> = powers.iter().map(|&p| mw(p)).collect();
-        self.heard
-            .iter()
-            .map(|row| {
+        cells
+            .map(|cell| {
+                let row = &self.heard[cell];
                 let Some(&(s, g, _)) = best_server(row, powers) else {
-                    return f64::NAN;
+                    return (f64::NAN, 0);
                 };
                 let s = s as usize;
                 if !powers[s].is_finite() {
                     // No radio on is heard here: no SINR to speak of.
-                    return f64::NAN;
+                    return (f64::NAN, 0);
                 }
                 let interference: f64 = row
                     .iter()
-                    .filter(|&&(j, _, _)| j as usize != s && clash[slot[s] * k + slot[j as usize]])
+                    .filter(|&&(j, _, _)| j as usize != s && table.clash(s, j as usize))
                     .map(|&(j, _, ratio)| ratio * power_mw[j as usize])
                     .sum();
-                g + powers[s] - 10.0 * (self.noise_mw + interference).log10()
+                let slot = table.slot[s];
+                (g + powers[s] - 10.0 * (table.noise_mw[slot] + interference).log10(), table.widths[slot])
             })
             .collect()
     }
@@ -199,19 +267,31 @@ impl<'a> Interference<'a> {
     /// −82 dBm (they contend for the same airtime), the server included [Mbit/s]; 0 where
     /// no radio is on, and without cells.
     pub fn p5_throughput(&self, channels: &[u32], powers: &[f64]) -> f64 {
-        let mut values = self.cell_throughput(channels, powers);
-        values.sort_by(f64::total_cmp);
-        if values.is_empty() { 0.0 } else { percentile(&values, 0.05) }
+        self.throughput(channels, powers).0
+    }
+
+    /// The 5th percentile ([`Interference::p5_throughput`]) and the mean of the teaching
+    /// cells' shared rates [Mbit/s].
+    pub fn throughput(&self, channels: &[u32], powers: &[f64]) -> (f64, f64) {
+        p5_and_mean(self.cell_throughput(channels, powers))
     }
 
     /// Each teaching cell's shared rate of [`Interference::p5_throughput`] [Mbit/s].
     fn cell_throughput(&self, channels: &[u32], powers: &[f64]) -> Vec<f64> {
-        let sinr = self.cell_sinr(channels, powers);
+        self.throughput_at(&(0..self.heard.len()).collect::<Vec<_>>(), channels, powers)
+    }
+
+    /// [`Interference::cell_throughput`] at the teaching cells `cells` only (indices into
+    /// [`Interference::cells`]).
+    fn throughput_at(&self, cells: &[usize], channels: &[u32], powers: &[f64]) -> Vec<f64> {
+        let table = self.table(channels);
+        let service = self.service_at(cells.iter().copied(), &table, powers);
         let mut loud: Vec<u32> = Vec::new();
-        self.heard
+        cells
             .iter()
-            .zip(sinr)
-            .map(|(row, sinr)| {
+            .map(|&cell| &self.heard[cell])
+            .zip(service)
+            .map(|(row, (sinr, width))| {
                 let Some(&(s, _, _)) = best_server(row, powers) else {
                     return 0.0;
                 };
@@ -221,13 +301,8 @@ impl<'a> Interference<'a> {
                 loud.clear();
                 loud.extend(contending(row, powers));
                 let s = s as usize;
-                let sharing = loud
-                    .iter()
-                    .filter(|&&j| {
-                        j as usize != s && overlap(self.band, channels[s], self.width, channels[j as usize], self.width)
-                    })
-                    .count();
-                crate::radio::mcs::rate_mbps(sinr, self.width) / (1 + sharing) as f64
+                let sharing = loud.iter().filter(|&&j| j as usize != s && table.clash(s, j as usize)).count();
+                crate::radio::mcs::rate_mbps(sinr, width) / (1 + sharing) as f64
             })
             .collect()
     }
@@ -238,7 +313,7 @@ impl<'a> Interference<'a> {
         let mut n = 0;
         for a in 0..self.aps.len() {
             for b in a + 1..self.aps.len() {
-                if !overlap(self.band, channels[a], self.width, channels[b], self.width) {
+                if !self.overlaps(channels[a], channels[b]) {
                     continue;
                 }
                 let hears = |x: usize, y: usize| {
@@ -265,9 +340,7 @@ impl<'a> Interference<'a> {
             let here = (0..loud.len())
                 .filter(|&i| {
                     let a = loud[i] as usize;
-                    loud[..i]
-                        .iter()
-                        .any(|&b| overlap(self.band, channels[a], self.width, channels[b as usize], self.width))
+                    loud[..i].iter().any(|&b| self.overlaps(channels[a], channels[b as usize]))
                 })
                 .count();
             cells += usize::from(here > 0);
@@ -325,23 +398,9 @@ fn search(
     deficit: Option<&Deficit>,
 ) -> ChannelPlan {
     let n = inter.aps.len();
-    // Coupling of two APs: each one's power ratio at the other's nearest demand cell.
-    let pair: Vec<f64> = (0..n * n)
-        .map(|i| {
-            let (a, b) = (i / n, i % n);
-            if a == b || !powers[a].is_finite() || !powers[b].is_finite() {
-                return 0.0;
-            }
-            mw(f64::from(inter.model.gain(inter.aps[b], inter.home[a])))
-                + mw(f64::from(inter.model.gain(inter.aps[a], inter.home[b])))
-        })
-        .collect();
-    // AP a's coupling to the APs among `others` on channels overlapping `ch`.
+    let pair = pair_coupling(inter, &powers);
     let coupling = |a: usize, ch: u32, channels: &[u32], others: std::ops::Range<usize>| -> f64 {
-        others
-            .filter(|&b| b != a && overlap(req.band, channels[b], req.width_mhz, ch, req.width_mhz))
-            .map(|b| pair[a * n + b])
-            .sum()
+        coupling(inter, &pair, a, ch, channels, others)
     };
     // Greedy start: each AP takes the channel least coupled to those already assigned.
     let mut channels: Vec<u32> = Vec::with_capacity(n);
@@ -366,7 +425,7 @@ fn search(
         ranked.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
         ranked.into_iter().take(TRIED_CHANNELS).map(|(_, ch)| ch).collect()
     };
-    descend(&mut channels, 8, choices, |ch| {
+    descend(&mut channels, 8, choices, |_, ch| {
         let s = score(ch, &powers);
         let kept = better(s, current);
         if kept {
@@ -389,7 +448,7 @@ fn search(
         &mut powers,
         2,
         |a, _| steps[a].clone(),
-        |pw| {
+        |_, pw| {
             let s = score(&channels, pw);
             let kept = better(s, current) && deficit(pw) <= target;
             if kept {
@@ -398,6 +457,119 @@ fn search(
             kept
         },
     );
+    inter.plan(channels, powers)
+}
+
+/// Coupling of every pair of APs whose radios are on at `powers` (−∞: off): each one's
+/// power ratio at the other's nearest demand cell, summed (n × n, row-major; 0 on the
+/// diagonal and for off radios).
+fn pair_coupling(inter: &Interference, powers: &[f64]) -> Vec<f64> {
+    let n = inter.aps.len();
+    (0..n * n)
+        .map(|i| {
+            let (a, b) = (i / n, i % n);
+            if a == b || !powers[a].is_finite() || !powers[b].is_finite() {
+                return 0.0;
+            }
+            mw(f64::from(inter.model.gain(inter.aps[b], inter.home[a])))
+                + mw(f64::from(inter.model.gain(inter.aps[a], inter.home[b])))
+        })
+        .collect()
+}
+
+/// AP `a`'s coupling ([`pair_coupling`]) to the APs among `others` whose channel in
+/// `channels` overlaps `ch`.
+fn coupling(
+    inter: &Interference,
+    pair: &[f64],
+    a: usize,
+    ch: u32,
+    channels: &[u32],
+    others: std::ops::Range<usize>,
+) -> f64 {
+    let n = inter.aps.len();
+    others.filter(|&b| b != a && inter.overlaps(channels[b], ch)).map(|b| pair[a * n + b]).sum()
+}
+
+/// Channels each AP tries per wider width when the plan widens APs: the least coupled.
+const TRIED_WIDE: usize = 2;
+
+/// Widens APs of `base` (a plan at the planned width): each AP, in turn, tries the
+/// [`TRIED_WIDE`] least coupled channels of every width [`Requirements::plan_widths`]
+/// offers (its power from `base`, capped at the new channel's limit); a change stays when
+/// it raises the teaching cells' shared throughput ([`Interference::p5_throughput`] at the
+/// 5th percentile, then the mean) while every room's coverage holds with each AP's
+/// signal counted [`Requirements::width_penalty_db`] lower for its channel's width (a
+/// wider channel has more noise, so a client needs more signal for the same SNR).
+/// `base` comes back unchanged when only one width is allowed.
+pub fn widen(inter: &Interference, req: &Requirements, base: ChannelPlan) -> ChannelPlan {
+    let widths = req.plan_widths();
+    if widths.len() < 2 {
+        return base;
+    }
+    let lists: Vec<Vec<u32>> = widths
+        .iter()
+        .map(|&w| crate::radio::channels::plan_channels(req.band, w, req.dfs, &req.excluded_channels))
+        .collect();
+    let pair = pair_coupling(inter, &base.powers);
+    let planned = &base.powers;
+    let split = |st: &[(u32, f64)]| -> (Vec<u32>, Vec<f64>) { st.iter().copied().unzip() };
+    // A change of AP a's channel moves only the cells that hear it: their rates are
+    // computed again, the others' kept.
+    let n = inter.aps.len();
+    let mut cells_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (cell, row) in inter.heard.iter().enumerate() {
+        for &(a, _, _) in row {
+            cells_of[a as usize].push(cell);
+        }
+    }
+    let mut rates = inter.cell_throughput(&base.channels, &base.powers);
+    let mut trial: Vec<f64> = Vec::new();
+    let deficit = |st: &[(u32, f64)]| {
+        let on: Vec<(usize, f64)> = inter
+            .aps
+            .iter()
+            .zip(st)
+            .map(|(&c, &(ch, p))| (c, p - req.width_penalty_db(width_of(req.band, ch))))
+            .collect();
+        inter.model.evaluate(&on).deficit
+    };
+    let mut state: Vec<(u32, f64)> = base.channels.iter().copied().zip(base.powers.iter().copied()).collect();
+    let target = deficit(&state);
+    let mut current = p5_and_mean(rates.clone());
+    let better = |a: (f64, f64), b: (f64, f64)| a.0 > b.0 + 1e-9 || (a.0 >= b.0 - 1e-9 && a.1 > b.1 + 1e-9);
+    let choices = |a: usize, st: &[(u32, f64)]| -> Vec<(u32, f64)> {
+        if !planned[a].is_finite() {
+            return Vec::new();
+        }
+        let channels: Vec<u32> = st.iter().map(|&(c, _)| c).collect();
+        let mut out = Vec::new();
+        for (i, list) in lists.iter().enumerate() {
+            let mut ranked: Vec<(f64, u32)> =
+                list.iter().map(|&ch| (coupling(inter, &pair, a, ch, &channels, 0..n), ch)).collect();
+            ranked.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+            // At the planned width only the best other channel: the SINR search chose it.
+            let tried = if i == 0 { 1 } else { TRIED_WIDE };
+            out.extend(ranked.into_iter().take(tried).map(|(_, ch)| (ch, planned[a].min(req.max_conducted_dbm(ch)))));
+        }
+        out
+    };
+    descend(&mut state, 4, choices, |a, st| {
+        let (ch, pw) = split(st);
+        let local = inter.throughput_at(&cells_of[a], &ch, &pw);
+        trial.clone_from(&rates);
+        for (&cell, &r) in cells_of[a].iter().zip(&local) {
+            trial[cell] = r;
+        }
+        let s = p5_and_mean(trial.clone());
+        let kept = better(s, current) && deficit(st) <= target;
+        if kept {
+            current = s;
+            std::mem::swap(&mut rates, &mut trial);
+        }
+        kept
+    });
+    let (channels, powers) = split(&state);
     inter.plan(channels, powers)
 }
 
@@ -488,13 +660,13 @@ fn switch_off(inter: &Interference, channels: &[u32], powers: &mut [f64], defici
 }
 
 /// Coordinate descent over one value per AP: up to `rounds` passes, each AP trying every
-/// value `choices(a, values)` offers in turn; a change stays when `keep` accepts the new
-/// values.
+/// value `choices(a, values)` offers in turn; a change of AP `a`'s value stays when
+/// `keep(a, values)` accepts the new values.
 fn descend<T: Copy + PartialEq>(
     values: &mut [T],
     rounds: usize,
     choices: impl Fn(usize, &[T]) -> Vec<T>,
-    mut keep: impl FnMut(&[T]) -> bool,
+    mut keep: impl FnMut(usize, &[T]) -> bool,
 ) {
     for _ in 0..rounds {
         let mut changed = false;
@@ -505,7 +677,7 @@ fn descend<T: Copy + PartialEq>(
                 }
                 let old = values[a];
                 values[a] = v;
-                if keep(values) {
+                if keep(a, values) {
                     changed = true;
                 } else {
                     values[a] = old;

@@ -147,6 +147,8 @@ pub struct PlacedAp {
     pub height_m: f64,
     /// Channel.
     pub channel: u32,
+    /// Its width [MHz].
+    pub width_mhz: u32,
     /// Transmit power [dBm].
     pub tx_power_dbm: f64,
     /// Its 2.4 GHz radio, when the requirements plan one.
@@ -172,6 +174,8 @@ pub struct RoomCapacity {
     pub occupants: u32,
     /// Median best-server SINR over its cells [dB].
     pub sinr_db: f64,
+    /// Width of the channel that serves its median cell [MHz].
+    pub width_mhz: u32,
     /// What its devices ask [Mbit/s].
     pub demand_mbps: f64,
     /// What one AP gives there within the utilisation ceiling [Mbit/s].
@@ -275,8 +279,18 @@ pub struct WidthTried {
 /// SINR of the plan and of the random baseline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SinrReport {
-    /// Channel width [MHz].
+    /// Channel width planned [MHz].
     pub width_mhz: u32,
+    /// APs per channel width, once widened ([`Requirements::max_width_mhz`]) [MHz → APs].
+    pub aps_per_width: BTreeMap<u32, usize>,
+    /// The teaching cells' shared rate: 5th percentile and mean (the PHY rate at the
+    /// cell's SINR and its server's width, divided among the radios on overlapping
+    /// channels heard above −82 dBm) [Mbit/s].
+    pub throughput_mbps: [f64; 2],
+    /// The same with every AP at the planned width [Mbit/s].
+    pub planned_width_throughput_mbps: [f64; 2],
+    /// Share of teaching cells hearing two radios on overlapping channels above −82 dBm [%].
+    pub overlap_pct: f64,
     /// Percentiles 5, 50, 95 over the teaching rooms' cells [dB].
     pub plan_db: [f64; 3],
     /// Co-channel AP pairs hearing each other above −82 dBm.
@@ -440,9 +454,13 @@ pub fn place_cached(
     let t3 = Instant::now();
     // Channels and powers are searched on every other cell; the figures are on all.
     let sampled = channels::Interference::new(&model, &chosen, req, 2);
-    let searched = channels::channel_plan(&sampled, req);
+    let narrow = channels::channel_plan(&sampled, req);
+    let searched = channels::widen(&sampled, req, narrow.clone());
     let inter = channels::Interference::new(&model, &chosen, req, 1);
+    let throughput = inter.throughput(&searched.channels, &searched.powers);
+    let narrow_throughput = inter.throughput(&narrow.channels, &narrow.powers);
     let plan = inter.plan(searched.channels, searched.powers);
+    let width_of = |ch: u32| crate::radio::channels::width_of(req.band, ch);
     let seed = site.uai.clone().unwrap_or_else(|| site.name.clone());
     let baseline = channels::random_plan(&inter, req, &seed);
     let maps = OtherBand { demand: &coarse, cands: &cands, buildings: &with_candidates, first: &first, plans: &plans };
@@ -452,7 +470,7 @@ pub fn place_cached(
 
     let eval = model.evaluate(&chosen.iter().copied().zip(plan.powers.iter().copied()).collect::<Vec<_>>());
     let airtime =
-        airtime_report(site, &demand, &inter.cells, &inter.cell_sinr(&plan.channels, &plan.powers), &eval, req);
+        airtime_report(site, &demand, &inter.cells, &inter.cell_service(&plan.channels, &plan.powers), &eval, req);
     let (coverage, coverage_by_kind, failing_rooms) = coverage_report(site, req, &model, &eval);
 
     // APs, named after their rooms.
@@ -491,7 +509,7 @@ pub fn place_cached(
             radios: std::iter::once(Radio {
                 band: req.band,
                 channel: Some(plan.channels[i]),
-                width_mhz: req.width_mhz,
+                width_mhz: width_of(plan.channels[i]),
                 tx_power_dbm: plan.powers[i],
                 off: false,
             })
@@ -520,6 +538,7 @@ pub fn place_cached(
             position: cand.local,
             height_m: cand.height,
             channel: plan.channels[i],
+            width_mhz: width_of(plan.channels[i]),
             tx_power_dbm: plan.powers[i],
             low_band: low.as_ref().map(|(_, radios)| radios[i].clone()),
             six_ghz: six.as_ref().map(|(_, radios)| radios[i].clone()),
@@ -543,6 +562,13 @@ pub fn place_cached(
         failing_rooms,
         sinr: SinrReport {
             width_mhz: req.width_mhz,
+            aps_per_width: plan.channels.iter().fold(BTreeMap::new(), |mut m, &ch| {
+                *m.entry(width_of(ch)).or_insert(0) += 1;
+                m
+            }),
+            throughput_mbps: [throughput.0, throughput.1],
+            planned_width_throughput_mbps: [narrow_throughput.0, narrow_throughput.1],
+            overlap_pct: crate::coverage::pct(plan.overlap_cells, plan.cells),
             plan_db: plan.sinr_db,
             plan_co_channel_pairs: plan.co_channel_pairs,
             baseline_db: baseline.sinr_db,
@@ -567,21 +593,25 @@ fn airtime_report(
     site: &Site,
     demand: &Demand,
     cells: &[usize],
-    sinr: &[f64],
+    service: &[(f64, u32)],
     eval: &model::Evaluation,
     req: &Requirements,
 ) -> AirtimeReport {
-    let mut per_room: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
-    for (&k, &v) in cells.iter().zip(sinr) {
-        per_room.entry(demand.cells[k].room as usize).or_default().push(if v.is_nan() { f64::NEG_INFINITY } else { v });
+    let mut per_room: BTreeMap<usize, Vec<(f64, u32)>> = BTreeMap::new();
+    for (&k, &(v, w)) in cells.iter().zip(service) {
+        per_room.entry(demand.cells[k].room as usize).or_default().push(if v.is_nan() {
+            (f64::NEG_INFINITY, req.width_mhz)
+        } else {
+            (v, w)
+        });
     }
     let rooms: Vec<RoomCapacity> = per_room
         .into_iter()
         .map(|(ri, mut values)| {
             let room = &demand.rooms[ri];
-            values.sort_by(f64::total_cmp);
-            let sinr_db = values[values.len() / 2];
-            let figures = req.airtime.room(room.kind, room.occupants, sinr_db, req.width_mhz);
+            values.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let (sinr_db, width_mhz) = values[values.len() / 2];
+            let figures = req.airtime.room(room.kind, room.occupants, sinr_db, width_mhz);
             let aps = eval.rooms[ri].2;
             // Airtime taken of the channels: demand over what the APs carry at 100 %.
             let carried = f64::from(aps) * figures.supply_mbps / req.airtime.utilisation;
@@ -592,6 +622,7 @@ fn airtime_report(
                 room: room.name.clone(),
                 occupants: room.occupants,
                 sinr_db,
+                width_mhz,
                 demand_mbps: figures.demand_mbps,
                 supply_mbps: figures.supply_mbps,
                 aps,

@@ -205,12 +205,20 @@ impl Pattern {
             let parsed = PARSED.get_or_init(|| BUILT_IN.iter().map(|(n, t)| Pattern::parse(t, Path::new(n))).collect());
             return parsed[k].clone();
         }
+        // A file's pattern is read once per process: AP models ask for their patterns'
+        // peak gains in the power plan's inner loops.
+        static FILES: std::sync::Mutex<Vec<(PathBuf, Pattern)>> = std::sync::Mutex::new(Vec::new());
+        if let Some((_, p)) = FILES.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(p, _)| p == path) {
+            return Ok(p.clone());
+        }
         let text = std::fs::read_to_string(path).map_err(|e| PatternError {
             path: path.to_path_buf(),
             line: None,
             message: format!("cannot read: {e}"),
         })?;
-        Pattern::parse(&text, path)
+        let pattern = Pattern::parse(&text, path)?;
+        FILES.lock().unwrap_or_else(|e| e.into_inner()).push((path.to_path_buf(), pattern.clone()));
+        Ok(pattern)
     }
 
     /// The band the pattern was measured in, if any.

@@ -46,6 +46,16 @@ pub fn is_channel(band: Band, channel: u32, width_mhz: u32) -> bool {
     channel >= lowest && (channel - lowest).is_multiple_of(step) && channel_centre_ghz(band, channel).is_some()
 }
 
+/// The width of channel `channel` of `band` [MHz]: in the 5 and 6 GHz bands a channel's
+/// number (its centre) names its width, as the 20, 40, 80 and 160 MHz rasters never share
+/// a number; at 2.4 GHz (planned at 20 MHz only) and for a number on no raster, 20.
+pub fn width_of(band: Band, channel: u32) -> u32 {
+    if band == Band::G2_4 {
+        return 20;
+    }
+    [20, 40, 80, 160].into_iter().find(|&w| is_channel(band, channel, w)).unwrap_or(20)
+}
+
 /// The 20 MHz channels a bonded channel covers.
 fn covered(band: Band, channel: u32, width_mhz: u32) -> std::ops::RangeInclusive<u32> {
     let half = (width_mhz / 5 - 4) / 2;
@@ -150,6 +160,20 @@ mod tests {
             }
         }
         assert_eq!(plan_channels(Band::G6, 160, false, &[]), vec![15, 47, 79], "three 160 MHz channels fit");
+    }
+
+    #[test]
+    fn a_channel_number_names_its_width_in_the_5_and_6_ghz_bands() {
+        for band in [Band::G5, Band::G6] {
+            for width in [20, 40, 80, 160] {
+                for c in plan_channels(band, width, true, &[]) {
+                    assert_eq!(width_of(band, c), width, "{band} channel {c}");
+                }
+            }
+        }
+        assert_eq!((width_of(Band::G5, 36), width_of(Band::G5, 38), width_of(Band::G5, 42)), (20, 40, 80));
+        assert_eq!((width_of(Band::G6, 5), width_of(Band::G6, 3), width_of(Band::G6, 7)), (20, 40, 80));
+        assert_eq!(width_of(Band::G2_4, 3), 20);
     }
 
     #[test]

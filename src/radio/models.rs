@@ -1,5 +1,6 @@
-//! AP models (`data/ap-models.ron`, built into the binary): the radios an AP carries —
-//! band, most conducted power, widths, antenna pattern — as placement plans them.
+//! AP models (`data/ap-models.ron`, built into the binary, and a user's own file of the
+//! same format, `--ap-models FILE`): the radios an AP carries — band, most conducted
+//! power, widths, antenna pattern — as placement plans them.
 //!
 //! A model's radio may transmit at most its own maximum, its channel's ETSI EIRP limit
 //! less the antenna's peak gain, and what the requirements' uplink cap allows
@@ -44,7 +45,8 @@ pub struct ModelRadio {
     pub max_tx_power_dbm: f64,
     /// Channel widths offered [MHz].
     pub widths_mhz: Vec<u32>,
-    /// Antenna pattern: a built-in name ([`super::antenna::BUILT_IN`]).
+    /// Antenna pattern: a built-in name ([`super::antenna::BUILT_IN`]) or, in a user's
+    /// file, a `.msi` path relative to that file.
     pub pattern: PathBuf,
 }
 
@@ -58,13 +60,58 @@ pub fn built_in() -> &'static [ApModel] {
 
 /// The shipped model `name`, or why not (naming the known ones).
 pub fn find(name: &str) -> Result<&'static ApModel, String> {
-    built_in().iter().find(|m| m.name == name).ok_or_else(|| {
-        let known: Vec<&str> = built_in().iter().map(|m| m.name.as_str()).collect();
-        format!("unknown AP model \"{name}\" (data/ap-models.ron has {})", known.join(", "))
+    find_in(None, name)
+}
+
+/// The model `name` of the user's file `file` (when given) or else a shipped one, or why
+/// not (the file's problem, or naming the known models).
+pub fn find_in(file: Option<&Path>, name: &str) -> Result<&'static ApModel, String> {
+    let user = file.map(from_file).transpose()?.unwrap_or(&[]);
+    user.iter().chain(built_in()).find(|m| m.name == name).ok_or_else(|| {
+        let names = |ms: &[ApModel]| ms.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ");
+        let mut text = format!("unknown AP model \"{name}\" (data/ap-models.ron has {}", names(built_in()));
+        if let Some(f) = file {
+            text += &format!("; {} has {}", f.display(), names(user));
+        }
+        text + ")"
     })
 }
 
+/// The models of the user's file at `path` (the format of `data/ap-models.ron`), each
+/// radio's pattern a built-in name or a path taken relative to the file; read once per
+/// process (the models live as long as it).
+pub fn from_file(path: &Path) -> Result<&'static [ApModel], String> {
+    static FILES: std::sync::Mutex<Vec<(PathBuf, &'static [ApModel])>> = std::sync::Mutex::new(Vec::new());
+    let mut files = FILES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, models)) = files.iter().find(|(p, _)| p == path) {
+        return Ok(models);
+    }
+    let ApModels(mut models) = crate::ronfile::read::<ApModels>(path).map_err(|e| e.to_string())?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    for r in models.iter_mut().flat_map(|m| &mut m.radios) {
+        if !super::antenna::BUILT_IN.iter().any(|(n, _)| Path::new(n) == r.pattern) {
+            // Absolute, so that the `aps.ron` a placement writes elsewhere finds it.
+            let joined = dir.join(&r.pattern);
+            r.pattern = std::fs::canonicalize(&joined).unwrap_or(joined);
+        }
+    }
+    let models: &'static [ApModel] = Vec::leak(models);
+    files.push((path.to_path_buf(), models));
+    Ok(models)
+}
+
 impl ApModel {
+    /// A hash of everything placement reads of the model: its definition and its pattern
+    /// files' bytes (a built-in pattern by name: the program version covers it), so that
+    /// an edited file never reuses plans made with the old one.
+    pub fn fingerprint(&self) -> u64 {
+        let mut bytes = ron::to_string(self).unwrap_or_default().into_bytes();
+        for r in &self.radios {
+            bytes.extend(std::fs::read(&r.pattern).unwrap_or_default());
+        }
+        crate::seed::stable_hash_bytes(&bytes)
+    }
+
     /// Its radio in `band`, if it has one.
     pub fn radio(&self, band: Band) -> Option<&ModelRadio> {
         self.radios.iter().find(|r| r.band == band)

@@ -1,7 +1,9 @@
 //! The site report: one self-contained HTML page (styles inline, images as base64 data
-//! URIs, no script, no network) with the AP list, coverage against each requirement per
-//! room kind, the rooms that fail, the bill of materials and the heatmaps.
+//! URIs, no script, no network) with the radio table (every radio of every AP), the bands
+//! as planned, coverage against each requirement per room kind, the rooms that fail, the
+//! bill of materials and the heatmaps.
 
+use crate::band::Band;
 use crate::costs::{BillLine, bill_total};
 use crate::coverage::{FailingRoom, Requirement};
 use crate::lang::{Lang, Msg};
@@ -20,14 +22,53 @@ pub struct ApRow {
     pub floor: String,
     /// Room it hangs in ("—" when in none).
     pub room: String,
-    /// Channel in the band planned.
+    /// Its radios, as `aps.ron` lists them.
+    pub radios: Vec<RadioRow>,
+    /// Cable run to its closet [m].
+    pub cable_m: Option<f64>,
+}
+
+/// One radio of an AP in the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RadioRow {
+    /// Band.
+    pub band: Band,
+    /// Channel (none: not set).
     pub channel: Option<u32>,
     /// Channel width [MHz].
     pub width_mhz: u32,
     /// Transmit power [dBm].
     pub tx_power_dbm: f64,
-    /// Cable run to its closet [m].
-    pub cable_m: Option<f64>,
+    /// Whether it transmits.
+    pub on: bool,
+}
+
+/// One band of the plan, as placement planned it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BandRow {
+    /// Band.
+    pub band: Band,
+    /// Radios in the band.
+    pub radios: usize,
+    /// Of those, how many are on.
+    pub radios_on: usize,
+    /// Radios on per channel width [MHz → radios].
+    pub widths: std::collections::BTreeMap<u32, usize>,
+    /// Distinct channels used by the radios on.
+    pub channels_used: usize,
+    /// The band's requirement in teaching rooms and offices [dBm].
+    pub threshold_dbm: f64,
+    /// Share of their area it must reach [%].
+    pub required_pct: f64,
+    /// Share reached [%].
+    pub covered_pct: f64,
+    /// Of those rooms, how many miss it.
+    pub rooms_failing: usize,
+    /// 5th-percentile SINR over the teaching cells [dB].
+    pub p5_sinr_db: f64,
+    /// Share of teaching cells hearing two radios on overlapping channels above
+    /// −82 dBm [%].
+    pub overlap_pct: f64,
 }
 
 /// Coverage of one requirement over the rooms of one kind.
@@ -95,6 +136,9 @@ pub struct ReportData {
     pub bill: Vec<BillLine>,
     /// The heatmaps.
     pub figures: Vec<Figure>,
+    /// The bands as planned (empty when the report has no placement behind it).
+    #[serde(default)]
+    pub bands: Vec<BandRow>,
 }
 
 impl ReportData {
@@ -162,23 +206,91 @@ pub fn html(data: &ReportData) -> String {
     h.push_str("</dl>\n");
 
     let _ = writeln!(h, "<h2>{}</h2>", t(Msg::AccessPoints));
-    let heads =
-        [Msg::Ap, Msg::Building, Msg::Floor, Msg::Room, Msg::Channel, Msg::WidthMhz, Msg::PowerDbm, Msg::CableM].map(t);
+    let heads = [
+        Msg::Ap,
+        Msg::Building,
+        Msg::Floor,
+        Msg::Room,
+        Msg::Band,
+        Msg::Channel,
+        Msg::WidthMhz,
+        Msg::PowerDbm,
+        Msg::RadioState,
+        Msg::CableM,
+    ]
+    .map(t);
     table_head(&mut h, &heads);
     for ap in &data.aps {
-        let cells = [
-            Cell::Text(&ap.name),
-            Cell::Text(&ap.building),
-            Cell::Text(&ap.floor),
-            Cell::Text(&ap.room),
-            Cell::Number(ap.channel.map_or("—".to_string(), |c| c.to_string())),
-            Cell::Number(ap.width_mhz.to_string()),
-            Cell::Number(lang.number(ap.tx_power_dbm, 1)),
-            Cell::Number(ap.cable_m.map_or("—".to_string(), |m| lang.number(m, 0))),
-        ];
-        table_row(&mut h, false, &cells);
+        // The AP's own cells span its radios' rows.
+        let span = ap.radios.len().max(1);
+        let cable = ap.cable_m.map_or("—".to_string(), |m| lang.number(m, 0));
+        let own = [Cell::Text(&ap.name), Cell::Text(&ap.building), Cell::Text(&ap.floor), Cell::Text(&ap.room)];
+        h.push_str("<tr>");
+        for c in &own {
+            push_cell(&mut h, c, span);
+        }
+        if ap.radios.is_empty() {
+            h.push_str("<td colspan=5>—</td>");
+        }
+        for (i, r) in ap.radios.iter().enumerate() {
+            if i > 0 {
+                h.push_str("</tr>\n<tr>");
+            }
+            let cells = [
+                Cell::Text(&band_name(r.band, lang)),
+                Cell::Number(r.channel.map_or("—".to_string(), |c| c.to_string())),
+                Cell::Number(r.width_mhz.to_string()),
+                Cell::Number(lang.number(r.tx_power_dbm, 1)),
+                Cell::Text(t(if r.on { Msg::RadioOn } else { Msg::RadioOff })),
+            ];
+            for c in &cells {
+                push_cell(&mut h, c, 1);
+            }
+            if i == 0 {
+                push_cell(&mut h, &Cell::Number(cable.clone()), span);
+            }
+        }
+        if ap.radios.is_empty() {
+            push_cell(&mut h, &Cell::Number(cable), 1);
+        }
+        h.push_str("</tr>\n");
     }
     h.push_str("</table>\n");
+
+    if !data.bands.is_empty() {
+        let _ = writeln!(h, "<h2>{}</h2>", t(Msg::BandsPlanned));
+        let heads = [
+            Msg::Band,
+            Msg::RadiosOn,
+            Msg::WidthsMhz,
+            Msg::ChannelsUsed,
+            Msg::Requirement,
+            Msg::AchievedArea,
+            Msg::RoomsFailing,
+            Msg::SinrP5,
+            Msg::ChannelOverlap,
+        ]
+        .map(t);
+        table_head(&mut h, &heads);
+        for b in &data.bands {
+            let widths: Vec<String> = b.widths.iter().map(|(w, n)| format!("{w} × {n}")).collect();
+            let requirement =
+                lang.fill(Msg::BandRequirement, &[&lang.number(b.threshold_dbm, 0), &lang.number(b.required_pct, 0)]);
+            let cells = [
+                Cell::Text(&band_name(b.band, lang)),
+                Cell::Number(format!("{} / {}", b.radios_on, b.radios)),
+                Cell::Text(&widths.join(", ")),
+                Cell::Number(b.channels_used.to_string()),
+                Cell::Text(&requirement),
+                Cell::Number(lang.number(b.covered_pct, 1)),
+                Cell::Number(b.rooms_failing.to_string()),
+                Cell::Number(if b.p5_sinr_db.is_finite() { lang.number(b.p5_sinr_db, 1) } else { "—".into() }),
+                Cell::Number(lang.number(b.overlap_pct, 1)),
+            ];
+            table_row(&mut h, b.rooms_failing > 0, &cells);
+        }
+        h.push_str("</table>\n");
+    }
 
     let _ = writeln!(h, "<h2>{}</h2>", t(Msg::CoveragePerKind));
     let heads = [
@@ -276,6 +388,20 @@ enum Cell<'a> {
     Number(String),
 }
 
+/// One cell, spanning `rows` rows.
+fn push_cell(h: &mut String, c: &Cell, rows: usize) {
+    let span = if rows > 1 { format!(" rowspan={rows}") } else { String::new() };
+    let _ = match c {
+        Cell::Text(t) => write!(h, "<td{span}>{}</td>", esc(t)),
+        Cell::Number(n) => write!(h, "<td class=n{span}>{}</td>", esc(n)),
+    };
+}
+
+/// A band's name as people read it: "2.4 GHz", "2,4 GHz".
+fn band_name(band: Band, lang: Lang) -> String {
+    format!("{} GHz", lang.decimal_mark(band.key().to_string()))
+}
+
 /// Opens a table with its header row.
 fn table_head(h: &mut String, heads: &[&str]) {
     h.push_str("<table><tr>");
@@ -289,14 +415,7 @@ fn table_head(h: &mut String, heads: &[&str]) {
 fn table_row(h: &mut String, fail: bool, cells: &[Cell]) {
     h.push_str(if fail { "<tr class=fail>" } else { "<tr>" });
     for c in cells {
-        match c {
-            Cell::Text(t) => {
-                let _ = write!(h, "<td>{}</td>", esc(t));
-            }
-            Cell::Number(n) => {
-                let _ = write!(h, "<td class=n>{}</td>", esc(n));
-            }
-        }
+        push_cell(h, c, 1);
     }
     h.push_str("</tr>\n");
 }
@@ -325,10 +444,59 @@ mod tests {
             failing: vec![],
             bill: vec![],
             figures: vec![Figure { caption: "x".into(), file: "x.png".into(), png: vec![1, 2, 3] }],
+            bands: vec![],
         };
         let page = html(&data);
         assert!(page.contains("Lycée &lt;test&gt;"));
         assert!(page.contains("data:image/png;base64,AQID"));
         assert!(!page.contains("http"), "the page must not reach the network");
+        assert!(!page.contains("Bands as planned"), "no placement, no bands' table");
+    }
+
+    #[test]
+    fn the_radio_table_lists_every_radio_under_its_ap_and_the_bands_table_each_band() {
+        let radio =
+            |band, channel, width_mhz, on| RadioRow { band, channel: Some(channel), width_mhz, tx_power_dbm: 14.0, on };
+        let data = ReportData {
+            lang: Lang::Fr,
+            site: "L".into(),
+            uai: None,
+            facts: vec![],
+            aps: vec![ApRow {
+                name: "A101".into(),
+                building: "A".into(),
+                floor: "R+1".into(),
+                room: "A101".into(),
+                radios: vec![radio(Band::G5, 38, 40, true), radio(Band::G2_4, 6, 20, false)],
+                cable_m: Some(42.0),
+            }],
+            coverage: vec![],
+            failing: vec![],
+            bill: vec![],
+            figures: vec![],
+            bands: vec![BandRow {
+                band: Band::G2_4,
+                radios: 1,
+                radios_on: 0,
+                widths: Default::default(),
+                channels_used: 0,
+                threshold_dbm: -72.0,
+                required_pct: 90.0,
+                covered_pct: 0.0,
+                rooms_failing: 1,
+                p5_sinr_db: f64::NAN,
+                overlap_pct: 0.0,
+            }],
+        };
+        let page = html(&data);
+        let row = "<tr><td rowspan=2>A101</td><td rowspan=2>A</td><td rowspan=2>R+1</td><td rowspan=2>A101</td>\
+                   <td>5 GHz</td><td class=n>38</td><td class=n>40</td><td class=n>14,0</td><td>allumée</td>\
+                   <td class=n rowspan=2>42</td></tr>\n<tr><td>2,4 GHz</td><td class=n>6</td><td class=n>20</td>\
+                   <td class=n>14,0</td><td>éteinte</td></tr>";
+        assert!(page.contains(row), "{page}");
+        assert!(page.contains("<h2>Bandes telles que planifiées</h2>"));
+        assert!(page.contains("<tr class=fail><td>2,4 GHz</td><td class=n>0 / 1</td>"), "{page}");
+        assert!(page.contains("≥ −72 dBm sur 90 % des salles d&#39;enseignement et bureaux"), "{page}");
+        assert!(page.contains("<td class=n>1</td><td class=n>—</td>"), "no radio on, no SINR: {page}");
     }
 }

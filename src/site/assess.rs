@@ -17,7 +17,7 @@ use crate::radiomap::metrics::{self, PlaneMetrics, ServingRadio};
 use crate::radiomap::{Metric, file_safe, room_cells};
 use crate::render::RenderError;
 use crate::render::heatmap::{ApMark, ColourScale, FloorView, Layout, floor_png, number_in};
-use crate::render::report::{ApRow, CoverageRow, Figure, ReportData, requirement_text};
+use crate::render::report::{ApRow, CoverageRow, Figure, RadioRow, ReportData, requirement_text};
 use crate::requirements::{Class, Requirements, class_of};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -323,13 +323,13 @@ pub fn draw(
         })
         .collect::<Result<_, RenderError>>()?;
 
-    let (ap_rows, cable_total_m) = ap_rows(site, aps, &sim, band);
+    let (ap_rows, cable_total_m) = ap_rows(site, aps, &sim);
     let coverage = evaluate(site, &rooms, &metrics, &options.requirements);
     Ok(Assessment { band, images, simulation: sim, metrics, aps: ap_rows, coverage, cable_total_m, lang })
 }
 
 /// The report's AP rows and the sum of their cable runs [m].
-fn ap_rows(site: &Site, aps: &AccessPoints, sim: &Simulation, band: Band) -> (Vec<ApRow>, f64) {
+fn ap_rows(site: &Site, aps: &AccessPoints, sim: &Simulation) -> (Vec<ApRow>, f64) {
     let mut total = 0.0;
     let mut rows = Vec::new();
     for a in aps.0.iter().filter(|a| sim.ap_names.contains(&a.name)) {
@@ -346,15 +346,23 @@ fn ap_rows(site: &Site, aps: &AccessPoints, sim: &Simulation, band: Band) -> (Ve
             .map_or("—".to_string(), |r| r.name.clone());
         let cable = cable_run(site, bi, fi, a.position).length_m;
         total += cable.unwrap_or(0.0);
-        let radio = Radio::of(a, band);
+        let radios = a
+            .radios
+            .iter()
+            .map(|r| RadioRow {
+                band: r.band,
+                channel: r.channel,
+                width_mhz: r.width_mhz,
+                tx_power_dbm: r.tx_power_dbm,
+                on: !r.off,
+            })
+            .collect();
         rows.push(ApRow {
             name: a.name.clone(),
             building: a.building.clone(),
             floor: a.floor.clone(),
             room,
-            channel: radio.and_then(|r| r.channel),
-            width_mhz: radio.map_or(20, |r| r.width_mhz),
-            tx_power_dbm: radio.map_or(0.0, |r| r.tx_power_dbm),
+            radios,
             cable_m: cable,
         });
     }
@@ -477,6 +485,7 @@ pub fn report_data(site: &Site, maps: &Assessment, bill: Vec<BillLine>) -> Repor
         failing,
         bill: Vec::new(),
         figures: figures(&maps.images, lang),
+        bands: Vec::new(),
     };
     report.set_bill(bill);
     report

@@ -12,12 +12,14 @@ use super::assess::{self, AssessError, AssessOptions, Assessment};
 use super::installer;
 use super::simulate::{self, Scope, SimulateOptions, Simulation};
 use crate::atomic::write_atomic;
+use crate::band::Band;
 use crate::costs::Costs;
+use crate::coverage::Requirement;
 use crate::lang::Msg;
 use crate::placement::{self, BuildingCache, PlaceError, Placement};
 use crate::plan::Site;
 use crate::radio::AccessPoints;
-use crate::render::report::{self, ReportData};
+use crate::render::report::{self, BandRow, ReportData};
 use crate::requirements::Requirements;
 use crate::solver::Backend;
 use serde::{Deserialize, Serialize};
@@ -193,6 +195,7 @@ pub fn plan_site(
     let t = Instant::now();
     let mut assessed = assess(site, &placement.aps, sim, &options.assess, &options.costs)?;
     radio_facts(&mut assessed.report, &placement.report);
+    assessed.report.bands = band_rows(&placement.report);
     assessed.write(site, &dir.join("heatmaps"), &dir.join("report.html"))?;
     stages.insert("rendering".into(), t.elapsed().as_secs_f64());
 
@@ -239,6 +242,63 @@ fn radio_facts(report: &mut ReportData, placed: &placement::PlacementReport) {
     let band = lang.t(Msg::Band);
     let at = report.facts.iter().position(|(label, _)| label == band).map_or(report.facts.len(), |i| i + 1);
     report.facts.splice(at..at, facts);
+}
+
+/// The report's bands as planned: the planned band's radios (every one on), a dual-band
+/// plan's 2.4 GHz radios, a tri-band model's 6 GHz radios, each against its own
+/// requirement in teaching rooms and offices.
+fn band_rows(placed: &placement::PlacementReport) -> Vec<BandRow> {
+    let req = &placed.requirements;
+    let distinct = |channels: &mut dyn Iterator<Item = u32>| channels.collect::<std::collections::BTreeSet<_>>().len();
+    let mut rows = Vec::new();
+    if let Some(primary) = placed.coverage.get("primary") {
+        rows.push(BandRow {
+            band: req.band,
+            radios: placed.ap_count,
+            radios_on: placed.ap_count,
+            widths: placed.sinr.aps_per_width.clone(),
+            channels_used: distinct(&mut placed.aps.iter().map(|a| a.channel)),
+            threshold_dbm: primary.threshold_dbm,
+            required_pct: primary.required_pct,
+            covered_pct: primary.covered_pct,
+            rooms_failing: placed.failing_rooms.iter().filter(|f| f.requirement == Requirement::Primary).count(),
+            p5_sinr_db: placed.sinr.plan_db[0],
+            overlap_pct: placed.sinr.overlap_pct,
+        });
+    }
+    if let Some(low) = &placed.low_band {
+        rows.push(BandRow {
+            band: Band::G2_4,
+            radios: low.radios_on + low.radios_off,
+            radios_on: low.radios_on,
+            widths: [(20, low.radios_on)].into_iter().filter(|&(_, n)| n > 0).collect(),
+            channels_used: distinct(
+                &mut placed.aps.iter().filter_map(|a| a.low_band.as_ref()).filter(|r| r.on).map(|r| r.channel),
+            ),
+            threshold_dbm: low.coverage.threshold_dbm,
+            required_pct: low.coverage.required_pct,
+            covered_pct: low.coverage.covered_pct,
+            rooms_failing: low.rooms_failing,
+            p5_sinr_db: low.plan_db[0],
+            overlap_pct: low.overlap_pct,
+        });
+    }
+    if let Some(six) = &placed.six_ghz {
+        rows.push(BandRow {
+            band: Band::G6,
+            radios: placed.ap_count,
+            radios_on: placed.ap_count,
+            widths: [(six.width_mhz, placed.ap_count)].into_iter().collect(),
+            channels_used: six.channels_used,
+            threshold_dbm: six.coverage.threshold_dbm,
+            required_pct: six.coverage.required_pct,
+            covered_pct: six.coverage.covered_pct,
+            rooms_failing: six.rooms_failing,
+            p5_sinr_db: six.plan_db[0],
+            overlap_pct: six.overlap_pct,
+        });
+    }
+    rows
 }
 
 /// Writes a made CSV file atomically.

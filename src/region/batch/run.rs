@@ -96,13 +96,14 @@ struct Fingerprints {
 fn fingerprints(header: &[String], row: &SiteRow, opts: &BatchOptions) -> Fingerprints {
     let plan_text = row.plan.as_ref().map(|p| std::fs::read(p).map(|b| stable_hash(&String::from_utf8_lossy(&b))).ok());
     let text = format!(
-        "{}|{}|{}|{}|{:?}|{}|{}|{}",
+        "{}|{}|{}|{}|{:?}|{}|{:?}|{}|{}",
         env!("CARGO_PKG_VERSION"),
         crate::solver::ENGINE_REVISION,
         header.join("\u{1f}"),
         row.fields.join("\u{1f}"),
         plan_text,
         serde_json::to_string(&opts.requirements).unwrap_or_default(),
+        opts.requirements.model_fingerprint(),
         SIMULATION_CELL_M,
         opts.lang.code(),
     );
