@@ -299,7 +299,7 @@ fn path_gain(rb: u32, cs: u32, len: u32, vb: u32, p: vec2<f32>, cutoff_in: f32, 
 }
 
 // GainTable::gain: the antenna's gain toward the unit direction k of the site frame,
-// bilinear in the table at T[P.off_antenna] (rows of elevation −90…90°, columns of
+// bilinear in the table at S[P.off_antenna] (rows of elevation −90…90°, columns of
 // azimuth 0…360°, counter-clockwise from +x).
 fn antenna_gain(k: vec3<f32>) -> f32 {
     var az = degrees(atan2(k.y, k.x));
@@ -310,8 +310,8 @@ fn antenna_gain(k: vec3<f32>) -> f32 {
     let u = az - f32(c);
     let v = el - f32(r);
     let b = P.off_antenna + r * GAIN_COLUMNS + c;
-    let low = tf(b) + u * (tf(b + 1u) - tf(b));
-    let high = tf(b + GAIN_COLUMNS) + u * (tf(b + GAIN_COLUMNS + 1u) - tf(b + GAIN_COLUMNS));
+    let low = sf(b) + u * (sf(b + 1u) - sf(b));
+    let high = sf(b + GAIN_COLUMNS) + u * (sf(b + GAIN_COLUMNS + 1u) - sf(b + GAIN_COLUMNS));
     return low + v * (high - low);
 }
 

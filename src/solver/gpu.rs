@@ -99,7 +99,8 @@ struct Params {
     /// First cell of this request in the batch's gain and flag buffers.
     cell_base: u32,
     off_verticals: u32,
-    /// The transmitter's antenna table in T (`NONE`: isotropic).
+    /// The transmitter's antenna table in S, after its frequency's scene (`NONE`:
+    /// isotropic).
     off_antenna: u32,
 }
 
@@ -265,7 +266,6 @@ impl GpuBackend {
                 off_nodes: t_base,
                 off_regions: p.off_regions + t_base,
                 off_chains: p.off_chains + t_base,
-                off_antenna: if p.off_antenna == NONE { NONE } else { p.off_antenna + t_base },
                 off_events: p.off_events + g_base,
                 off_legs: p.off_legs + g_base,
                 off_tiles: p.off_tiles + g_base,
@@ -476,7 +476,7 @@ fn scene_words(shared: &Shared, i: usize) -> SceneWords {
 /// A transmitter's interaction tree, its regions `regions` and their chains (node
 /// indices from the transmitter on) as words, in its own frame (positions relative to
 /// the transmitter), with the offsets of the regions and of the chains.
-fn tx_words(set: &BeamSet, regions: &[Region], antenna: Option<&GainTable>) -> (Vec<u32>, u32, u32, u32) {
+fn tx_words(set: &BeamSet, regions: &[Region]) -> (Vec<u32>, u32, u32) {
     let tx = set.tx;
     let pair = |x: f64, y: f64| [x as f32, y as f32];
     let nodes: Vec<NodeRecord> = set
@@ -548,15 +548,7 @@ fn tx_words(set: &BeamSet, regions: &[Region], antenna: Option<&GainTable>) -> (
     w.extend_from_slice(words(&records));
     let off_chains = w.len() as u32;
     w.extend_from_slice(&chains);
-    let off_antenna = match antenna {
-        Some(a) => {
-            let at = w.len() as u32;
-            w.extend_from_slice(words(a.values()));
-            at
-        }
-        None => NONE,
-    };
-    (w, off_regions, off_chains, off_antenna)
+    (w, off_regions, off_chains)
 }
 
 /// A band of grid rows as the shader reads it: vertical paths, region bins per tile and
@@ -683,25 +675,43 @@ impl Backend for GpuBackend {
 
     fn run(&self, job: &Job, sink: &(dyn Fn(usize, TxMaps) + Sync)) -> Result<RunStats, SolverError> {
         let shared = Shared::new(job)?;
-        let mut scenes: BTreeMap<u64, (SceneWords, wgpu::Buffer)> = BTreeMap::new();
+        // Per frequency, the scene's words and after them every antenna table its
+        // transmitters use (each once: APs hung alike share theirs), uploaded once for
+        // the whole run rather than with every generation's regions.
+        let mut words_of: BTreeMap<u64, SceneWords> = BTreeMap::new();
+        let mut antenna_at = vec![NONE; job.transmitters.len()];
+        let mut tables: Vec<(u64, &Arc<GainTable>, u32)> = Vec::new();
         for (i, tx) in job.transmitters.iter().enumerate() {
-            if let std::collections::btree_map::Entry::Vacant(e) = scenes.entry(tx.f_ghz.to_bits()) {
-                let sw = scene_words(&shared, i);
-                if sw.words.len() * 4 > self.max_binding() {
-                    return Err(SolverError::Gpu(format!(
-                        "the scene needs {} MiB, over the adapter's binding limit",
-                        sw.words.len() >> 18
-                    )));
-                }
-                let buffer = self.storage("scene", &sw.words);
-                e.insert((sw, buffer));
+            let f = tx.f_ghz.to_bits();
+            let sw = words_of.entry(f).or_insert_with(|| scene_words(&shared, i));
+            if let Some(table) = &tx.antenna {
+                antenna_at[i] = match tables.iter().find(|(g, t, _)| *g == f && Arc::ptr_eq(t, table)) {
+                    Some(&(_, _, at)) => at,
+                    None => {
+                        let at = sw.words.len() as u32;
+                        sw.words.extend_from_slice(words(table.values()));
+                        tables.push((f, table, at));
+                        at
+                    }
+                };
             }
+        }
+        let mut scenes: BTreeMap<u64, (SceneWords, wgpu::Buffer)> = BTreeMap::new();
+        for (f, sw) in words_of {
+            if sw.words.len() * 4 > self.max_binding() {
+                return Err(SolverError::Gpu(format!(
+                    "the scene needs {} MiB, over the adapter's binding limit",
+                    sw.words.len() >> 18
+                )));
+            }
+            let buffer = self.storage("scene", &sw.words);
+            scenes.insert(f, (sw, buffer));
         }
         let (sender, requests) = mpsc::channel();
         let scenes = &scenes;
         std::thread::scope(|scope| {
             scope.spawn(move || serve(self, scenes, requests));
-            let device = Device { gpu: self, sender, scenes };
+            let device = Device { gpu: self, sender, scenes, antenna_at: &antenna_at };
             let r = shared.run(&device, sink);
             // The device thread ends when the last sender is gone.
             drop(device);
@@ -717,6 +727,9 @@ struct Device<'s> {
     sender: mpsc::Sender<Request>,
     /// Per frequency (bits of f [GHz]): the scene's words and their buffer.
     scenes: &'s BTreeMap<u64, (SceneWords, wgpu::Buffer)>,
+    /// Per transmitter, where its antenna table lies in its scene's words (`NONE`:
+    /// isotropic).
+    antenna_at: &'s [u32],
     gpu: &'s GpuBackend,
 }
 
@@ -736,8 +749,8 @@ impl Evaluator for Device<'_> {
         // A generation's regions share their number of reflections: with none, they are
         // the direct paths (every cell's first), else the cutoff applies.
         let sweep = generation.first().is_some_and(|r| r.reflections > 0);
-        let (tw, off_regions, off_chains, off_antenna) =
-            tx_words(set, generation, job.transmitters[i].antenna.as_deref());
+        let (tw, off_regions, off_chains) = tx_words(set, generation);
+        let off_antenna = self.antenna_at[i];
         if tw.len() * 4 > self.gpu.max_binding() || generation.iter().any(|r| (r.reflections > 0) != sweep) {
             // Regions beyond one binding (or a mixed range): evaluated on the host.
             return Host.accumulate(shared, i, set, regions, maps);
