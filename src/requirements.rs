@@ -517,17 +517,21 @@ impl Requirements {
     /// planned width for the primary requirement, RSSI and SNR (the noise grows with the
     /// width) [dB]; 0 at or below the planned width.
     pub fn width_penalty_db(&self, width_mhz: u32) -> f64 {
-        let need = |w: u32| {
-            self.primary_rssi_dbm.max(crate::radiomap::metrics::noise_dbm(w, self.noise_figure_db) + self.min_snr_db)
-        };
+        let need = |w: u32| self.primary_need_dbm(crate::radiomap::metrics::noise_dbm(w, self.noise_figure_db));
         (need(width_mhz) - need(self.width_mhz)).max(0.0)
+    }
+
+    /// The best-server signal the primary requirement asks with `noise_dbm` of noise:
+    /// its RSSI, or the noise plus its SNR where that is higher (no margin) [dBm].
+    fn primary_need_dbm(&self, noise_dbm: f64) -> f64 {
+        self.primary_rssi_dbm.max(noise_dbm + self.min_snr_db)
     }
 
     /// The thresholds, with the margin.
     pub fn thresholds(&self) -> Thresholds {
         let noise = self.noise_dbm();
         Thresholds {
-            primary_dbm: self.primary_rssi_dbm.max(noise + self.min_snr_db) + self.margin_db,
+            primary_dbm: self.primary_need_dbm(noise) + self.margin_db,
             secondary_dbm: self.secondary_rssi_dbm + self.margin_db,
             circulation_dbm: self.circulation_rssi_dbm + self.margin_db,
             noise_dbm: noise,
