@@ -396,6 +396,14 @@ impl Requirements {
         self.other_band(Band::G6, width_mhz, (six.rssi_dbm, six.fraction, six.min_snr_db), powers)
     }
 
+    /// The power APs are placed and planned from [dBm]: `design_tx_power_dbm`, or less
+    /// where the AP model's radio, a channel's EIRP limit less the antenna's peak gain or
+    /// the uplink cap allow less on some channel of the plan (so that no AP starts above
+    /// what its channel allows).
+    pub fn design_power_dbm(&self) -> f64 {
+        self.channels().iter().map(|&c| self.max_conducted_dbm(c)).fold(self.design_tx_power_dbm, f64::min)
+    }
+
     /// The most an AP may transmit in the planned band for its clients to answer it:
     /// client power plus the uplink margin [dBm].
     pub fn max_tx_power_dbm(&self) -> f64 {

@@ -258,6 +258,60 @@ fn a_new_price_list_with_resume_prices_the_plans_again_as_a_fresh_run_would() {
     assert_eq!(priced, expected, "priced again = planned under the new price list");
 }
 
+#[test]
+fn a_users_ap_model_and_widths_reach_the_batch_and_an_edited_model_is_planned_again_on_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let models = tmp.path().join("models.ron");
+    let model = |max_dbm: f64| {
+        format!(
+            r#"ApModels([ApModel(name: "acme-ap-1", description: "a vendor's dual-band AP", price_eur: 400.0, radios: [
+                ModelRadio(band: G2_4, max_tx_power_dbm: 18.0, widths_mhz: [20], pattern: "generic-ceiling-omni-2g4"),
+                ModelRadio(band: G5, max_tx_power_dbm: {max_dbm:.1}, widths_mhz: [20, 40, 80], pattern: "generic-ceiling-omni-5g"),
+            ])])"#
+        )
+    };
+    std::fs::write(&models, model(12.0)).unwrap();
+    let out = tmp.path().join("batch");
+    let run = |resume: bool| {
+        let mut args = vec!["batch", SMALL, "--lang", "en", "--out", dir_arg(&out), "--ap-models", dir_arg(&models)];
+        args.extend_from_slice(&["--ap-model", "acme-ap-1", "--max-width", "80"]);
+        if resume {
+            args.push("--resume");
+        }
+        let o = wifiplan(&args);
+        assert_eq!(o.status.code(), Some(1), "the fixture has invalid rows: {}", stderr(&o));
+        o
+    };
+    // Every site's 5 GHz radios within the model's 12 dBm, under the design power of 14
+    // (regression: APs the power plan left alone kept 14 dBm); some APs widened.
+    let radios = || {
+        let mut all = Vec::new();
+        for site in std::fs::read_dir(out.join("sites")).unwrap() {
+            let aps = site.unwrap().path().join("aps.ron");
+            if aps.is_file() {
+                let aps = wifiplan::radio::AccessPoints::load(&aps).unwrap();
+                all.extend(
+                    aps.0.iter().filter_map(|a| wifiplan::radio::Radio::of(a, wifiplan::band::Band::G5)).cloned(),
+                );
+            }
+        }
+        all
+    };
+    run(false);
+    let first = radios();
+    assert!(!first.is_empty() && first.iter().all(|r| r.tx_power_dbm <= 12.0), "{first:?}");
+    assert!(first.iter().any(|r| r.width_mhz > 20), "no AP widened: {first:?}");
+    // Unchanged inputs: every site resumed. The model edited under the same name: every
+    // site planned again, under its new limit.
+    let o = run(true);
+    let ok = csv_rows(&out.join("sites.csv")).iter().filter(|r| r["status"] == "ok").count();
+    assert_eq!((count_before(&stdout(&o), "sites"), count_before(&stdout(&o), "resumed,")), (0, ok), "{}", stdout(&o));
+    std::fs::write(&models, model(10.0)).unwrap();
+    let o = run(true);
+    assert_eq!((count_before(&stdout(&o), "sites"), count_before(&stdout(&o), "resumed,")), (ok, 0), "{}", stdout(&o));
+    assert!(radios().iter().all(|r| r.tx_power_dbm <= 10.0));
+}
+
 /// A batch folder as `batch` would leave it, with AP counts and costs drawn like the
 /// region's, so that `waves` can be tested without planning every site.
 fn fake_batch(dir: &Path, sites: &str) {

@@ -104,7 +104,7 @@ pub fn plan_building(
     let t1 = Instant::now();
     let source = |which: &[usize]| maps.compute(which, settings, &|_| {});
     let mut model = Model::new(&demand, &cands, gains, exact, req);
-    let power = req.design_tx_power_dbm;
+    let power = req.design_power_dbm();
     let first = optimise::greedy(&mut model, power, &source)?;
     let chosen = optimise::improve(&mut model, first, power, &source)?;
     let exact = model

@@ -363,13 +363,13 @@ pub fn random_plan(inter: &Interference, req: &Requirements, seed: &str) -> Chan
     let list = req.channels();
     let mut rng = crate::seed::rng(seed);
     let channels = inter.aps.iter().map(|_| list[crate::seed::below(&mut rng, list.len())]).collect();
-    inter.plan(channels, vec![req.design_tx_power_dbm; inter.aps.len()])
+    inter.plan(channels, vec![req.design_power_dbm(); inter.aps.len()])
 }
 
 /// The plan: channels by local search on (p5 SINR, mean log-SINR) from a greedy start,
 /// then powers, one AP at a time, kept only while coverage stays met.
 pub fn channel_plan(inter: &Interference, req: &Requirements) -> ChannelPlan {
-    let powers = vec![req.design_tx_power_dbm; inter.aps.len()];
+    let powers = vec![req.design_power_dbm(); inter.aps.len()];
     let coverage = |pw: &[f64]| {
         inter.model.evaluate(&inter.aps.iter().copied().zip(pw.iter().copied()).collect::<Vec<_>>()).deficit
     };
@@ -584,7 +584,7 @@ pub fn low_band_plan(inter: &Interference, low: &Requirements, channels: &[u32])
     let n = inter.aps.len();
     let deficit = |pw: &[f64]| low_band_deficit(inter, pw);
     let score = |ch: &[u32], pw: &[f64]| (-(inter.overlap(ch, pw).1 as f64), 0.0);
-    let all_on = search(inter, low, channels, vec![low.design_tx_power_dbm; n], &score, None);
+    let all_on = search(inter, low, channels, vec![low.design_power_dbm(); n], &score, None);
     let mut powers = all_on.powers.clone();
     switch_off(inter, &all_on.channels, &mut powers, &deficit);
     (search(inter, low, channels, powers, &score, Some(&deficit)), all_on)

@@ -436,7 +436,7 @@ pub fn place_cached(
     runtime.insert("optimise".to_string(), optimise_s);
     let full_maps = exact.iter().filter(|&&e| e).count();
     let model = Model::new(&demand, &cands, gains, exact, req);
-    let power = req.design_tx_power_dbm;
+    let power = req.design_power_dbm();
 
     let t2 = Instant::now();
     let capacity = bound::capacity_bound(&model);
@@ -707,7 +707,7 @@ fn low_band(maps: &OtherBand, chosen: &[usize], req: &Requirements) -> (LowBandR
         .zip(&plan.powers)
         .map(|(&channel, &p)| LowBandRadio {
             channel,
-            tx_power_dbm: if p.is_finite() { p } else { low.design_tx_power_dbm },
+            tx_power_dbm: if p.is_finite() { p } else { low.design_power_dbm() },
             on: p.is_finite(),
         })
         .collect::<Vec<_>>();

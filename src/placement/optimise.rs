@@ -270,7 +270,7 @@ mod tests {
         let settings = Settings { max_reflections: req.max_reflections, ..Settings::default() };
         let all: Vec<usize> = (0..cands.len()).collect();
         let full = maps.compute(&all, settings, &|_| {}).unwrap();
-        let power = req.design_tx_power_dbm;
+        let power = req.design_power_dbm();
 
         let mut eager = Model::new(&demand, &cands, full.clone(), vec![true; cands.len()], &req);
         let never = |_: &[usize]| -> Result<Vec<Vec<f32>>, PlaceError> { panic!("every map is known") };
