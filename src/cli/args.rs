@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use wifiplan::band::Band;
 use wifiplan::lang::Lang;
-use wifiplan::requirements::{Overrides, Requirements};
+use wifiplan::requirements::Overrides;
 use wifiplan::solver::{self, BackendChoice, Settings};
 
 /// The solver backend, on every command that simulates.
@@ -48,13 +48,13 @@ pub struct RadioPlanArg {
 }
 
 impl RadioPlanArg {
-    /// The batch's requirements with these choices.
-    pub fn requirements(&self, base: Requirements) -> Requirements {
-        Requirements {
-            ap_model: self.ap_model.clone().or(base.ap_model),
-            ap_models: self.ap_models.clone().or(base.ap_models),
-            max_width_mhz: self.max_width.unwrap_or(base.max_width_mhz),
-            ..base
+    /// The requirement values these flags set.
+    pub fn overrides(&self) -> Overrides<'_> {
+        Overrides {
+            max_width_mhz: self.max_width,
+            ap_model: self.ap_model.as_deref(),
+            ap_models: self.ap_models.as_deref(),
+            ..Overrides::default()
         }
     }
 }

@@ -82,7 +82,7 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
         shard: args.shard,
         resume: args.resume,
         costs: read_costs(args.costs.as_deref())?,
-        requirements: args.radio_plan.requirements(batch::batch_requirements()),
+        requirements: batch::batch_requirements().with_overrides(&args.radio_plan.overrides()),
         lang: args.lang.lang,
         cache: args.cache.dir.clone(),
     };
@@ -199,7 +199,7 @@ pub fn rollout(args: &RolloutArgs) -> Result<(), Failure> {
         shard: None,
         resume: args.resume,
         costs: read_costs(args.costs.as_deref())?,
-        requirements: args.radio_plan.requirements(batch::batch_requirements()),
+        requirements: batch::batch_requirements().with_overrides(&args.radio_plan.overrides()),
         lang: args.lang.lang,
         cache: args.cache.dir.clone(),
     };

@@ -458,7 +458,9 @@ pub fn place_cached(
     let searched = channels::widen(&sampled, req, narrow.clone());
     let inter = channels::Interference::new(&model, &chosen, req, 1);
     let throughput = inter.throughput(&searched.channels, &searched.powers);
-    let narrow_throughput = inter.throughput(&narrow.channels, &narrow.powers);
+    // Without widening (the default) the plan is the narrow one: its figures once.
+    let narrow_throughput =
+        if searched == narrow { throughput } else { inter.throughput(&narrow.channels, &narrow.powers) };
     let plan = inter.plan(searched.channels, searched.powers);
     let width_of = |ch: u32| crate::radio::channels::width_of(req.band, ch);
     let seed = site.uai.clone().unwrap_or_else(|| site.name.clone());
