@@ -154,11 +154,12 @@ impl PathContext<'_> {
         if free_space * t_bound * self.reflection_bound(region, vertical, h2.sqrt() / dist, v / dist) < cutoff {
             return 0.0;
         }
+        // The same bound with each wall reflection at this path's own angle: most paths
+        // that end below the cutoff on their own storey end here, before their field is
+        // computed.
+        let mut bound = free_space * t_bound;
         if region.reflections > 0 {
-            // The same bound with each wall reflection at this path's own angle: most
-            // paths that end below the cutoff end here, before their field is computed.
             let n = self.table.intervals as f64;
-            let mut bound = free_space * t_bound;
             let inv = 1.0 / dist;
             for &node in chain {
                 let w = &set.nodes[node as usize];
@@ -174,23 +175,75 @@ impl PathContext<'_> {
         // Direction of travel, unnormalised horizontal part d and vertical part v.
         let (kx, ky, kz) = (d.x / dist, d.y / dist, v / dist);
         let slab_cos = kz.abs();
-        let mut field = Field { theta: C::new(1.0, 0.0), phi: C::new(0.0, 0.0) };
         let events = &vertical.events;
-        let mut j = 0;
         let inv_v = if v > 0.0 { 1.0 / v } else { 0.0 };
+        // The slab events next, each at its exact place and angle, into the bound: a
+        // path to another storey is bounded above by its slabs' coefficients, which the
+        // wall bounds leave out, and most such paths end here. Their coefficients are
+        // kept for the field.
+        let mut slabs = [[0f64; 8]; MAX_EVENTS];
+        let precomputed = events.len() <= MAX_EVENTS;
+        if precomputed && !events.is_empty() {
+            let mut before = 0;
+            for (e, c) in events.iter().zip(slabs.iter_mut()) {
+                let at = e.travel * inv_v;
+                while before < chain.len() {
+                    let w = &set.nodes[chain[before] as usize];
+                    if at <= w.offset / w.normal.dot(&d) {
+                        break;
+                    }
+                    before += 1;
+                }
+                let slab = self.slab_under(set, &chain[..before], e, &d, inv_v);
+                if slab == NONE {
+                    if e.reflect {
+                        return 0.0;
+                    }
+                    // A crossing off every footprint: nothing met, the field unchanged.
+                    c[0] = f64::NAN;
+                    continue;
+                }
+                *c = self.table.lookup(slab, slab_cos);
+                let (c_te, c_tm) = pair(c, e.reflect);
+                bound *= c_te.norm_sqr().max(c_tm.norm_sqr());
+                if bound < cutoff {
+                    return 0.0;
+                }
+            }
+        }
+        let mut field = Field { theta: C::new(1.0, 0.0), phi: C::new(0.0, 0.0) };
+        let mut j = 0;
+        // Applies slab event `j`, met after the first `before` walls of the chain; false
+        // when the path does not exist or falls below the cutoff.
+        let slab_event = |j: usize, before: usize, field: &mut Field| -> bool {
+            let e = &events[j];
+            let c = if precomputed {
+                if slabs[j][0].is_nan() {
+                    return true;
+                }
+                slabs[j]
+            } else {
+                let slab = self.slab_under(set, &chain[..before], e, &d, inv_v);
+                if slab == NONE {
+                    return !e.reflect;
+                }
+                self.table.lookup(slab, slab_cos)
+            };
+            let (c_te, c_tm) = pair(&c, e.reflect);
+            // A slab's TE direction k × z is −e_φ.
+            field.meet(0.0, -1.0, c_te, c_tm);
+            field.power() * free_space >= cutoff
+        };
         for (i, &node) in chain.iter().enumerate() {
             let w = &set.nodes[node as usize];
             let nd = w.normal.dot(&d);
             let t = w.offset / nd;
             // Slab events before this wall.
             while j < events.len() && events[j].travel * inv_v <= t {
-                if !self.slab_event(set, chain, i, &events[j], &d, inv_v, slab_cos, &mut field) {
+                if !slab_event(j, i, &mut field) {
                     return 0.0;
                 }
                 j += 1;
-                if field.power() * free_space < cutoff {
-                    return 0.0;
-                }
             }
             let u = w.u_tx + t * w.dir.dot(&d);
             let z = vertical.altitude(t * v);
@@ -211,13 +264,10 @@ impl PathContext<'_> {
             }
         }
         while j < events.len() {
-            if !self.slab_event(set, chain, chain.len(), &events[j], &d, inv_v, slab_cos, &mut field) {
+            if !slab_event(j, chain.len(), &mut field) {
                 return 0.0;
             }
             j += 1;
-            if field.power() * free_space < cutoff {
-                return 0.0;
-            }
         }
         let gain = free_space * field.theta.norm_sqr();
         match self.antenna {
@@ -228,36 +278,29 @@ impl PathContext<'_> {
         }
     }
 
-    /// Applies a slab event met after the first `before` wall interactions of `chain`;
-    /// false when the path does not exist (a reflection off the slab's footprint).
-    #[allow(clippy::too_many_arguments)]
+    /// The slab type under slab event `e` of a path whose unfolded horizontal direction
+    /// is `d`, met after the walls `before` of its chain, or [`NONE`] off every footprint.
     #[inline]
-    fn slab_event(
+    fn slab_under(
         &self,
         set: &BeamSet,
-        chain: &[u32],
-        before: usize,
+        before: &[u32],
         e: &super::vertical::VerticalEvent,
         d: &nalgebra::Vector2<f64>,
         inv_v: f64,
-        cos: f64,
-        field: &mut Field,
-    ) -> bool {
+    ) -> u32 {
         // Real horizontal position: undo the wall reflections met so far, latest first.
         let mut x = set.tx + d * (e.travel * inv_v);
-        for w in chain[..before].iter().rev().map(|&n| &set.nodes[n as usize]).filter(|w| w.reflect) {
+        for w in before.iter().rev().map(|&n| &set.nodes[n as usize]).filter(|w| w.reflect) {
             x -= w.normal * (2.0 * w.normal.dot(&(x - w.origin)));
         }
-        let slab = self.scene.slab_at(e.plane as usize, x.x, x.y);
-        if slab == NONE {
-            return !e.reflect;
-        }
-        let (c_te, c_tm) = pair(&self.table.lookup(slab, cos), e.reflect);
-        // A slab's TE direction k × z is −e_φ.
-        field.meet(0.0, -1.0, c_te, c_tm);
-        true
+        self.scene.slab_at(e.plane as usize, x.x, x.y)
     }
 }
+
+/// Most slab events whose coefficients a path evaluation keeps on the stack; a vertical
+/// path with more (a tall building at a high reflection cap) looks them up on the way.
+const MAX_EVENTS: usize = 24;
 
 #[cfg(test)]
 mod tests {

@@ -290,9 +290,9 @@ pub trait BranchCut {
     /// Whether the branch whose chain ends at node `last` of `nodes` is worth following,
     /// judged over `region`: the region its beam lights before the wall it now meets
     /// (`last` is the beam's own last node for the branch through that wall, the
-    /// reflection's node for the reflected branch). `strict` [1] bounds the product of
-    /// the beam's transmissions at every altitude.
-    fn keep(&self, nodes: &[Node], region: &Region, last: u32, strict: f64) -> bool;
+    /// reflection's node for the reflected branch); the chain's nodes carry the
+    /// transmission bounds and reflection angles the judgement needs.
+    fn keep(&self, nodes: &[Node], region: &Region, last: u32) -> bool;
 
     /// Takes in the regions `regions` of `set` (one whole generation, in order), so that
     /// later decisions count what they add; returns whether the tracer may drop them.
@@ -416,9 +416,9 @@ pub fn trace(
     };
     loop {
         let first_region = set.regions.len();
-        // Reflected branches of this generation: the beam, the region it leaves (index
-        // into `set.regions`) and its parent's transmission bound.
-        let mut reflected: Vec<(Beam, usize, f64)> = Vec::new();
+        // Reflected branches of this generation: the beam and the region it leaves (index
+        // into `set.regions`).
+        let mut reflected: Vec<(Beam, usize)> = Vec::new();
         let mut stack: Vec<Beam> = generation.into_iter().rev().collect();
         while let Some(beam) = stack.pop() {
             if beam.strict * free_space(beam.min_distance) < limits.power_floor {
@@ -462,7 +462,7 @@ pub fn trace(
                 let cos_min = end.n.dot(&right).abs().min(end.n.dot(&left).abs());
                 let keep_t = match cut.as_deref() {
                     Some(c) if beam.reflections > 0 => {
-                        let keep = c.keep(&set.nodes, &set.regions[region], beam.last, beam.strict);
+                        let keep = c.keep(&set.nodes, &set.regions[region], beam.last);
                         stats.cut += u64::from(!keep);
                         keep
                     }
@@ -533,7 +533,7 @@ pub fn trace(
                         holds_apex: false,
                         ..beam.clone()
                     };
-                    reflected.push((child, region, beam.strict));
+                    reflected.push((child, region));
                 }
             }
             stack.extend(children.into_iter().rev());
@@ -542,8 +542,8 @@ pub fn trace(
         match cut.as_deref_mut() {
             Some(c) => {
                 let drop = c.generation(&set, first_region..set.regions.len());
-                for (child, region, strict) in reflected {
-                    if c.keep(&set.nodes, &set.regions[region], child.last, strict) {
+                for (child, region) in reflected {
+                    if c.keep(&set.nodes, &set.regions[region], child.last) {
                         next.push(child);
                     } else {
                         stats.cut += 1;
