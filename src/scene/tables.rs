@@ -121,14 +121,16 @@ impl CoefficientTable {
         Ok(CoefficientTable { f_ghz, intervals, values, max_transmission: max_t, max_reflection: max_r })
     }
 
-    /// Interpolated (R_TE, R_TM, T_TE, T_TM) of `slab_type` at `cos_theta`, as (re, im) pairs.
+    /// Interpolated values of `slab_type` at `cos_theta`, the four from index `first` of a
+    /// sample on: `R_TE` gives (R_TE, R_TM), `T_TE` gives (T_TE, T_TM), as (re, im) pairs
+    /// (a path meeting a slab needs one pair, not both).
     #[inline]
-    pub fn lookup(&self, slab_type: u32, cos_theta: f64) -> [f64; 8] {
+    pub fn lookup(&self, slab_type: u32, cos_theta: f64, first: usize) -> [f64; 4] {
         let x = cos_theta.clamp(0.0, 1.0) * self.intervals as f64;
         let i = (x as usize).min(self.intervals - 1);
         let w = x - i as f64;
         let base = slab_type as usize * (self.intervals + 1) + i;
-        let (a, b) = (self.values[base], self.values[base + 1]);
+        let (a, b) = (&self.values[base][first..first + 4], &self.values[base + 1][first..first + 4]);
         std::array::from_fn(|k| f64::from(a[k]) + w * (f64::from(b[k]) - f64::from(a[k])))
     }
 }

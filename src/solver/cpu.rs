@@ -4,7 +4,7 @@
 //! tracing order, then vertical paths), so results do not depend on the thread count.
 
 use super::beams::{BeamSet, Region};
-use super::path::PathContext;
+use super::path::{Horizontal, PathContext};
 use super::shared::{Evaluator, Shape, Shared, kept_verticals, least_in, rows_of, shape_of};
 use super::vertical::VerticalPath;
 use super::{Backend, Job, RunStats, SolverError, TxMaps};
@@ -46,6 +46,7 @@ fn evaluate_band(
 ) {
     let mut chain = Vec::new();
     let mut kept: Vec<(usize, f64)> = Vec::new();
+    let mut horizontal = Horizontal::default();
     for pass in 0..2 {
         for (region, shape) in regions.iter().zip(shapes) {
             if (region.reflections == 0) != (pass == 0) {
@@ -78,9 +79,11 @@ fn evaluate_band(
                     }
                     // The cutoff follows the cell's running total, direct path first.
                     let mut total = acc[row + ix];
+                    ctx.horizontal(set, region, &p, &mut horizontal);
                     for &(v, t_bound) in &kept {
                         let v = &verticals[v];
-                        total += ctx.path_gain(set, region, &chain, v, &p, total * relative_cutoff, t_bound);
+                        total +=
+                            ctx.path_gain(set, region, &chain, &mut horizontal, v, total * relative_cutoff, t_bound);
                     }
                     acc[row + ix] = total;
                 }

@@ -23,6 +23,19 @@ use nalgebra::{Complex, Point2};
 type P = Point2<f64>;
 type C = Complex<f64>;
 
+/// A receiver point as a region's chain sees it: what its vertical paths share.
+#[derive(Debug, Default)]
+pub struct Horizontal {
+    /// Unfolded horizontal vector from the transmitter to the receiver [m].
+    d: nalgebra::Vector2<f64>,
+    /// |d|² [m²].
+    h2: f64,
+    /// Per chain node, once `filled`: (normal · d [m], the fraction of the horizontal
+    /// travel where the path meets the node's line [1], where along the line [m]).
+    nodes: Vec<(f64, f64, f64)>,
+    filled: bool,
+}
+
 /// What the evaluation of paths needs besides the path itself.
 pub struct PathContext<'a> {
     /// The scene.
@@ -80,14 +93,20 @@ impl Field {
 }
 
 #[inline(always)]
-fn coefficient(c: &[f64; 8], k: usize) -> C {
+fn coefficient(c: &[f64; 4], k: usize) -> C {
     C::new(c[k], c[k + 1])
 }
 
-/// (TE, TM) coefficients of an interaction from its table sample.
+/// (TE, TM) coefficients of an interaction with slab type `slab` at `cos`.
 #[inline(always)]
-fn pair(c: &[f64; 8], reflect: bool) -> (C, C) {
-    if reflect { (coefficient(c, R_TE), -coefficient(c, R_TM)) } else { (coefficient(c, T_TE), coefficient(c, T_TM)) }
+fn pair(table: &CoefficientTable, slab: u32, cos: f64, reflect: bool) -> (C, C) {
+    if reflect {
+        let c = table.lookup(slab, cos, R_TE);
+        (coefficient(&c, 0), -coefficient(&c, R_TM - R_TE))
+    } else {
+        let c = table.lookup(slab, cos, T_TE);
+        (coefficient(&c, 0), coefficient(&c, T_TM - T_TE))
+    }
 }
 
 impl PathContext<'_> {
@@ -120,11 +139,21 @@ impl PathContext<'_> {
         bound
     }
 
-    /// Gain [1] of the path made of `region`'s chain and `vertical`, to the receiver at
-    /// `p` (real frame, horizontal) [m]; 0 where the path does not exist (a reflection
-    /// on a hole, or off a slab's footprint) or falls below `cutoff` [1] (at least the
-    /// power floor). Power only decreases along a path, so the evaluation stops as soon
-    /// as it is below the cutoff.
+    /// What every vertical path to the receiver at `p` (real frame, horizontal) [m]
+    /// through `region`'s chain shares, into `out`; the chain's crossings are computed
+    /// when a path first needs them.
+    pub fn horizontal(&self, set: &BeamSet, region: &Region, p: &P, out: &mut Horizontal) {
+        out.d = region.to_unfolded.apply(p) - set.tx;
+        out.h2 = out.d.norm_squared();
+        out.nodes.clear();
+        out.filled = false;
+    }
+
+    /// Gain [1] of the path made of `region`'s chain and `vertical`, to the receiver
+    /// whose horizontal part is `h` ([`PathContext::horizontal`]); 0 where the path does
+    /// not exist (a reflection on a hole, or off a slab's footprint) or falls below
+    /// `cutoff` [1] (at least the power floor). Power only decreases along a path, so
+    /// the evaluation stops as soon as it is below the cutoff.
     ///
     /// `chain` is the region's chain ([`BeamSet::chain`]); `t_bound` bounds the product of
     /// its transmissions for this vertical path ([`BeamSet::transmission_bound`]).
@@ -134,15 +163,14 @@ impl PathContext<'_> {
         set: &BeamSet,
         region: &Region,
         chain: &[u32],
+        h: &mut Horizontal,
         vertical: &VerticalPath,
-        p: &P,
         cutoff: f64,
         t_bound: f64,
     ) -> f64 {
-        let q = region.to_unfolded.apply(p);
-        let d = q - set.tx;
+        let d = h.d;
         let v = vertical.travel;
-        let h2 = d.norm_squared();
+        let h2 = h.h2;
         let dist2 = h2 + v * v;
         if dist2 == 0.0 {
             return 0.0;
@@ -154,6 +182,17 @@ impl PathContext<'_> {
         if free_space * t_bound * self.reflection_bound(region, vertical, h2.sqrt() / dist, v / dist) < cutoff {
             return 0.0;
         }
+        if !h.filled {
+            // Where the path meets each line of the chain: shared by its vertical paths.
+            for &node in chain {
+                let w = &set.nodes[node as usize];
+                let nd = w.normal.dot(&d);
+                let t = w.offset / nd;
+                h.nodes.push((nd, t, w.u_tx + t * w.dir.dot(&d)));
+            }
+            h.filled = true;
+        }
+        let crossings = &h.nodes;
         // The same bound with each wall reflection at this path's own angle: most paths
         // that end below the cutoff on their own storey end here, before their field is
         // computed.
@@ -161,10 +200,10 @@ impl PathContext<'_> {
         if region.reflections > 0 {
             let n = self.table.intervals as f64;
             let inv = 1.0 / dist;
-            for &node in chain {
+            for (&node, &(nd, _, _)) in chain.iter().zip(crossings) {
                 let w = &set.nodes[node as usize];
                 if w.reflect {
-                    let i = ((w.normal.dot(&d).abs() * inv * n) as usize).min(self.table.intervals);
+                    let i = ((nd.abs() * inv * n) as usize).min(self.table.intervals);
                     bound *= f64::from(self.line_reflection_max[w.line as usize][i]);
                     if bound < cutoff {
                         return 0.0;
@@ -180,18 +219,14 @@ impl PathContext<'_> {
         // The slab events next, each at its exact place and angle, into the bound: a
         // path to another storey is bounded above by its slabs' coefficients, which the
         // wall bounds leave out, and most such paths end here. Their coefficients are
-        // kept for the field.
-        let mut slabs = [[0f64; 8]; MAX_EVENTS];
+        // kept for the field (NaN: a crossing off every footprint, which meets nothing).
+        let mut slabs = [(C::new(0.0, 0.0), C::new(0.0, 0.0)); MAX_EVENTS];
         let precomputed = events.len() <= MAX_EVENTS;
         if precomputed && !events.is_empty() {
             let mut before = 0;
             for (e, c) in events.iter().zip(slabs.iter_mut()) {
                 let at = e.travel * inv_v;
-                while before < chain.len() {
-                    let w = &set.nodes[chain[before] as usize];
-                    if at <= w.offset / w.normal.dot(&d) {
-                        break;
-                    }
+                while before < chain.len() && at > crossings[before].1 {
                     before += 1;
                 }
                 let slab = self.slab_under(set, &chain[..before], e, &d, inv_v);
@@ -199,13 +234,11 @@ impl PathContext<'_> {
                     if e.reflect {
                         return 0.0;
                     }
-                    // A crossing off every footprint: nothing met, the field unchanged.
-                    c[0] = f64::NAN;
+                    c.0 = C::new(f64::NAN, 0.0);
                     continue;
                 }
-                *c = self.table.lookup(slab, slab_cos);
-                let (c_te, c_tm) = pair(c, e.reflect);
-                bound *= c_te.norm_sqr().max(c_tm.norm_sqr());
+                *c = pair(self.table, slab, slab_cos, e.reflect);
+                bound *= c.0.norm_sqr().max(c.1.norm_sqr());
                 if bound < cutoff {
                     return 0.0;
                 }
@@ -217,8 +250,8 @@ impl PathContext<'_> {
         // when the path does not exist or falls below the cutoff.
         let slab_event = |j: usize, before: usize, field: &mut Field| -> bool {
             let e = &events[j];
-            let c = if precomputed {
-                if slabs[j][0].is_nan() {
+            let (c_te, c_tm) = if precomputed {
+                if slabs[j].0.re.is_nan() {
                     return true;
                 }
                 slabs[j]
@@ -227,17 +260,14 @@ impl PathContext<'_> {
                 if slab == NONE {
                     return !e.reflect;
                 }
-                self.table.lookup(slab, slab_cos)
+                pair(self.table, slab, slab_cos, e.reflect)
             };
-            let (c_te, c_tm) = pair(&c, e.reflect);
             // A slab's TE direction k × z is −e_φ.
             field.meet(0.0, -1.0, c_te, c_tm);
             field.power() * free_space >= cutoff
         };
-        for (i, &node) in chain.iter().enumerate() {
+        for (i, (&node, &(nd, t, u))) in chain.iter().zip(crossings).enumerate() {
             let w = &set.nodes[node as usize];
-            let nd = w.normal.dot(&d);
-            let t = w.offset / nd;
             // Slab events before this wall.
             while j < events.len() && events[j].travel * inv_v <= t {
                 if !slab_event(j, i, &mut field) {
@@ -245,7 +275,6 @@ impl PathContext<'_> {
                 }
                 j += 1;
             }
-            let u = w.u_tx + t * w.dir.dot(&d);
             let z = vertical.altitude(t * v);
             let slab = self.scene.wall_in_spans(w.spans.0, w.spans.1, u, z);
             if slab == NONE {
@@ -255,7 +284,7 @@ impl PathContext<'_> {
                 continue;
             }
             let cos = nd.abs() / dist;
-            let (c_te, c_tm) = pair(&self.table.lookup(slab, cos), w.reflect);
+            let (c_te, c_tm) = pair(self.table, slab, cos, w.reflect);
             // TE direction k × n for a horizontal normal n, in the (e_θ, e_φ) basis.
             let (nx, ny) = (w.normal.x, w.normal.y);
             field.meet(kx * ny - ky * nx, kz * (kx * nx + ky * ny), c_te, c_tm);
@@ -300,7 +329,7 @@ impl PathContext<'_> {
 
 /// Most slab events whose coefficients a path evaluation keeps on the stack; a vertical
 /// path with more (a tall building at a high reflection cap) looks them up on the way.
-const MAX_EVENTS: usize = 24;
+const MAX_EVENTS: usize = 16;
 
 #[cfg(test)]
 mod tests {
