@@ -48,7 +48,7 @@
 //! times its cell's running total) uses the same ε.
 
 use super::SolverError;
-use super::beams::{BeamSet, BranchCut, NO_NODE, Node, Region};
+use super::beams::{BeamSet, BranchCut, NO_NODE, Node, Region, transmission_along};
 use super::shared::{Evaluator, Shared, shape_of, strip_x_extent};
 use super::vertical::VerticalPath;
 use crate::scene::Grid;
@@ -184,30 +184,18 @@ impl<'s, 'a> EnergyCut<'s, 'a> {
     }
 }
 
-/// Most transmissions a bound walks per chain; beyond, each counts |T|² = 1 (still strict).
-const MAX_CROSSINGS: usize = 64;
-
-/// A chain's nodes as the bounds need them: its reflections (latest first) and its
-/// transmissions' bounds with the altitudes where each holds.
+/// A chain's reflections as the bounds need them, latest first.
 struct ChainBounds<'n> {
     reflections: [&'n Node; MAX_CHAIN],
     reflections_len: usize,
     /// Reflections in the chain, those past `MAX_CHAIN` included.
     count: u32,
-    crossings: [(f64, (f64, f64)); MAX_CROSSINGS],
-    crossings_len: usize,
 }
 
 impl<'n> ChainBounds<'n> {
-    /// The chain ending at `last` (`first`: any node, to fill the arrays).
+    /// The chain ending at `last` (`first`: any node, to fill the array).
     fn walk(nodes: &'n [Node], first: &'n Node, last: u32) -> ChainBounds<'n> {
-        let mut c = ChainBounds {
-            reflections: [first; MAX_CHAIN],
-            reflections_len: 0,
-            count: 0,
-            crossings: [(1.0, (0.0, 0.0)); MAX_CROSSINGS],
-            crossings_len: 0,
-        };
+        let mut c = ChainBounds { reflections: [first; MAX_CHAIN], reflections_len: 0, count: 0 };
         let mut n = last;
         while n != NO_NODE {
             let node = &nodes[n as usize];
@@ -217,9 +205,6 @@ impl<'n> ChainBounds<'n> {
                     c.reflections_len += 1;
                 }
                 c.count += 1;
-            } else if node.max_t < 1.0 && c.crossings_len < MAX_CROSSINGS {
-                c.crossings[c.crossings_len] = (node.max_t, node.cover);
-                c.crossings_len += 1;
             }
             n = node.parent;
         }
@@ -228,16 +213,6 @@ impl<'n> ChainBounds<'n> {
 
     fn reflections(&self) -> &[&'n Node] {
         &self.reflections[..self.reflections_len]
-    }
-
-    /// The product of the transmission bounds that hold for a path whose altitude stays
-    /// within [z_lo, z_hi] [m] (a crossing whose pieces have a gap there counts 1) [1].
-    fn transmission(&self, z_lo: f64, z_hi: f64) -> f64 {
-        self.crossings[..self.crossings_len]
-            .iter()
-            .filter(|(_, cover)| cover.0 <= z_lo && z_hi <= cover.1)
-            .map(|(t, _)| t)
-            .product()
     }
 }
 
@@ -291,7 +266,7 @@ impl BranchCut for EnergyCut<'_, '_> {
         let mut transmissions = Vec::new();
         for (k, tiles, verticals) in &self.storey {
             transmissions.clear();
-            transmissions.extend(verticals.iter().map(|v| chain.transmission(v.z_lo, v.z_hi)));
+            transmissions.extend(verticals.iter().map(|v| transmission_along(nodes, last, v.z_lo, v.z_hi)));
             let grid = tiles.grid;
             let half_diagonal = grid.cell * TILE as f64 * std::f64::consts::FRAC_1_SQRT_2;
             let map = &self.maps[*k];
@@ -339,7 +314,8 @@ impl BranchCut for EnergyCut<'_, '_> {
             .storey
             .iter()
             .map(|(_, _, v)| {
-                let transmissions: Vec<f64> = v.iter().map(|v| chain.transmission(v.z_lo, v.z_hi)).collect();
+                let transmissions: Vec<f64> =
+                    v.iter().map(|v| transmission_along(nodes, last, v.z_lo, v.z_hi)).collect();
                 self.sum_over_verticals(v, &transmissions, &chain, region.min_distance.max(1e-3), |n| n.cos_min)
             })
             .fold(0.0, f64::max);

@@ -219,8 +219,8 @@ impl PathContext<'_> {
         // The slab events next, each at its exact place and angle, into the bound: a
         // path to another storey is bounded above by its slabs' coefficients, which the
         // wall bounds leave out, and most such paths end here. Their coefficients are
-        // kept for the field (NaN: a crossing off every footprint, which meets nothing).
-        let mut slabs = [(C::new(0.0, 0.0), C::new(0.0, 0.0)); MAX_EVENTS];
+        // kept for the field (`None`: a crossing off every footprint, which meets nothing).
+        let mut slabs: [Option<(C, C)>; MAX_EVENTS] = [None; MAX_EVENTS];
         let precomputed = events.len() <= MAX_EVENTS;
         if precomputed && !events.is_empty() {
             let mut before = 0;
@@ -229,18 +229,16 @@ impl PathContext<'_> {
                 while before < chain.len() && at > crossings[before].1 {
                     before += 1;
                 }
-                let slab = self.slab_under(set, &chain[..before], e, &d, inv_v);
-                if slab == NONE {
-                    if e.reflect {
-                        return 0.0;
+                *c = self.slab_coefficients(set, &chain[..before], e, &d, inv_v, slab_cos);
+                match c {
+                    None if e.reflect => return 0.0,
+                    None => {}
+                    Some((c_te, c_tm)) => {
+                        bound *= c_te.norm_sqr().max(c_tm.norm_sqr());
+                        if bound < cutoff {
+                            return 0.0;
+                        }
                     }
-                    c.0 = C::new(f64::NAN, 0.0);
-                    continue;
-                }
-                *c = pair(self.table, slab, slab_cos, e.reflect);
-                bound *= c.0.norm_sqr().max(c.1.norm_sqr());
-                if bound < cutoff {
-                    return 0.0;
                 }
             }
         }
@@ -250,18 +248,14 @@ impl PathContext<'_> {
         // when the path does not exist or falls below the cutoff.
         let slab_event = |j: usize, before: usize, field: &mut Field| -> bool {
             let e = &events[j];
-            let (c_te, c_tm) = if precomputed {
-                if slabs[j].0.re.is_nan() {
-                    return true;
-                }
+            let c = if precomputed {
                 slabs[j]
             } else {
-                let slab = self.slab_under(set, &chain[..before], e, &d, inv_v);
-                if slab == NONE {
-                    return !e.reflect;
-                }
-                pair(self.table, slab, slab_cos, e.reflect)
+                self.slab_coefficients(set, &chain[..before], e, &d, inv_v, slab_cos)
             };
+            // Off every footprint: a reflection does not exist (the pre-bound has ended
+            // those already), a crossing meets nothing.
+            let Some((c_te, c_tm)) = c else { return !e.reflect };
             // A slab's TE direction k × z is −e_φ.
             field.meet(0.0, -1.0, c_te, c_tm);
             field.power() * free_space >= cutoff
@@ -307,23 +301,26 @@ impl PathContext<'_> {
         }
     }
 
-    /// The slab type under slab event `e` of a path whose unfolded horizontal direction
-    /// is `d`, met after the walls `before` of its chain, or [`NONE`] off every footprint.
+    /// The (TE, TM) coefficients of slab event `e` of a path whose unfolded horizontal
+    /// direction is `d` and whose slab cosine is `cos`, met after the walls `before` of
+    /// its chain, or `None` off every footprint.
     #[inline]
-    fn slab_under(
+    fn slab_coefficients(
         &self,
         set: &BeamSet,
         before: &[u32],
         e: &super::vertical::VerticalEvent,
         d: &nalgebra::Vector2<f64>,
         inv_v: f64,
-    ) -> u32 {
+        cos: f64,
+    ) -> Option<(C, C)> {
         // Real horizontal position: undo the wall reflections met so far, latest first.
         let mut x = set.tx + d * (e.travel * inv_v);
         for w in before.iter().rev().map(|&n| &set.nodes[n as usize]).filter(|w| w.reflect) {
             x -= w.normal * (2.0 * w.normal.dot(&(x - w.origin)));
         }
-        self.scene.slab_at(e.plane as usize, x.x, x.y)
+        let slab = self.scene.slab_at(e.plane as usize, x.x, x.y);
+        (slab != NONE).then(|| pair(self.table, slab, cos, e.reflect))
     }
 }
 

@@ -245,17 +245,24 @@ impl BeamSet {
         if region.t_cover.0 <= z_lo && z_hi <= region.t_cover.1 {
             return region.t_product;
         }
-        let mut bound = 1.0;
-        let mut n = region.last;
-        while n != NO_NODE {
-            let node = &self.nodes[n as usize];
-            if !node.reflect && node.cover.0 <= z_lo && z_hi <= node.cover.1 {
-                bound *= node.max_t;
-            }
-            n = node.parent;
-        }
-        bound
+        transmission_along(&self.nodes, region.last, z_lo, z_hi)
     }
+}
+
+/// Upper bound of the product of the transmission coefficients of the chain ending at
+/// node `last` of `nodes`, for a path whose altitude stays within [z_lo, z_hi] [m]: each
+/// crossing counts its pieces' largest |T|² where they have no gap there, else 1 [1].
+pub fn transmission_along(nodes: &[Node], last: u32, z_lo: f64, z_hi: f64) -> f64 {
+    let mut bound = 1.0;
+    let mut n = last;
+    while n != NO_NODE {
+        let node = &nodes[n as usize];
+        if !node.reflect && node.cover.0 <= z_lo && z_hi <= node.cover.1 {
+            bound *= node.max_t;
+        }
+        n = node.parent;
+    }
+    bound
 }
 
 /// What the tracer needs of a scene's walls.
