@@ -1,9 +1,11 @@
-//! Plane geometry on nalgebra points shared by the plan checks and the scene: segment
-//! intersection and simple-polygon queries, one query per file.
+//! Plane geometry on nalgebra points shared by the plan checks, the scene and the solver:
+//! segment intersection, simple-polygon queries and convex polygons, one query per file.
 
+mod convex;
 mod polygon;
 mod segment;
 
+pub use convex::{clip_polygon, convex_hull, strip_x_extent};
 pub use polygon::{
     point_in_outline, point_in_polygon, polygon_area, polygon_centroid, polygon_self_intersection, segment_distance,
 };

@@ -1,6 +1,7 @@
 //! Building a [`Scene`] from a validated [`Site`]: walls to merged lines with vertical
 //! profiles, floors and roofs to slab planes with footprints.
 
+use super::cover::SlabCover;
 use super::{BuildingExtent, Bvh, Layer, NONE, Polygon, Scene, SlabPlane, SlabType, Span, WallLine};
 use crate::materials::{MaterialError, MaterialLibrary};
 use crate::plan::{Building, Floor, OpeningKind, Site, Wall};
@@ -190,7 +191,7 @@ pub(super) fn build(site: &Site) -> Result<Scene, SceneError> {
     let (lines, spans, layers) = merge_lines(&walls);
     let bvh = Bvh::build(&lines);
     let (planes, plane_cells, plane_items, polygons, vertices) = build_planes(slabs);
-    Ok(Scene {
+    let mut scene = Scene {
         lines,
         spans,
         layers,
@@ -203,7 +204,10 @@ pub(super) fn build(site: &Site) -> Result<Scene, SceneError> {
         materials: reg.materials,
         bvh,
         buildings,
-    })
+        cover: SlabCover::default(),
+    };
+    scene.cover = SlabCover::build(&scene);
+    Ok(scene)
 }
 
 /// Groups collinear touching walls into lines and builds their span/layer profiles.

@@ -13,9 +13,11 @@
 //! - [`SlabType`]s pair a material with a thickness; coefficient tables are built per
 //!   frequency from them ([`tables`]).
 //! - A [`Bvh`] over the lines answers "which walls may a beam meet".
+//! - [`cover::SlabCover`] answers "does this polygon lie on a plane's slab everywhere".
 
 mod build;
 mod bvh;
+pub mod cover;
 pub mod grid;
 pub mod tables;
 
@@ -158,6 +160,8 @@ pub struct Scene {
     pub bvh: Bvh,
     /// Per building: extent, for receiver planes and AP checks.
     pub buildings: Vec<BuildingExtent>,
+    /// Where each slab plane holds a slab, for bounds ([`Scene::on_slab`]).
+    pub cover: cover::SlabCover,
 }
 
 impl Scene {
@@ -221,6 +225,12 @@ impl Scene {
             }
         }
         NONE
+    }
+
+    /// Whether every point of the convex polygon `poly` [m] lies on one of plane
+    /// `plane`'s footprints ([`cover::SlabCover::covers`]); `false` when in doubt.
+    pub fn on_slab(&self, plane: usize, poly: &[crate::geometry::P2]) -> bool {
+        self.cover.covers(self, plane, poly)
     }
 
     /// Footprint polygons of plane `plane`.

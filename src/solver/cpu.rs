@@ -41,6 +41,7 @@ fn evaluate_band(
     relative_cutoff: f64,
     mask: Option<&[bool]>,
     shapes: &[Option<Shape>],
+    crossings: &[Vec<f64>],
     rows: std::ops::Range<usize>,
     acc: &mut [f64],
 ) {
@@ -48,7 +49,7 @@ fn evaluate_band(
     let mut kept: Vec<(usize, f64)> = Vec::new();
     let mut horizontal = Horizontal::default();
     for pass in 0..2 {
-        for (region, shape) in regions.iter().zip(shapes) {
+        for ((region, shape), crossings) in regions.iter().zip(shapes).zip(crossings) {
             if (region.reflections == 0) != (pass == 0) {
                 continue;
             }
@@ -61,7 +62,7 @@ fn evaluate_band(
                 continue;
             }
             let weakest = if pass == 0 { 0.0 } else { least_in(&spans, acc, grid.nx, rows.start) * relative_cutoff };
-            kept_verticals(ctx, set, region, verticals, max_reflections, weakest, &mut kept);
+            kept_verticals(ctx, set, region, verticals, crossings, max_reflections, weakest, &mut kept);
             if kept.is_empty() {
                 continue;
             }
@@ -80,10 +81,11 @@ fn evaluate_band(
                     // The cutoff follows the cell's running total, direct path first.
                     let mut total = acc[row + ix];
                     ctx.horizontal(set, region, &p, &mut horizontal);
-                    for &(v, t_bound) in &kept {
-                        let v = &verticals[v];
-                        total +=
-                            ctx.path_gain(set, region, &chain, &mut horizontal, v, total * relative_cutoff, t_bound);
+                    for &(k, t_bound) in &kept {
+                        let v = &verticals[k];
+                        let crossing = crossings.get(k).copied().unwrap_or(1.0);
+                        let cutoff = total * relative_cutoff;
+                        total += ctx.path_gain(set, region, &chain, &mut horizontal, v, cutoff, t_bound, crossing);
                     }
                     acc[row + ix] = total;
                 }
@@ -109,7 +111,19 @@ impl Shared<'_> {
         let grid = &self.job.grids[k];
         let ctx = self.context(i);
         let verticals = self.verticals(i, k);
-        let shapes: Vec<Option<Shape>> = set.regions[regions.clone()].par_iter().map(|r| shape_of(r, grid)).collect();
+        // Direct regions are judged against the power floor only (their cutoff is 0):
+        // their crossing bounds are not worth computing.
+        let (shapes, crossings): (Vec<Option<Shape>>, Vec<Vec<f64>>) = set.regions[regions.clone()]
+            .par_iter()
+            .map(|r| {
+                let shape = shape_of(r, grid);
+                let mut crossings = Vec::new();
+                if let Some(s) = shape.as_ref().filter(|_| r.reflections > 0) {
+                    self.crossing_bounds(i, set, r, s, &verticals, &mut crossings);
+                }
+                (shape, crossings)
+            })
+            .unzip();
         acc.par_chunks_mut(BAND_ROWS * grid.nx).enumerate().for_each(|(b, band)| {
             let rows = b * BAND_ROWS..(b * BAND_ROWS + BAND_ROWS).min(grid.ny);
             evaluate_band(
@@ -122,6 +136,7 @@ impl Shared<'_> {
                 self.relative,
                 mask,
                 &shapes,
+                &crossings,
                 rows,
                 band,
             );

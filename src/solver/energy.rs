@@ -49,8 +49,9 @@
 
 use super::SolverError;
 use super::beams::{BeamSet, BranchCut, NO_NODE, Node, Region, transmission_along};
-use super::shared::{Evaluator, Shared, shape_of, strip_x_extent};
+use super::shared::{Evaluator, Shared, shape_of};
 use super::vertical::VerticalPath;
+use crate::geometry::strip_x_extent;
 use crate::scene::Grid;
 
 /// Cells per side of a tile of the minimum pyramid.

@@ -25,9 +25,10 @@ use super::antenna::GainTable;
 use super::beams::{BeamSet, NO_NODE, Region};
 use super::cpu::Host;
 use super::layout::{BoundRecord, EventRecord, HalfPlaneRecord, LegRecord, NodeRecord, RegionRecord, VerticalRecord};
-use super::shared::{Evaluator, Shape, Shared, kept_verticals, shape_of, strip_x_extent, weakest_cutoff};
+use super::shared::{Evaluator, Shape, Shared, kept_verticals, shape_of, weakest_cutoff};
 use super::vertical::VerticalPath;
 use super::{Backend, GpuError, Job, RunStats, SolverError, TxMaps};
+use crate::geometry::strip_x_extent;
 use crate::scene::{Grid, NONE};
 use bytemuck::{Pod, Zeroable};
 use rayon::prelude::*;
@@ -773,17 +774,25 @@ impl Evaluator for Device<'_> {
             let n = verticals.len();
             let (shapes, t_bounds): (Vec<_>, Vec<_>) = generation
                 .par_iter()
-                .map_init(Vec::new, |kept, r| {
-                    let mut t_bounds = vec![-1f32; n];
-                    let Some(shape) = shape_of(r, grid) else { return (None, t_bounds) };
-                    let weakest =
-                        if r.reflections == 0 { 0.0 } else { weakest_cutoff(&shape, grid, map, shared.relative) };
-                    kept_verticals(&ctx, set, r, &verticals, max_reflections, weakest, kept);
-                    for &(v, t) in kept.iter() {
-                        t_bounds[v] = t as f32;
-                    }
-                    ((!kept.is_empty()).then_some(shape), t_bounds)
-                })
+                .map_init(
+                    || (Vec::new(), Vec::new()),
+                    |(kept, crossings), r| {
+                        let mut t_bounds = vec![-1f32; n];
+                        let Some(shape) = shape_of(r, grid) else { return (None, t_bounds) };
+                        crossings.clear();
+                        let weakest = if r.reflections == 0 {
+                            0.0
+                        } else {
+                            shared.crossing_bounds(i, set, r, &shape, &verticals, crossings);
+                            weakest_cutoff(&shape, grid, map, shared.relative)
+                        };
+                        kept_verticals(&ctx, set, r, &verticals, crossings, max_reflections, weakest, kept);
+                        for &(v, t) in kept.iter() {
+                            t_bounds[v] = t as f32;
+                        }
+                        ((!kept.is_empty()).then_some(shape), t_bounds)
+                    },
+                )
                 .unzip();
             let t_bounds: Vec<f32> = t_bounds.concat();
             if shapes.iter().all(Option::is_none) {

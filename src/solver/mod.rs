@@ -46,7 +46,14 @@
 //! |T|² of the wall pieces the beam's rays meet (1 where a piece has a gap at the path's
 //! altitudes); per wall reflection, the largest |R|² at angles at least as steep as the
 //! region's most grazing ray allows; per slab reflection, the largest |R|² at the path's
-//! exact angle; slab crossings count 1.
+//! exact angle; per slab crossing, the plane's largest |T|² at the region's most grazing
+//! angle where every place the region's paths can cross it lies on its footprints, at
+//! least 0.1 mm inside their outline ([`crate::scene::cover`]; else 1, a crossing off
+//! every footprint meeting nothing). The margin matters: path evaluation looks a point
+//! exactly on the outline up half-open, and a regular grid meets whole rows of cells
+//! whose paths cross a slab exactly on a façade (a reflection off the façade wall at the
+//! slab's altitude). Every bound is above the exact product path evaluation computes, so
+//! a path it ends would have ended at its own slab lookups: the maps do not move.
 
 mod antenna;
 mod beams;

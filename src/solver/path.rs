@@ -156,7 +156,9 @@ impl PathContext<'_> {
     /// the evaluation stops as soon as it is below the cutoff.
     ///
     /// `chain` is the region's chain ([`BeamSet::chain`]); `t_bound` bounds the product of
-    /// its transmissions for this vertical path ([`BeamSet::transmission_bound`]).
+    /// its transmissions for this vertical path ([`BeamSet::transmission_bound`]),
+    /// `crossing_bound` that of its slab crossings ([`super::shared::Shared::crossing_bounds`],
+    /// 1 when unknown).
     #[allow(clippy::too_many_arguments)]
     pub fn path_gain(
         &self,
@@ -167,6 +169,7 @@ impl PathContext<'_> {
         vertical: &VerticalPath,
         cutoff: f64,
         t_bound: f64,
+        crossing_bound: f64,
     ) -> f64 {
         let d = h.d;
         let v = vertical.travel;
@@ -179,7 +182,8 @@ impl PathContext<'_> {
         let free_space = fs * fs / dist2;
         let cutoff = cutoff.max(self.floor);
         let dist = dist2.sqrt();
-        if free_space * t_bound * self.reflection_bound(region, vertical, h2.sqrt() / dist, v / dist) < cutoff {
+        let reflections = self.reflection_bound(region, vertical, h2.sqrt() / dist, v / dist);
+        if free_space * t_bound * crossing_bound * reflections < cutoff {
             return 0.0;
         }
         if !h.filled {

@@ -4,11 +4,12 @@
 //! every transmitter in parallel, traced with the energy criterion, each generation added
 //! to its maps by an [`Evaluator`], the host's or the device's).
 
-use super::beams::{self, BeamSet, HalfPlane, Region, SpanBound, TraceLimits, TraceStats, Walls};
+use super::beams::{self, BeamSet, HalfPlane, Iso, Region, SpanBound, TraceLimits, TraceStats, Walls};
 use super::energy::EnergyCut;
 use super::path::PathContext;
 use super::vertical::{VerticalPath, vertical_paths};
 use super::{Job, RunStats, SolverError, TxMaps};
+use crate::geometry::clip_polygon;
 use crate::materials::SPEED_OF_LIGHT;
 use crate::scene::Grid;
 use crate::scene::Scene;
@@ -28,6 +29,9 @@ pub(super) struct Prepared {
     /// between the lines of the same slab types.
     pub(super) line_reflection_max: Vec<Arc<[f32]>>,
     pub(super) plane_reflection_max: Vec<Vec<f32>>,
+    /// Per slab plane: the largest |T|² of its slab types over cos θ ≥ i / N, at index i
+    /// (N the table's intervals) [1].
+    pub(super) plane_transmission_max: Vec<Vec<f32>>,
     pub(super) plane_max_t: Vec<f64>,
     pub(super) plane_max_r: Vec<f64>,
 }
@@ -35,6 +39,18 @@ pub(super) struct Prepared {
 /// Largest |R|² of a table sample.
 fn reflection_power(v: &[f32; 8]) -> f32 {
     (v[0] * v[0] + v[1] * v[1]).max(v[2] * v[2] + v[3] * v[3])
+}
+
+/// Largest |T|² of a table sample.
+fn transmission_power(v: &[f32; 8]) -> f32 {
+    (v[4] * v[4] + v[5] * v[5]).max(v[6] * v[6] + v[7] * v[7])
+}
+
+/// Turns per-sample values into the largest value at any sample from i up.
+fn suffix_max(values: &mut [f32]) {
+    for i in (0..values.len().saturating_sub(1)).rev() {
+        values[i] = values[i].max(values[i + 1]);
+    }
 }
 
 pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Prepared, SolverError> {
@@ -73,10 +89,8 @@ pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Pre
                         *r = r.max(reflection_power(v));
                     }
                 }
-                // Suffix maximum: the largest |R|² at any cosine from sample i up.
-                for i in (0..intervals).rev() {
-                    refl[i] = refl[i].max(refl[i + 1]);
-                }
+                // The largest |R|² at any cosine from sample i up.
+                suffix_max(&mut refl);
                 refl.into()
             })
             .clone();
@@ -84,38 +98,35 @@ pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Pre
         line_reflection_max.push(refl);
     }
     let (mut plane_max_t, mut plane_max_r, mut plane_reflection_max) = (Vec::new(), Vec::new(), Vec::new());
+    let mut plane_transmission_max = Vec::new();
     for k in 0..scene.planes.len() {
         // A crossing may miss every footprint of its plane (another building's roof at
         // that altitude), where nothing attenuates: a crossing's bound is 1.
         let (mt, mut mr) = (1f64, 0f64);
         let mut refl = vec![0f32; intervals + 1];
+        let mut trans = vec![0f32; intervals + 1];
         for p in scene.plane_polygons(k) {
             mr = mr.max(f64::from(table.max_reflection[p.slab_type as usize]));
-            for (r, v) in refl.iter_mut().zip(samples(p.slab_type)) {
+            for ((r, t), v) in refl.iter_mut().zip(trans.iter_mut()).zip(samples(p.slab_type)) {
                 *r = r.max(reflection_power(v));
+                *t = t.max(transmission_power(v));
             }
         }
+        suffix_max(&mut trans);
+        plane_transmission_max.push(trans);
         plane_max_t.push(mt);
         plane_max_r.push(mr);
         plane_reflection_max.push(refl);
     }
-    Ok(Prepared { table, spans, line_reflection_max, plane_reflection_max, plane_max_t, plane_max_r })
-}
-
-/// Clips a convex polygon to {p : n·p − c ≥ 0}.
-fn clip_polygon(poly: &[P], n: Vector2<f64>, c: f64) -> Vec<P> {
-    let mut out = Vec::with_capacity(poly.len() + 1);
-    for i in 0..poly.len() {
-        let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
-        let (fa, fb) = (n.dot(&a.coords) - c, n.dot(&b.coords) - c);
-        if fa >= 0.0 {
-            out.push(a);
-        }
-        if (fa >= 0.0) != (fb >= 0.0) {
-            out.push(a + (b - a) * (fa / (fa - fb)));
-        }
-    }
-    out
+    Ok(Prepared {
+        table,
+        spans,
+        line_reflection_max,
+        plane_reflection_max,
+        plane_transmission_max,
+        plane_max_t,
+        plane_max_r,
+    })
 }
 
 /// The region as half-planes {n·p − c ≥ 0} (closed versions of its tests).
@@ -193,33 +204,58 @@ pub(super) fn rows_of(shape: &Shape, grid: &Grid, rows: &std::ops::Range<usize>)
 }
 
 /// The vertical paths of `region` worth evaluating (indices into `verticals`), with
-/// their transmission bounds, into `kept`: those within the reflection budget whose bound over the whole region is at
-/// least `weakest` (the cutoff of the region's weakest cell; 0 keeps them all). A
-/// vertical path left out has every path below the cutoff of every cell of the region.
+/// their transmission bounds, into `kept`: those within the reflection budget whose bound
+/// over the whole region is at least `weakest` (the cutoff of the region's weakest cell;
+/// 0 keeps them all; never below the power floor). `crossings` holds each vertical
+/// path's slab crossing bound ([`Shared::crossing_bounds`]; empty: 1 each). A vertical
+/// path left out has every path below the cutoff of every cell of the region.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn kept_verticals(
     ctx: &PathContext,
     set: &BeamSet,
     region: &Region,
     verticals: &[VerticalPath],
+    crossings: &[f64],
     max_reflections: u32,
     weakest: f64,
     kept: &mut Vec<(usize, f64)>,
 ) {
     let fs = ctx.wavelength / (4.0 * std::f64::consts::PI);
+    // A path below the power floor is dropped wherever it lands.
+    let weakest = weakest.max(ctx.floor);
     kept.clear();
     for (k, v) in verticals.iter().enumerate().filter(|(_, v)| v.reflections + region.reflections <= max_reflections) {
         let t_bound = set.transmission_bound(region, v.z_lo, v.z_hi);
-        if weakest > 0.0 {
-            let l = region.min_distance;
-            let d2 = l * l + v.travel * v.travel;
-            let horizontal = if d2 > 0.0 { l / d2.sqrt() } else { 1.0 };
-            let bound = fs * fs / d2.max(1e-6) * t_bound * ctx.reflection_bound(region, v, horizontal, 0.0);
-            if bound < weakest {
-                continue;
-            }
+        let l = region.min_distance;
+        let d2 = l * l + v.travel * v.travel;
+        let horizontal = if d2 > 0.0 { l / d2.sqrt() } else { 1.0 };
+        let crossing = crossings.get(k).copied().unwrap_or(1.0);
+        let bound = fs * fs / d2.max(1e-6) * t_bound * crossing * ctx.reflection_bound(region, v, horizontal, 0.0);
+        if bound >= weakest {
+            kept.push((k, t_bound));
         }
-        kept.push((k, t_bound));
     }
+}
+
+/// The reflecting lines of `region`'s chain in path order, unfolded, each as (n, c) with
+/// the transmitter `tx` on the side n·p < c; `None` when the transmitter lies on one.
+fn chain_mirrors(set: &BeamSet, region: &Region, tx: &P) -> Option<Vec<(Vector2<f64>, f64)>> {
+    let mut mirrors = Vec::with_capacity(region.reflections as usize);
+    let mut node = region.last;
+    while node != beams::NO_NODE {
+        let w = &set.nodes[node as usize];
+        if w.reflect {
+            let c = w.normal.dot(&w.origin.coords);
+            let side = w.normal.dot(&tx.coords) - c;
+            if side == 0.0 {
+                return None;
+            }
+            mirrors.push(if side < 0.0 { (w.normal, c) } else { (-w.normal, -c) });
+        }
+        node = w.parent;
+    }
+    mirrors.reverse();
+    Some(mirrors)
 }
 
 /// The least gain of `map`'s cells in `spans` (rows [iy] and column ranges from
@@ -236,14 +272,6 @@ pub(super) fn least_in(spans: &[(usize, usize, usize)], map: &[f64], nx: usize, 
 #[cfg_attr(not(feature = "gpu"), allow(dead_code, reason = "the GPU backend's pruning"))]
 pub(super) fn weakest_cutoff(shape: &Shape, grid: &Grid, map: &[f64], relative: f64) -> f64 {
     least_in(&rows_of(shape, grid, &(0..grid.ny)), map, grid.nx, 0) * relative
-}
-
-/// The x extent [m] of a convex polygon's part between y0 and y1 [m], or `None` when it
-/// has none.
-pub(super) fn strip_x_extent(poly: &[P], y0: f64, y1: f64) -> Option<(f64, f64)> {
-    let strip = clip_polygon(&clip_polygon(poly, Vector2::new(0.0, 1.0), y0), Vector2::new(0.0, -1.0), -y1);
-    (!strip.is_empty())
-        .then(|| strip.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.x), b.max(p.x))))
 }
 
 pub(super) fn to_db(g: f64) -> f32 {
@@ -307,23 +335,30 @@ impl<'a> Shared<'a> {
         SPEED_OF_LIGHT / (self.job.transmitters[i].f_ghz * 1e9)
     }
 
-    /// Traces transmitter `i`'s beams with the energy criterion ([`super::energy`]),
-    /// evaluating its maps on every grid generation by generation on the way with
-    /// `evaluator` (the regions are dropped as they are evaluated).
-    pub(super) fn trace(&self, i: usize, evaluator: &dyn Evaluator) -> Result<Traced, SolverError> {
-        let tx = &self.job.transmitters[i];
-        let prep = self.prepared(i);
-        let walls = Walls { lines: &self.lines, spans: &prep.spans, bvh: &self.job.scene.bvh };
-        let limits = TraceLimits {
+    /// The walls as transmitter `i`'s tracer sees them.
+    fn walls(&self, i: usize) -> Walls<'_> {
+        Walls { lines: &self.lines, spans: &self.prepared(i).spans, bvh: &self.job.scene.bvh }
+    }
+
+    /// Transmitter `i`'s tracing limits.
+    fn limits(&self, i: usize) -> TraceLimits {
+        TraceLimits {
             max_reflections: self.job.settings.max_reflections,
             power_floor: self.floor,
             wavelength: self.wavelength(i),
             max_regions: self.job.settings.max_regions,
             z_range: self.z_range,
-        };
+        }
+    }
+
+    /// Traces transmitter `i`'s beams with the energy criterion ([`super::energy`]),
+    /// evaluating its maps on every grid generation by generation on the way with
+    /// `evaluator` (the regions are dropped as they are evaluated).
+    pub(super) fn trace(&self, i: usize, evaluator: &dyn Evaluator) -> Result<Traced, SolverError> {
+        let tx = &self.job.transmitters[i];
         let mut cut = EnergyCut::new(self, i, evaluator);
         // The regions are dropped generation by generation: only the stats come back.
-        let (_, stats) = beams::trace(P::new(tx.position[0], tx.position[1]), &walls, &limits, Some(&mut cut))
+        let (_, stats) = beams::trace(self.tx_point(i), &self.walls(i), &self.limits(i), Some(&mut cut))
             .map_err(|source| SolverError::Trace { name: tx.name.clone(), source })?;
         Ok(Traced { stats, maps: cut.into_maps()? })
     }
@@ -364,6 +399,98 @@ impl<'a> Shared<'a> {
             })
             .collect();
         if same.is_empty() { evaluated } else { same }
+    }
+
+    /// Per vertical path of `verticals`, an upper bound [1] of the product of its slab
+    /// crossings' |T|² over the paths of `region` (of transmitter `i`) to the cells of
+    /// `shape`, into `out` (cleared; left empty when no vertical path crosses a slab).
+    ///
+    /// A crossing at the fraction f of a path to the receiver U (unfolded) lies at
+    /// tx + f (U − tx): over the region's shape and the fractions [f_lo, f_hi] at which
+    /// the vertical paths cross a plane, the crossings fill the convex hull of the
+    /// shape's two homothetic images. Cut by the chain's reflecting lines (every ray
+    /// meets them in chain order) and each piece mapped back to the real frame through
+    /// the reflections before it, that hull gives the real places where the crossings can
+    /// happen. Where they all lie on the plane's footprints ([`Scene::on_slab`]), the plane
+    /// counts its largest |T|² at the most grazing angle the shape allows; elsewhere 1
+    /// (a crossing off every footprint meets nothing).
+    pub(super) fn crossing_bounds(
+        &self,
+        i: usize,
+        set: &BeamSet,
+        region: &Region,
+        shape: &Shape,
+        verticals: &[VerticalPath],
+        out: &mut Vec<f64>,
+    ) {
+        out.clear();
+        // Per plane crossed: the least and largest fraction of a path where it happens.
+        let mut planes: Vec<(u32, f64, f64)> = Vec::new();
+        for v in verticals.iter().filter(|v| v.travel > 0.0) {
+            for e in v.events.iter().filter(|e| !e.reflect) {
+                let f = e.travel / v.travel;
+                match planes.iter_mut().find(|p| p.0 == e.plane) {
+                    Some(p) => (p.1, p.2) = (p.1.min(f), p.2.max(f)),
+                    None => planes.push((e.plane, f, f)),
+                }
+            }
+        }
+        if planes.is_empty() {
+            return;
+        }
+        let tx = self.tx_point(i);
+        let unfolded: Vec<P> = shape.poly.iter().map(|p| region.to_unfolded.apply(p)).collect();
+        let reach = unfolded.iter().map(|u| (u - tx).norm()).fold(0.0, f64::max);
+        let mirrors = chain_mirrors(set, region, &tx);
+        let covered: Vec<bool> = planes
+            .iter()
+            .map(|&(k, lo, hi)| {
+                let ends = unfolded.iter().flat_map(|u| [tx + (u - tx) * lo, tx + (u - tx) * hi]);
+                let hull = crate::geometry::convex_hull(&ends.collect::<Vec<P>>());
+                mirrors.as_ref().is_some_and(|m| self.on_slab(k as usize, hull, m))
+            })
+            .collect();
+        let prep = self.prepared(i);
+        let n = prep.table.intervals;
+        for v in verticals {
+            let mut bound = 1.0;
+            if v.travel > 0.0 {
+                // The slab cosine V / D is least at the shape's farthest point.
+                let cos = v.travel / (reach * reach + v.travel * v.travel).sqrt();
+                let index = ((cos * n as f64) as usize).min(n);
+                for e in v.events.iter().filter(|e| !e.reflect) {
+                    if planes.iter().zip(&covered).any(|(p, &c)| c && p.0 == e.plane) {
+                        bound *= f64::from(prep.plane_transmission_max[e.plane as usize][index]);
+                    }
+                }
+            }
+            out.push(bound);
+        }
+    }
+
+    /// Whether every point of the convex polygon `hull` (unfolded frame [m]), each taken
+    /// back to the real frame through the mirrors `mirrors` it lies beyond, lies on plane
+    /// `plane`'s footprints.
+    fn on_slab(&self, plane: usize, hull: Vec<P>, mirrors: &[(Vector2<f64>, f64)]) -> bool {
+        if hull.len() < 3 {
+            return false;
+        }
+        let real = |poly: &[P], back: &Iso| poly.iter().map(|p| back.apply(p)).collect::<Vec<P>>();
+        let mut back = Iso::identity();
+        let mut rest = hull;
+        for &(n, c) in mirrors {
+            // Closed half-planes: a point on the line is in both pieces.
+            let before = clip_polygon(&rest, -n, -c);
+            if before.len() >= 3 && !self.job.scene.on_slab(plane, &real(&before, &back)) {
+                return false;
+            }
+            rest = clip_polygon(&rest, n, c);
+            if rest.len() < 3 {
+                return true;
+            }
+            back = back.then_after(&Iso::mirror(n, c));
+        }
+        self.job.scene.on_slab(plane, &real(&rest, &back))
     }
 
     /// The path context of transmitter `i`.
@@ -420,4 +547,107 @@ pub(super) trait Evaluator: Sync {
         regions: std::ops::Range<usize>,
         maps: &mut [Vec<f64>],
     ) -> Result<(), SolverError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::NONE;
+    use crate::scene::tables::T_TE;
+    use crate::solver::{Settings, Transmitter};
+
+    /// Two storeys of a 20 × 8 m metal-walled hall inside a 22 × 10 m building (its
+    /// reflections are off the slab's outline, where a crossing would find no slab); the
+    /// slab between them has a 2 m wide opening (a stairwell) across the building at
+    /// x = 9–11 m, where R+1 has no room.
+    fn hall() -> Scene {
+        let room = |x0: f64, x1: f64| {
+            format!(
+                "(name: \"r{x0}\", kind: Classroom, outline: [({x0}, -1.0), ({x1}, -1.0), ({x1}, 9.0), ({x0}, 9.0)])"
+            )
+        };
+        let walls = "[(from: (0.0, 0.0), to: (20.0, 0.0), material: \"metal\", thickness: 0.01), \
+                      (from: (20.0, 0.0), to: (20.0, 8.0), material: \"metal\", thickness: 0.01), \
+                      (from: (20.0, 8.0), to: (0.0, 8.0), material: \"metal\", thickness: 0.01), \
+                      (from: (0.0, 8.0), to: (0.0, 0.0), material: \"metal\", thickness: 0.01)]";
+        let text = format!(
+            "(name: \"hall\", buildings: [(name: \"B\", origin: (0.0, 0.0), rotation: 0.0, ground: 0.0, floors: [\
+             (name: \"R0\", elevation: 0.0, height: 3.0, slab: Some((material: \"concrete\", thickness: 0.2)), \
+              rooms: [{}], walls: {walls}), \
+             (name: \"R1\", elevation: 3.0, height: 3.0, slab: Some((material: \"concrete\", thickness: 0.2)), \
+              rooms: [{}, {}], walls: {walls})])])",
+            room(-1.0, 21.0),
+            room(-1.0, 9.0),
+            room(11.0, 21.0)
+        );
+        let site: crate::plan::Site = ron::from_str(&text).expect("site");
+        Scene::build(&site).expect("scene")
+    }
+
+    #[test]
+    fn every_crossing_a_region_bound_counts_lies_on_the_slab_and_within_the_bound() {
+        let scene = hall();
+        let grid =
+            Grid { building: "B".into(), floor: "R1".into(), xmin: 0.0, ymin: 0.0, cell: 0.5, nx: 40, ny: 16, z: 4.2 };
+        let transmitters = [Transmitter { name: "T".into(), position: [4.3, 2.9, 2.0], f_ghz: 5.5, antenna: None }];
+        let grids = [grid];
+        let job = Job {
+            scene: &scene,
+            transmitters: &transmitters,
+            grids: &grids,
+            masks: None,
+            settings: Settings { max_reflections: 3, ..Settings::default() },
+        };
+        let shared = Shared::new(&job).expect("shared");
+        let (set, _) = beams::trace(shared.tx_point(0), &shared.walls(0), &shared.limits(0), None).expect("trace");
+        let verticals = shared.verticals(0, 0);
+        let table = &shared.prepared(0).table;
+        let (mut bounded, mut open, mut checked) = (0, 0, 0);
+        let mut chain = Vec::new();
+        let mut bounds = Vec::new();
+        for region in set.regions.iter().filter(|r| r.reflections > 0) {
+            let Some(shape) = shape_of(region, &grids[0]) else { continue };
+            shared.crossing_bounds(0, &set, region, &shape, &verticals, &mut bounds);
+            set.chain(region, &mut chain);
+            for (v, &bound) in verticals.iter().zip(&bounds) {
+                if bound < 1.0 {
+                    bounded += 1;
+                } else if v.events.iter().any(|e| !e.reflect) {
+                    open += 1;
+                    continue;
+                } else {
+                    continue;
+                }
+                for (ix, iy) in (0..40).flat_map(|ix| (0..16).map(move |iy| (ix, iy))) {
+                    let (x, y) = grids[0].centre(ix, iy);
+                    let p = P::new(x, y);
+                    if !region.contains(&p) {
+                        continue;
+                    }
+                    // The path's crossings, as path evaluation finds them.
+                    let d = region.to_unfolded.apply(&p) - set.tx;
+                    let cos = v.travel / (d.norm_squared() + v.travel * v.travel).sqrt();
+                    let mut actual = 1.0;
+                    for e in v.events.iter().filter(|e| !e.reflect) {
+                        let f = e.travel / v.travel;
+                        let mut q = set.tx + d * f;
+                        for w in chain.iter().map(|&n| &set.nodes[n as usize]).rev() {
+                            let t = w.offset / w.normal.dot(&d);
+                            if w.reflect && t < f {
+                                q -= w.normal * (2.0 * w.normal.dot(&(q - w.origin)));
+                            }
+                        }
+                        let slab = scene.slab_at(e.plane as usize, q.x, q.y);
+                        assert_ne!(slab, NONE, "a crossing the bound counts at {q:?} is off the slab");
+                        let c = table.lookup(slab, cos, T_TE);
+                        actual *= (c[0] * c[0] + c[1] * c[1]).max(c[2] * c[2] + c[3] * c[3]);
+                    }
+                    assert!(actual <= bound * (1.0 + 1e-9), "{actual} > {bound} at {p:?}");
+                    checked += 1;
+                }
+            }
+        }
+        // Both cases occur: paths whose crossings may fall in the opening are left at 1.
+        assert!(bounded > 20 && open > 100 && checked > 2_000, "{bounded} {open} {checked}");
+    }
 }
