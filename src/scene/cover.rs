@@ -19,6 +19,7 @@ use crate::geometry::{P2, strip_x_extent};
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay_rule::OverlayRule;
 use i_overlay::float::single::SingleFloatOverlay;
+use nalgebra::Vector2;
 
 /// How near an outline edge may come to a cell for the cell to count as inside or
 /// outside [m]: far above the overlay's rounding (~1e-8 m) and the `f32` storage.
@@ -98,7 +99,7 @@ impl SlabCover {
                     OUTSIDE => return false,
                     NEAR => {
                         let edges = &p.near[p.near_start[c] as usize..p.near_start[c + 1] as usize];
-                        if edges.iter().any(|&e| enters(&p.edges[e as usize], &inward)) {
+                        if edges.iter().any(|&e| comes_within(&p.edges[e as usize], &inward, TOUCH)) {
                             return false;
                         }
                     }
@@ -114,27 +115,27 @@ impl SlabCover {
 }
 
 /// A convex polygon's edges as (a point of the edge, unit inward normal).
-fn inward_edges(poly: &[P2]) -> Vec<(P2, nalgebra::Vector2<f64>)> {
+fn inward_edges(poly: &[P2]) -> Vec<(P2, Vector2<f64>)> {
     let sign = if crate::geometry::polygon_area(poly) >= 0.0 { 1.0 } else { -1.0 };
     (0..poly.len())
         .filter_map(|i| {
             let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);
             let d = b - a;
             let len = d.norm();
-            (len > 0.0).then(|| (a, nalgebra::Vector2::new(-d.y, d.x) * (sign / len)))
+            (len > 0.0).then(|| (a, Vector2::new(-d.y, d.x) * (sign / len)))
         })
         .collect()
 }
 
-/// Whether the segment `e` comes within [`TOUCH`] of the convex polygon given by its
+/// Whether the segment `e` comes within `grow` [m] of the convex polygon given by its
 /// inward edges (Liang–Barsky against the polygon grown by it: its corners grown square,
-/// which only errs towards `true`).
-fn enters(e: &[P2; 2], inward: &[(P2, nalgebra::Vector2<f64>)]) -> bool {
+/// which only errs towards `true`; `grow` 0 is the closed polygon).
+fn comes_within(e: &[P2; 2], inward: &[(P2, Vector2<f64>)], grow: f64) -> bool {
     let (a, d) = (e[0], e[1] - e[0]);
     let (mut t0, mut t1) = (0.0f64, 1.0f64);
     for (q, m) in inward {
-        // m·(a + t d − q) ≥ −TOUCH.
-        let (f, g) = (m.dot(&(a - q)) + TOUCH, m.dot(&d));
+        // m·(a + t d − q) ≥ −grow.
+        let (f, g) = (m.dot(&(a - q)) + grow, m.dot(&d));
         if g == 0.0 {
             if f < 0.0 {
                 return false;
@@ -181,10 +182,11 @@ impl PlaneCover {
             };
             for gy in lo(1)..=hi(1, ny) {
                 for gx in lo(0)..=hi(0, nx) {
-                    let x0 = origin[0] + gx as f64 * cell - MARGIN;
-                    let y0 = origin[1] + gy as f64 * cell - MARGIN;
-                    let size = cell + 2.0 * MARGIN;
-                    if segment_meets_box([a.x, a.y], [b.x, b.y], [x0, y0], [x0 + size, y0 + size]) {
+                    let lo = P2::new(origin[0] + gx as f64 * cell, origin[1] + gy as f64 * cell);
+                    let hi = lo + Vector2::new(cell, cell);
+                    let cell_edges = [(lo, Vector2::x()), (lo, Vector2::y()), (hi, -Vector2::x()), (hi, -Vector2::y())];
+                    // The cell's box grown by the margin (square corners: exactly).
+                    if comes_within(&[*a, *b], &cell_edges, MARGIN) {
                         lists[gy * nx + gx].push(k as u32);
                     }
                 }
@@ -215,30 +217,6 @@ impl PlaneCover {
         near_start.push(near.len() as u32);
         PlaneCover { origin, cell, nx, ny, state, not_inside, near_start, near, edges }
     }
-}
-
-/// Whether the closed segment [a, b] meets the closed box [lo, hi] (Liang–Barsky).
-fn segment_meets_box(a: [f64; 2], b: [f64; 2], lo: [f64; 2], hi: [f64; 2]) -> bool {
-    let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for d in 0..2 {
-        let delta = b[d] - a[d];
-        if delta == 0.0 {
-            if a[d] < lo[d] || a[d] > hi[d] {
-                return false;
-            }
-            continue;
-        }
-        let (mut u, mut v) = ((lo[d] - a[d]) / delta, (hi[d] - a[d]) / delta);
-        if u > v {
-            std::mem::swap(&mut u, &mut v);
-        }
-        t0 = t0.max(u);
-        t1 = t1.min(v);
-        if t0 > t1 {
-            return false;
-        }
-    }
-    true
 }
 
 #[cfg(test)]
