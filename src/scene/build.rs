@@ -1,8 +1,11 @@
 //! Building a [`Scene`] from a validated [`Site`]: walls to merged lines with vertical
 //! profiles, floors and roofs to slab planes with footprints.
 
-use super::cover::SlabCover;
-use super::{BuildingExtent, Bvh, Layer, NONE, Polygon, Scene, SlabPlane, SlabType, Span, WallLine};
+use super::cover::{SlabCover, comes_within};
+use super::{
+    BuildingExtent, Bvh, Layer, MIXED, NONE, Polygon, Scene, SlabPlane, SlabType, Span, UNIFORM_MARGIN, WallLine,
+    first_footprint,
+};
 use crate::materials::{MaterialError, MaterialLibrary};
 use crate::plan::{Building, Floor, OpeningKind, Site, Wall};
 use std::collections::BTreeMap;
@@ -190,7 +193,8 @@ pub(super) fn build(site: &Site) -> Result<Scene, SceneError> {
     }
     let (lines, spans, layers) = merge_lines(&walls);
     let bvh = Bvh::build(&lines);
-    let (planes, plane_cells, plane_items, polygons, vertices) = build_planes(slabs);
+    let Planes { planes, cells: plane_cells, items: plane_items, uniform: plane_uniform, polygons, vertices } =
+        build_planes(slabs);
     let mut scene = Scene {
         lines,
         spans,
@@ -198,6 +202,7 @@ pub(super) fn build(site: &Site) -> Result<Scene, SceneError> {
         planes,
         plane_cells,
         plane_items,
+        plane_uniform,
         polygons,
         vertices,
         slab_types: reg.slab_types,
@@ -207,6 +212,23 @@ pub(super) fn build(site: &Site) -> Result<Scene, SceneError> {
         cover: SlabCover::default(),
     };
     scene.cover = SlabCover::build(&scene);
+    // A cell inside the footprints' union whose polygons are all of one slab type finds
+    // that type at every point, however many rooms' outlines cross it.
+    for (k, plane) in scene.planes.iter().enumerate() {
+        for local in 0..(plane.nx * plane.ny) as usize {
+            let cell = plane.cells_start as usize + local;
+            let [start, count] = scene.plane_cells[cell];
+            let items = &scene.plane_items[start as usize..(start + count) as usize];
+            let Some(&first) = items.first() else { continue };
+            let slab_type = scene.polygons[first as usize].slab_type;
+            if scene.plane_uniform[cell] == MIXED
+                && scene.cover.inside(k, local)
+                && items.iter().all(|&i| scene.polygons[i as usize].slab_type == slab_type)
+            {
+                scene.plane_uniform[cell] = slab_type;
+            }
+        }
+    }
     Ok(scene)
 }
 
@@ -338,13 +360,21 @@ fn profile(panels: &[Panel], len: f64, spans: &mut Vec<Span>, layers: &mut Vec<L
     }
 }
 
-type Planes = (Vec<SlabPlane>, Vec<[u32; 2]>, Vec<u32>, Vec<Polygon>, Vec<[f32; 2]>);
+/// The slab planes and their lookup grids, as [`Scene`] holds them.
+struct Planes {
+    planes: Vec<SlabPlane>,
+    cells: Vec<[u32; 2]>,
+    items: Vec<u32>,
+    uniform: Vec<u32>,
+    polygons: Vec<Polygon>,
+    vertices: Vec<[f32; 2]>,
+}
 
 /// Groups slab polygons by altitude into planes with lookup grids.
 fn build_planes(mut slabs: Vec<(f64, Vec<[f64; 2]>, u32)>) -> Planes {
     slabs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (mut planes, mut cells, mut items, mut polygons, mut vertices) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut planes, mut cells, mut items, mut uniform, mut polygons, mut vertices) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut i = 0;
     while i < slabs.len() {
         let mut j = i + 1;
@@ -371,6 +401,8 @@ fn build_planes(mut slabs: Vec<(f64, Vec<[f64; 2]>, u32)>) -> Planes {
         let nx = (((bb[2] - bb[0]) / PLANE_CELL).floor() as u32 + 1).max(1);
         let ny = (((bb[3] - bb[1]) / PLANE_CELL).floor() as u32 + 1).max(1);
         let cells_start = cells.len() as u32;
+        // The origin as the lookup reads it.
+        let origin = [bb[0] as f32, bb[1] as f32];
         for gy in 0..ny {
             for gx in 0..nx {
                 let x0 = bb[0] + f64::from(gx) * PLANE_CELL;
@@ -383,12 +415,13 @@ fn build_planes(mut slabs: Vec<(f64, Vec<[f64; 2]>, u32)>) -> Planes {
                     }
                 }
                 cells.push([start, items.len() as u32 - start]);
+                uniform.push(uniform_type(&items[start as usize..], &polygons, &vertices, origin, gx, gy));
             }
         }
         planes.push(SlabPlane {
             z: slabs[i].0 as f32,
             cell: PLANE_CELL as f32,
-            origin: [bb[0] as f32, bb[1] as f32],
+            origin,
             nx,
             ny,
             cells_start,
@@ -398,7 +431,34 @@ fn build_planes(mut slabs: Vec<(f64, Vec<[f64; 2]>, u32)>) -> Planes {
         });
         i = j;
     }
-    (planes, cells, items, polygons, vertices)
+    Planes { planes, cells, items, uniform, polygons, vertices }
+}
+
+/// The slab type every point of plane grid cell (gx, gy) finds among the polygons
+/// `items` ([`Scene::slab_at`]), or [`MIXED`] where one of their outlines comes within
+/// [`UNIFORM_MARGIN`] of the cell: elsewhere each polygon holds all of the cell or none
+/// of it, so its centre decides.
+fn uniform_type(items: &[u32], polygons: &[Polygon], vertices: &[[f32; 2]], origin: [f32; 2], gx: u32, gy: u32) -> u32 {
+    use crate::geometry::P2;
+    use nalgebra::Vector2;
+    let (x0, y0) =
+        (f64::from(origin[0]) + f64::from(gx) * PLANE_CELL, f64::from(origin[1]) + f64::from(gy) * PLANE_CELL);
+    let (x1, y1) = (x0 + PLANE_CELL, y0 + PLANE_CELL);
+    let inward = [
+        (P2::new(x0, y0), Vector2::new(1.0, 0.0)),
+        (P2::new(x0, y0), Vector2::new(0.0, 1.0)),
+        (P2::new(x1, y1), Vector2::new(-1.0, 0.0)),
+        (P2::new(x1, y1), Vector2::new(0.0, -1.0)),
+    ];
+    for &k in items {
+        let poly = &polygons[k as usize];
+        let verts = &vertices[poly.vertex_start as usize..(poly.vertex_start + poly.vertex_count) as usize];
+        let at = |i: usize| P2::new(f64::from(verts[i][0]), f64::from(verts[i][1]));
+        if (0..verts.len()).any(|i| comes_within(&[at(i), at((i + 1) % verts.len())], &inward, UNIFORM_MARGIN)) {
+            return MIXED;
+        }
+    }
+    first_footprint(items, polygons, vertices, (x0 + x1) / 2.0, (y0 + y1) / 2.0)
 }
 
 #[cfg(test)]
@@ -450,5 +510,67 @@ mod tests {
         };
         assert_eq!(name(scene.slab_at(3, gym_centre.0, gym_centre.1)), "metal");
         assert_eq!(name(scene.slab_at(3, 30.0, 8.0)), "concrete");
+    }
+
+    #[test]
+    fn the_uniform_cells_answer_every_point_as_the_polygon_test_does() {
+        let scene = demo();
+        let seed = "uniform-cells";
+        let mut rng = crate::seed::rng(seed);
+        let (mut uniform, mut with_items, mut checked) = (0, 0, 0);
+        for (k, p) in scene.planes.iter().enumerate() {
+            let (ox, oy, cell) = (f64::from(p.origin[0]), f64::from(p.origin[1]), f64::from(p.cell));
+            let slow = |x: f64, y: f64| {
+                let (gx, gy) = (((x - ox) / cell).floor(), ((y - oy) / cell).floor());
+                if gx < 0.0 || gy < 0.0 || gx >= f64::from(p.nx) || gy >= f64::from(p.ny) {
+                    return NONE;
+                }
+                let [start, count] =
+                    scene.plane_cells[p.cells_start as usize + gy as usize * p.nx as usize + gx as usize];
+                first_footprint(
+                    &scene.plane_items[start as usize..(start + count) as usize],
+                    &scene.polygons,
+                    &scene.vertices,
+                    x,
+                    y,
+                )
+            };
+            // Random points, and the points where a lookup is most fragile: footprint
+            // vertices, points along their edges, and the grid's own lines.
+            let mut points: Vec<(f64, f64)> = (0..20_000)
+                .map(|_| {
+                    (
+                        crate::seed::uniform(&mut rng, ox - 1.0, ox + cell * f64::from(p.nx) + 1.0),
+                        crate::seed::uniform(&mut rng, oy - 1.0, oy + cell * f64::from(p.ny) + 1.0),
+                    )
+                })
+                .collect();
+            for poly in scene.plane_polygons(k) {
+                let v = &scene.vertices[poly.vertex_start as usize..(poly.vertex_start + poly.vertex_count) as usize];
+                for i in 0..v.len() {
+                    let (a, b) = (v[i].map(f64::from), v[(i + 1) % v.len()].map(f64::from));
+                    for t in [0.0, 0.25, 0.5, 1.0 / 3.0] {
+                        points.push((a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])));
+                    }
+                }
+            }
+            for g in 0..=p.nx.max(p.ny) {
+                let y = crate::seed::uniform(&mut rng, oy, oy + cell * f64::from(p.ny));
+                let x = crate::seed::uniform(&mut rng, ox, ox + cell * f64::from(p.nx));
+                points.push((ox + f64::from(g) * cell, y));
+                points.push((x, oy + f64::from(g) * cell));
+            }
+            for (x, y) in points {
+                assert_eq!(scene.slab_at(k, x, y), slow(x, y), "plane {k} at ({x}, {y}), seed {seed:?}");
+                checked += 1;
+            }
+            let cells = p.cells_start as usize..(p.cells_start + p.nx * p.ny) as usize;
+            with_items += scene.plane_cells[cells.clone()].iter().filter(|c| c[1] > 0).count();
+            uniform += cells.filter(|&c| scene.plane_cells[c][1] > 0 && scene.plane_uniform[c] != MIXED).count();
+        }
+        // Most cells under a footprint skip the polygon test (rooms' shared outlines do
+        // not make a cell mixed).
+        println!("{uniform} of {with_items} cells with footprints uniform, {checked} points");
+        assert!(uniform * 2 > with_items, "{uniform} of {with_items}");
     }
 }

@@ -114,6 +114,14 @@ impl SlabCover {
     }
 }
 
+impl SlabCover {
+    /// Whether cell `cell` (row-major from the south) of plane `plane`'s lookup grid is
+    /// inside the footprints' union, no outline edge within [`MARGIN`] of it.
+    pub fn inside(&self, plane: usize, cell: usize) -> bool {
+        self.planes.get(plane).is_some_and(|p| p.state.get(cell) == Some(&INSIDE))
+    }
+}
+
 /// A convex polygon's edges as (a point of the edge, unit inward normal).
 fn inward_edges(poly: &[P2]) -> Vec<(P2, Vector2<f64>)> {
     let sign = if crate::geometry::polygon_area(poly) >= 0.0 { 1.0 } else { -1.0 };
@@ -130,7 +138,7 @@ fn inward_edges(poly: &[P2]) -> Vec<(P2, Vector2<f64>)> {
 /// Whether the segment `e` comes within `grow` [m] of the convex polygon given by its
 /// inward edges (Liang–Barsky against the polygon grown by it: its corners grown square,
 /// which only errs towards `true`; `grow` 0 is the closed polygon).
-fn comes_within(e: &[P2; 2], inward: &[(P2, Vector2<f64>)], grow: f64) -> bool {
+pub(super) fn comes_within(e: &[P2; 2], inward: &[(P2, Vector2<f64>)], grow: f64) -> bool {
     let (a, d) = (e[0], e[1] - e[0]);
     let (mut t0, mut t1) = (0.0f64, 1.0f64);
     for (q, m) in inward {

@@ -32,6 +32,31 @@ use bytemuck::{Pod, Zeroable};
 /// Marker for "no slab type": a hole in a wall profile or no polygon.
 pub const NONE: u32 = u32::MAX;
 
+/// Marker for a plane grid cell whose points do not all find the same slab type.
+pub const MIXED: u32 = u32::MAX - 1;
+
+/// How far a footprint's outline must stay from a plane grid cell for the cell to be
+/// uniform [m]: far above the rounding of the cell a point falls in and of the
+/// point-in-outline test.
+pub const UNIFORM_MARGIN: f64 = 1e-6;
+
+/// The slab type of the first polygon of `items` (indices into `polygons`, whose
+/// vertices are in `vertices`) holding the point (x, y) [m], or [`NONE`].
+fn first_footprint(items: &[u32], polygons: &[Polygon], vertices: &[[f32; 2]], x: f64, y: f64) -> u32 {
+    for &k in items {
+        let poly = &polygons[k as usize];
+        let [x0, y0, x1, y1] = poly.bbox.map(f64::from);
+        if x < x0 || x > x1 || y < y0 || y > y1 {
+            continue;
+        }
+        let verts = &vertices[poly.vertex_start as usize..(poly.vertex_start + poly.vertex_count) as usize];
+        if point_in_outline(verts.len(), |i| (f64::from(verts[i][0]), f64::from(verts[i][1])), x, y) {
+            return poly.slab_type;
+        }
+    }
+    NONE
+}
+
 /// A straight wall line in the site frame; `u` runs from `a` (0) to `b` (length) [m].
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
@@ -148,6 +173,10 @@ pub struct Scene {
     pub plane_cells: Vec<[u32; 2]>,
     /// Polygon indices listed by the plane grid cells.
     pub plane_items: Vec<u32>,
+    /// Per plane grid cell: the slab type every point of it finds ([`NONE`] off every
+    /// footprint), or [`MIXED`] where a footprint's outline comes within
+    /// [`UNIFORM_MARGIN`] of the cell (host only: the lookup's shortcut).
+    pub plane_uniform: Vec<u32>,
     /// Footprint polygons of all planes.
     pub polygons: Vec<Polygon>,
     /// Polygon vertices [m].
@@ -207,24 +236,26 @@ impl Scene {
     pub fn slab_at(&self, plane: usize, x: f64, y: f64) -> u32 {
         let p = &self.planes[plane];
         let cell = f64::from(p.cell);
-        let gx = ((x - f64::from(p.origin[0])) / cell).floor();
-        let gy = ((y - f64::from(p.origin[1])) / cell).floor();
-        if gx < 0.0 || gy < 0.0 || gx >= f64::from(p.nx) || gy >= f64::from(p.ny) {
+        let gx = (x - f64::from(p.origin[0])) / cell;
+        let gy = (y - f64::from(p.origin[1])) / cell;
+        if !(gx >= 0.0 && gy >= 0.0 && gx < f64::from(p.nx) && gy < f64::from(p.ny)) {
             return NONE;
         }
-        let [start, count] = self.plane_cells[p.cells_start as usize + gy as usize * p.nx as usize + gx as usize];
-        for &k in &self.plane_items[start as usize..(start + count) as usize] {
-            let poly = &self.polygons[k as usize];
-            let [x0, y0, x1, y1] = poly.bbox.map(f64::from);
-            if x < x0 || x > x1 || y < y0 || y > y1 {
-                continue;
+        // Non-negative: truncation is the floor (and no call into libm's).
+        let cell = p.cells_start as usize + gy as usize * p.nx as usize + gx as usize;
+        match self.plane_uniform[cell] {
+            MIXED => {
+                let [start, count] = self.plane_cells[cell];
+                first_footprint(
+                    &self.plane_items[start as usize..(start + count) as usize],
+                    &self.polygons,
+                    &self.vertices,
+                    x,
+                    y,
+                )
             }
-            let verts = &self.vertices[poly.vertex_start as usize..(poly.vertex_start + poly.vertex_count) as usize];
-            if point_in_outline(verts.len(), |i| (f64::from(verts[i][0]), f64::from(verts[i][1])), x, y) {
-                return poly.slab_type;
-            }
+            uniform => uniform,
         }
-        NONE
     }
 
     /// Whether every point of the convex polygon `poly` [m] lies on one of plane
