@@ -9,7 +9,9 @@
 //!   hole, or above a partial-height wall).
 //! - Floors and roofs become [`SlabPlane`]s: horizontal planes at a site altitude, each
 //!   with footprint [`Polygon`]s (a floor's rooms, or its walls' bounding box) and a
-//!   uniform grid that finds the polygon under a point.
+//!   uniform grid that finds the polygon under a point; a grid cell whose every point
+//!   finds the same slab type stores it (host only), so that most lookups skip the
+//!   point-in-polygon test.
 //! - [`SlabType`]s pair a material with a thickness; coefficient tables are built per
 //!   frequency from them ([`tables`]).
 //! - A [`Bvh`] over the lines answers "which walls may a beam meet".
