@@ -5,7 +5,7 @@
 
 use super::beams::{BeamSet, Region};
 use super::path::{Horizontal, PathContext};
-use super::shared::{Evaluator, Shape, Shared, kept_verticals, least_in, rows_of, shape_of};
+use super::shared::{Crossing, Evaluator, Shape, Shared, kept_verticals, least_in, rows_of, shape_of};
 use super::vertical::VerticalPath;
 use super::{Backend, Job, RunStats, SolverError, TxMaps};
 use crate::scene::Grid;
@@ -41,7 +41,7 @@ fn evaluate_band(
     relative_cutoff: f64,
     mask: Option<&[bool]>,
     shapes: &[Option<Shape>],
-    crossings: &[Vec<f64>],
+    crossings: &[Vec<Crossing>],
     rows: std::ops::Range<usize>,
     acc: &mut [f64],
 ) {
@@ -83,7 +83,7 @@ fn evaluate_band(
                     ctx.horizontal(set, region, &p, &mut horizontal);
                     for &(k, t_bound) in &kept {
                         let v = &verticals[k];
-                        let crossing = crossings.get(k).copied().unwrap_or(1.0);
+                        let crossing = crossings.get(k).copied().unwrap_or(Crossing::OPEN);
                         let cutoff = total * relative_cutoff;
                         total += ctx.path_gain(set, region, &chain, &mut horizontal, v, cutoff, t_bound, crossing);
                     }
@@ -113,7 +113,7 @@ impl Shared<'_> {
         let verticals = self.verticals(i, k);
         // Direct regions are judged against the power floor only (their cutoff is 0):
         // their crossing bounds are not worth computing.
-        let (shapes, crossings): (Vec<Option<Shape>>, Vec<Vec<f64>>) = set.regions[regions.clone()]
+        let (shapes, crossings): (Vec<Option<Shape>>, Vec<Vec<Crossing>>) = set.regions[regions.clone()]
             .par_iter()
             .map(|r| {
                 let shape = shape_of(r, grid);

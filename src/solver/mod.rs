@@ -49,7 +49,8 @@
 //! exact angle; per slab crossing, the plane's largest |T|² at the region's most grazing
 //! angle where every place the region's paths can cross it lies on its footprints, at
 //! least 0.1 mm inside their outline ([`crate::scene::cover`]; else 1, a crossing off
-//! every footprint meeting nothing). The margin matters: path evaluation looks a point
+//! every footprint meeting nothing), and per path the same planes' largest |T|² at the
+//! path's own angle, before any footprint is looked up. The margin matters: path evaluation looks a point
 //! exactly on the outline up half-open, and a regular grid meets whole rows of cells
 //! whose paths cross a slab exactly on a façade (a reflection off the façade wall at the
 //! slab's altitude). Every bound is above the exact product path evaluation computes, so

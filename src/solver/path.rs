@@ -15,6 +15,7 @@
 
 use super::antenna::GainTable;
 use super::beams::{BeamSet, Region};
+use super::shared::Crossing;
 use super::vertical::VerticalPath;
 use crate::scene::tables::{CoefficientTable, R_TE, R_TM, T_TE, T_TM};
 use crate::scene::{NONE, Scene};
@@ -51,6 +52,8 @@ pub struct PathContext<'a> {
     pub line_reflection_max: &'a [std::sync::Arc<[f32]>],
     /// Per slab plane: the largest |R|² of its slab types at the table samples [1].
     pub plane_reflection_max: &'a [Vec<f32>],
+    /// Per slab plane: the largest |T|² of its slab types at the table samples [1].
+    pub plane_transmission_at: &'a [Vec<f32>],
     /// The transmitter's antenna (`None`: isotropic); its gain is at most 1, so the
     /// bounds and cutoffs below, which leave it out, stay strict.
     pub antenna: Option<&'a GainTable>,
@@ -157,8 +160,8 @@ impl PathContext<'_> {
     ///
     /// `chain` is the region's chain ([`BeamSet::chain`]); `t_bound` bounds the product of
     /// its transmissions for this vertical path ([`BeamSet::transmission_bound`]),
-    /// `crossing_bound` that of its slab crossings ([`super::shared::Shared::crossing_bounds`],
-    /// 1 when unknown).
+    /// `crossing` bounds its slab crossings and says which lie on the slab
+    /// ([`super::shared::Shared::crossing_bounds`], [`Crossing::OPEN`] when unknown).
     #[allow(clippy::too_many_arguments)]
     pub fn path_gain(
         &self,
@@ -169,7 +172,7 @@ impl PathContext<'_> {
         vertical: &VerticalPath,
         cutoff: f64,
         t_bound: f64,
-        crossing_bound: f64,
+        crossing: Crossing,
     ) -> f64 {
         let d = h.d;
         let v = vertical.travel;
@@ -183,7 +186,7 @@ impl PathContext<'_> {
         let cutoff = cutoff.max(self.floor);
         let dist = dist2.sqrt();
         let reflections = self.reflection_bound(region, vertical, h2.sqrt() / dist, v / dist);
-        if free_space * t_bound * crossing_bound * reflections < cutoff {
+        if free_space * t_bound * crossing.bound * reflections < cutoff {
             return 0.0;
         }
         if !h.filled {
@@ -224,6 +227,27 @@ impl PathContext<'_> {
         // path to another storey is bounded above by its slabs' coefficients, which the
         // wall bounds leave out, and most such paths end here. Their coefficients are
         // kept for the field (`None`: a crossing off every footprint, which meets nothing).
+        if !events.is_empty() {
+            // First at the path's own angle from the planes' tables alone, before any
+            // footprint is looked up: a slab reflection counts its plane's largest |R|²
+            // (off every footprint it does not exist), a crossing on the slab its plane's
+            // largest |T|², at the two samples the lookup interpolates between.
+            let i = ((slab_cos * self.table.intervals as f64) as usize).min(self.table.intervals - 1);
+            let mut quick = bound;
+            for (j, e) in events.iter().enumerate() {
+                let t = if e.reflect {
+                    &self.plane_reflection_max[e.plane as usize]
+                } else if j < 32 && crossing.on_slab >> j & 1 == 1 {
+                    &self.plane_transmission_at[e.plane as usize]
+                } else {
+                    continue;
+                };
+                quick *= f64::from(t[i].max(t[i + 1]));
+            }
+            if quick < cutoff {
+                return 0.0;
+            }
+        }
         let mut slabs: [Option<(C, C)>; MAX_EVENTS] = [None; MAX_EVENTS];
         let precomputed = events.len() <= MAX_EVENTS;
         if precomputed && !events.is_empty() {

@@ -32,6 +32,8 @@ pub(super) struct Prepared {
     /// Per slab plane: the largest |T|² of its slab types over cos θ ≥ i / N, at index i
     /// (N the table's intervals) [1].
     pub(super) plane_transmission_max: Vec<Vec<f32>>,
+    /// Per slab plane: the largest |T|² of its slab types at sample i [1].
+    pub(super) plane_transmission_at: Vec<Vec<f32>>,
     pub(super) plane_max_t: Vec<f64>,
     pub(super) plane_max_r: Vec<f64>,
 }
@@ -98,7 +100,7 @@ pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Pre
         line_reflection_max.push(refl);
     }
     let (mut plane_max_t, mut plane_max_r, mut plane_reflection_max) = (Vec::new(), Vec::new(), Vec::new());
-    let mut plane_transmission_max = Vec::new();
+    let (mut plane_transmission_max, mut plane_transmission_at) = (Vec::new(), Vec::new());
     for k in 0..scene.planes.len() {
         // A crossing may miss every footprint of its plane (another building's roof at
         // that altitude), where nothing attenuates: a crossing's bound is 1.
@@ -112,6 +114,7 @@ pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Pre
                 *t = t.max(transmission_power(v));
             }
         }
+        plane_transmission_at.push(trans.clone());
         suffix_max(&mut trans);
         plane_transmission_max.push(trans);
         plane_max_t.push(mt);
@@ -124,6 +127,7 @@ pub(super) fn prepare(scene: &Scene, f_ghz: f64, intervals: usize) -> Result<Pre
         line_reflection_max,
         plane_reflection_max,
         plane_transmission_max,
+        plane_transmission_at,
         plane_max_t,
         plane_max_r,
     })
@@ -203,6 +207,22 @@ pub(super) fn rows_of(shape: &Shape, grid: &Grid, rows: &std::ops::Range<usize>)
     out
 }
 
+/// What a region's slab crossings allow for one vertical path
+/// ([`Shared::crossing_bounds`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Crossing {
+    /// Upper bound of the product of its crossings' |T|² over the region's paths [1].
+    pub bound: f64,
+    /// Bit j: the path's event j is a crossing that lies on its plane's footprints for
+    /// every path of the region (events past the 32nd are never marked).
+    pub on_slab: u32,
+}
+
+impl Crossing {
+    /// Nothing known: every crossing may miss the slab.
+    pub const OPEN: Crossing = Crossing { bound: 1.0, on_slab: 0 };
+}
+
 /// The vertical paths of `region` worth evaluating (indices into `verticals`), with
 /// their transmission bounds, into `kept`: those within the reflection budget whose bound
 /// over the whole region is at least `weakest` (the cutoff of the region's weakest cell;
@@ -215,7 +235,7 @@ pub(super) fn kept_verticals(
     set: &BeamSet,
     region: &Region,
     verticals: &[VerticalPath],
-    crossings: &[f64],
+    crossings: &[Crossing],
     max_reflections: u32,
     weakest: f64,
     kept: &mut Vec<(usize, f64)>,
@@ -229,7 +249,7 @@ pub(super) fn kept_verticals(
         let l = region.min_distance;
         let d2 = l * l + v.travel * v.travel;
         let horizontal = if d2 > 0.0 { l / d2.sqrt() } else { 1.0 };
-        let crossing = crossings.get(k).copied().unwrap_or(1.0);
+        let crossing = crossings.get(k).map_or(1.0, |c| c.bound);
         let bound = fs * fs / d2.max(1e-6) * t_bound * crossing * ctx.reflection_bound(region, v, horizontal, 0.0);
         if bound >= weakest {
             kept.push((k, t_bound));
@@ -421,7 +441,7 @@ impl<'a> Shared<'a> {
         region: &Region,
         shape: &Shape,
         verticals: &[VerticalPath],
-        out: &mut Vec<f64>,
+        out: &mut Vec<Crossing>,
     ) {
         out.clear();
         // Per plane crossed: the least and largest fraction of a path where it happens.
@@ -453,18 +473,21 @@ impl<'a> Shared<'a> {
         let prep = self.prepared(i);
         let n = prep.table.intervals;
         for v in verticals {
-            let mut bound = 1.0;
+            let mut crossing = Crossing::OPEN;
             if v.travel > 0.0 {
                 // The slab cosine V / D is least at the shape's farthest point.
                 let cos = v.travel / (reach * reach + v.travel * v.travel).sqrt();
                 let index = ((cos * n as f64) as usize).min(n);
-                for e in v.events.iter().filter(|e| !e.reflect) {
+                for (j, e) in v.events.iter().enumerate().filter(|(_, e)| !e.reflect) {
                     if planes.iter().zip(&covered).any(|(p, &c)| c && p.0 == e.plane) {
-                        bound *= f64::from(prep.plane_transmission_max[e.plane as usize][index]);
+                        crossing.bound *= f64::from(prep.plane_transmission_max[e.plane as usize][index]);
+                        if j < 32 {
+                            crossing.on_slab |= 1 << j;
+                        }
                     }
                 }
             }
-            out.push(bound);
+            out.push(crossing);
         }
     }
 
@@ -503,6 +526,7 @@ impl<'a> Shared<'a> {
             floor: self.floor,
             line_reflection_max: &prep.line_reflection_max,
             plane_reflection_max: &prep.plane_reflection_max,
+            plane_transmission_at: &prep.plane_transmission_at,
             antenna: self.job.transmitters[i].antenna.as_deref(),
         }
     }
@@ -609,7 +633,7 @@ mod tests {
             let Some(shape) = shape_of(region, &grids[0]) else { continue };
             shared.crossing_bounds(0, &set, region, &shape, &verticals, &mut bounds);
             set.chain(region, &mut chain);
-            for (v, &bound) in verticals.iter().zip(&bounds) {
+            for (v, &Crossing { bound, .. }) in verticals.iter().zip(&bounds) {
                 if bound < 1.0 {
                     bounded += 1;
                 } else if v.events.iter().any(|e| !e.reflect) {
