@@ -610,6 +610,9 @@ mod tests {
 
     #[test]
     fn every_crossing_a_region_bound_counts_lies_on_the_slab_and_within_the_bound() {
+        // Both bounds: the region's (its most grazing angle) and the per-path one that
+        // path evaluation takes from the crossings marked on the slab (the plane's largest
+        // |T|² at the two table samples around the path's own angle).
         let scene = hall();
         let grid =
             Grid { building: "B".into(), floor: "R1".into(), xmin: 0.0, ymin: 0.0, cell: 0.5, nx: 40, ny: 16, z: 4.2 };
@@ -625,7 +628,8 @@ mod tests {
         let shared = Shared::new(&job).expect("shared");
         let (set, _) = beams::trace(shared.tx_point(0), &shared.walls(0), &shared.limits(0), None).expect("trace");
         let verticals = shared.verticals(0, 0);
-        let table = &shared.prepared(0).table;
+        let prep = shared.prepared(0);
+        let table = &prep.table;
         let (mut bounded, mut open, mut checked) = (0, 0, 0);
         let mut chain = Vec::new();
         let mut bounds = Vec::new();
@@ -633,7 +637,8 @@ mod tests {
             let Some(shape) = shape_of(region, &grids[0]) else { continue };
             shared.crossing_bounds(0, &set, region, &shape, &verticals, &mut bounds);
             set.chain(region, &mut chain);
-            for (v, &Crossing { bound, .. }) in verticals.iter().zip(&bounds) {
+            for (v, &Crossing { bound, on_slab }) in verticals.iter().zip(&bounds) {
+                assert_eq!(bound < 1.0, on_slab != 0, "a bound without marked crossings, or the reverse");
                 if bound < 1.0 {
                     bounded += 1;
                 } else if v.events.iter().any(|e| !e.reflect) {
@@ -652,7 +657,7 @@ mod tests {
                     let d = region.to_unfolded.apply(&p) - set.tx;
                     let cos = v.travel / (d.norm_squared() + v.travel * v.travel).sqrt();
                     let mut actual = 1.0;
-                    for e in v.events.iter().filter(|e| !e.reflect) {
+                    for (j, e) in v.events.iter().enumerate().filter(|(j, e)| !e.reflect && on_slab >> j & 1 == 1) {
                         let f = e.travel / v.travel;
                         let mut q = set.tx + d * f;
                         for w in chain.iter().map(|&n| &set.nodes[n as usize]).rev() {
@@ -664,7 +669,12 @@ mod tests {
                         let slab = scene.slab_at(e.plane as usize, q.x, q.y);
                         assert_ne!(slab, NONE, "a crossing the bound counts at {q:?} is off the slab");
                         let c = table.lookup(slab, cos, T_TE);
-                        actual *= (c[0] * c[0] + c[1] * c[1]).max(c[2] * c[2] + c[3] * c[3]);
+                        let power = (c[0] * c[0] + c[1] * c[1]).max(c[2] * c[2] + c[3] * c[3]);
+                        let at = &prep.plane_transmission_at[e.plane as usize];
+                        let i = ((cos * table.intervals as f64) as usize).min(table.intervals - 1);
+                        let quick = f64::from(at[i].max(at[i + 1]));
+                        assert!(power <= quick * (1.0 + 1e-6), "event {j}: {power} > {quick} at {p:?}");
+                        actual *= power;
                     }
                     assert!(actual <= bound * (1.0 + 1e-9), "{actual} > {bound} at {p:?}");
                     checked += 1;
