@@ -223,10 +223,6 @@ impl PathContext<'_> {
         let slab_cos = kz.abs();
         let events = &vertical.events;
         let inv_v = if v > 0.0 { 1.0 / v } else { 0.0 };
-        // The slab events next, each at its exact place and angle, into the bound: a
-        // path to another storey is bounded above by its slabs' coefficients, which the
-        // wall bounds leave out, and most such paths end here. Their coefficients are
-        // kept for the field (`None`: a crossing off every footprint, which meets nothing).
         if !events.is_empty() {
             // First at the path's own angle from the planes' tables alone, before any
             // footprint is looked up: a slab reflection counts its plane's largest |R|²
@@ -248,6 +244,10 @@ impl PathContext<'_> {
                 return 0.0;
             }
         }
+        // The slab events next, each at its exact place and angle, into the bound: a
+        // path to another storey is bounded above by its slabs' coefficients, which the
+        // wall bounds leave out, and most such paths end here. Their coefficients are
+        // kept for the field (`None`: a crossing off every footprint, which meets nothing).
         let mut slabs: [Option<(C, C)>; MAX_EVENTS] = [None; MAX_EVENTS];
         let precomputed = events.len() <= MAX_EVENTS;
         if precomputed && !events.is_empty() {

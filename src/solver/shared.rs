@@ -423,7 +423,8 @@ impl<'a> Shared<'a> {
 
     /// Per vertical path of `verticals`, an upper bound [1] of the product of its slab
     /// crossings' |T|² over the paths of `region` (of transmitter `i`) to the cells of
-    /// `shape`, into `out` (cleared; left empty when no vertical path crosses a slab).
+    /// `shape`, and which of its crossings lie on the slab for all those paths, into
+    /// `out` (cleared; left empty when no vertical path crosses a slab).
     ///
     /// A crossing at the fraction f of a path to the receiver U (unfolded) lies at
     /// tx + f (U − tx): over the region's shape and the fractions [f_lo, f_hi] at which
