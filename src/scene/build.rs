@@ -1,7 +1,7 @@
 //! Building a [`Scene`] from a validated [`Site`]: walls to merged lines with vertical
 //! profiles, floors and roofs to slab planes with footprints.
 
-use super::cover::{SlabCover, comes_within};
+use super::cover::{SlabCover, cell_edges, comes_within};
 use super::{
     BuildingExtent, Bvh, Layer, MIXED, NONE, Polygon, Scene, SlabPlane, SlabType, Span, UNIFORM_MARGIN, WallLine,
     first_footprint,
@@ -440,16 +440,7 @@ fn build_planes(mut slabs: Vec<(f64, Vec<[f64; 2]>, u32)>) -> Planes {
 /// of it, so its centre decides.
 fn uniform_type(items: &[u32], polygons: &[Polygon], vertices: &[[f32; 2]], origin: [f32; 2], gx: u32, gy: u32) -> u32 {
     use crate::geometry::P2;
-    use nalgebra::Vector2;
-    let (x0, y0) =
-        (f64::from(origin[0]) + f64::from(gx) * PLANE_CELL, f64::from(origin[1]) + f64::from(gy) * PLANE_CELL);
-    let (x1, y1) = (x0 + PLANE_CELL, y0 + PLANE_CELL);
-    let inward = [
-        (P2::new(x0, y0), Vector2::new(1.0, 0.0)),
-        (P2::new(x0, y0), Vector2::new(0.0, 1.0)),
-        (P2::new(x1, y1), Vector2::new(-1.0, 0.0)),
-        (P2::new(x1, y1), Vector2::new(0.0, -1.0)),
-    ];
+    let inward = cell_edges(origin.map(f64::from), PLANE_CELL, gx as usize, gy as usize);
     for &k in items {
         let poly = &polygons[k as usize];
         let verts = &vertices[poly.vertex_start as usize..(poly.vertex_start + poly.vertex_count) as usize];
@@ -458,7 +449,8 @@ fn uniform_type(items: &[u32], polygons: &[Polygon], vertices: &[[f32; 2]], orig
             return MIXED;
         }
     }
-    first_footprint(items, polygons, vertices, (x0 + x1) / 2.0, (y0 + y1) / 2.0)
+    let centre = nalgebra::center(&inward[0].0, &inward[2].0);
+    first_footprint(items, polygons, vertices, centre.x, centre.y)
 }
 
 #[cfg(test)]

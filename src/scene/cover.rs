@@ -122,6 +122,15 @@ impl SlabCover {
     }
 }
 
+/// Cell (gx, gy) of a plane's lookup grid (south-west corner `origin`, cells `cell`
+/// wide [m]) as inward edges for [`comes_within`]: its south-west corner's two, then
+/// its north-east corner's.
+pub(super) fn cell_edges(origin: [f64; 2], cell: f64, gx: usize, gy: usize) -> [(P2, Vector2<f64>); 4] {
+    let lo = P2::new(origin[0] + gx as f64 * cell, origin[1] + gy as f64 * cell);
+    let hi = lo + Vector2::new(cell, cell);
+    [(lo, Vector2::x()), (lo, Vector2::y()), (hi, -Vector2::x()), (hi, -Vector2::y())]
+}
+
 /// A convex polygon's edges as (a point of the edge, unit inward normal).
 fn inward_edges(poly: &[P2]) -> Vec<(P2, Vector2<f64>)> {
     let sign = if crate::geometry::polygon_area(poly) >= 0.0 { 1.0 } else { -1.0 };
@@ -190,11 +199,8 @@ impl PlaneCover {
             };
             for gy in lo(1)..=hi(1, ny) {
                 for gx in lo(0)..=hi(0, nx) {
-                    let lo = P2::new(origin[0] + gx as f64 * cell, origin[1] + gy as f64 * cell);
-                    let hi = lo + Vector2::new(cell, cell);
-                    let cell_edges = [(lo, Vector2::x()), (lo, Vector2::y()), (hi, -Vector2::x()), (hi, -Vector2::y())];
                     // The cell's box grown by the margin (square corners: exactly).
-                    if comes_within(&[*a, *b], &cell_edges, MARGIN) {
+                    if comes_within(&[*a, *b], &cell_edges(origin, cell, gx, gy), MARGIN) {
                         lists[gy * nx + gx].push(k as u32);
                     }
                 }
