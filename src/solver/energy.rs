@@ -22,7 +22,10 @@
 //! have no gap over the altitudes that vertical path spans (1 where they have one), each
 //! wall reflection's largest |R|² at angles at least as steep as the tile allows, and
 //! each vertical path's slab bound, summed over the storey's vertical paths. A level is
-//! never below the power floor: a path under it is dropped wherever it lands. A tile whose
+//! never below the branch floor (`Settings::branch_floor_db`, −130 dB path gain by
+//! default: even at the strongest EIRP allowed at 5 GHz, 6 dB under the noise of a 20 MHz
+//! channel), whatever the cells receive: far from the transmitter, behind many walls,
+//! cells receive so little that every branch would reach ε times it. A tile whose
 //! bound passes its least cell is then checked cell by cell (a tile's least cell often
 //! lies across a wall from the region). Regions that miss every plane of the storey are
 //! judged at their nearest point against the least the storey receives anywhere. Cells
@@ -44,6 +47,12 @@
 //! 2.9 / 1.3 / 0.08 / 0.002 dB at 10 / 20 / 30 / 40 dB. The largest moves are at the
 //! campus's edges, far below the noise (1.3 dB at −126 dB path gain), where the field is
 //! what escaped through windows and slabs after reflections.
+//! The branch floor adds the branches whose every path is below −130 dB: measured on the
+//! demo lycée (50 APs, 3 reflections, 0.25 m cells, every per-AP map against the same
+//! run with the floor at −150 dB), no cell above −100 dB path gain moves by more than
+//! 0.012 dB, none above −115 dB by more than 0.10 dB (mean 10⁻⁴ dB); 48 of 2.8 million
+//! cells, all below −126 dB, lose the little they had. It saves about a sixth of the
+//! demo's time (126.7 → 105.4 s on 2 cores) and a quarter at 5 reflections.
 //! The per-path cutoff of the evaluation (a path is skipped where its bound is below ε
 //! times its cell's running total) uses the same ε.
 
@@ -260,8 +269,8 @@ impl BranchCut for EnergyCut<'_, '_> {
         let Some(first) = nodes.first() else { return true };
         let chain = ChainBounds::walk(nodes, first, last);
         let relative = self.shared.relative;
-        // A path below the power floor is dropped wherever it lands.
-        let floor = self.shared.floor;
+        // A branch below the branch floor is not followed wherever it lands.
+        let floor = self.shared.branch_floor;
         let tx = self.shared.tx_point(self.tx);
         let mut missed = true;
         let mut transmissions = Vec::new();

@@ -307,6 +307,8 @@ pub(super) struct Shared<'a> {
     pub(super) altitudes: Vec<f64>,
     pub(super) z_range: (f64, f64),
     pub(super) floor: f64,
+    /// The level under which a reflected branch is not followed (at least `floor`) [1].
+    pub(super) branch_floor: f64,
     pub(super) relative: f64,
 }
 
@@ -335,6 +337,7 @@ impl<'a> Shared<'a> {
             altitudes,
             z_range,
             floor: 10f64.powf(s.power_floor_db / 10.0),
+            branch_floor: 10f64.powf(s.power_floor_db.max(s.branch_floor_db) / 10.0),
             relative: 10f64.powf(-s.dynamic_range_db / 10.0),
         })
     }
