@@ -17,6 +17,9 @@ type P = Point2<f64>;
 /// Grid rows per parallel task.
 const BAND_ROWS: usize = 8;
 
+/// Regions whose shapes and crossing bounds are held at once.
+const CHUNK_REGIONS: usize = 16_384;
+
 /// The rayon backend.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CpuBackend;
@@ -97,8 +100,8 @@ fn evaluate_band(
 impl Shared<'_> {
     /// Adds the paths of `set`'s regions `regions` to the linear gains `acc` of grid
     /// `k`, for the cells of `mask`. Regions without reflection must come before the
-    /// others, in this call or an earlier one, so that each cell's running total (and
-    /// with it the cutoff) starts from its direct path.
+    /// others (earlier in `regions`, or in an earlier call), so that each cell's running
+    /// total (and with it the cutoff) starts from its direct path.
     pub(super) fn accumulate(
         &self,
         i: usize,
@@ -108,39 +111,61 @@ impl Shared<'_> {
         mask: Option<&[bool]>,
         acc: &mut [f64],
     ) {
+        self.accumulate_in_chunks(i, set, regions, k, mask, acc, CHUNK_REGIONS);
+    }
+
+    /// [`Shared::accumulate`], holding the shapes and crossing bounds of `chunk` regions
+    /// at a time.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn accumulate_in_chunks(
+        &self,
+        i: usize,
+        set: &BeamSet,
+        regions: std::ops::Range<usize>,
+        k: usize,
+        mask: Option<&[bool]>,
+        acc: &mut [f64],
+        chunk: usize,
+    ) {
         let grid = &self.job.grids[k];
         let ctx = self.context(i);
         let verticals = self.verticals(i, k);
-        // Direct regions are judged against the power floor only (their cutoff is 0):
-        // their crossing bounds are not worth computing.
-        let (shapes, crossings): (Vec<Option<Shape>>, Vec<Vec<Crossing>>) = set.regions[regions.clone()]
-            .par_iter()
-            .map(|r| {
-                let shape = shape_of(r, grid);
-                let mut crossings = Vec::new();
-                if let Some(s) = shape.as_ref().filter(|_| r.reflections > 0) {
-                    self.crossing_bounds(i, set, r, s, &verticals, &mut crossings);
-                }
-                (shape, crossings)
-            })
-            .unzip();
-        acc.par_chunks_mut(BAND_ROWS * grid.nx).enumerate().for_each(|(b, band)| {
-            let rows = b * BAND_ROWS..(b * BAND_ROWS + BAND_ROWS).min(grid.ny);
-            evaluate_band(
-                &ctx,
-                &set.regions[regions.clone()],
-                set,
-                grid,
-                &verticals,
-                self.job.settings.max_reflections,
-                self.relative,
-                mask,
-                &shapes,
-                &crossings,
-                rows,
-                band,
-            );
-        });
+        // In chunks of regions, so that their shapes and crossing bounds take bounded
+        // memory however wide a generation grows. Each cell still takes the regions in
+        // order, each judged against the total of those before it: the sums do not move.
+        for start in regions.clone().step_by(chunk) {
+            let chunk = &set.regions[start..start.saturating_add(chunk).min(regions.end)];
+            // Direct regions are judged against the power floor only (their cutoff is 0):
+            // their crossing bounds are not worth computing.
+            let (shapes, crossings): (Vec<Option<Shape>>, Vec<Vec<Crossing>>) = chunk
+                .par_iter()
+                .map(|r| {
+                    let shape = shape_of(r, grid);
+                    let mut crossings = Vec::new();
+                    if let Some(s) = shape.as_ref().filter(|_| r.reflections > 0) {
+                        self.crossing_bounds(i, set, r, s, &verticals, &mut crossings);
+                    }
+                    (shape, crossings)
+                })
+                .unzip();
+            acc.par_chunks_mut(BAND_ROWS * grid.nx).enumerate().for_each(|(b, band)| {
+                let rows = b * BAND_ROWS..(b * BAND_ROWS + BAND_ROWS).min(grid.ny);
+                evaluate_band(
+                    &ctx,
+                    chunk,
+                    set,
+                    grid,
+                    &verticals,
+                    self.job.settings.max_reflections,
+                    self.relative,
+                    mask,
+                    &shapes,
+                    &crossings,
+                    rows,
+                    band,
+                );
+            });
+        }
     }
 }
 

@@ -688,4 +688,42 @@ mod tests {
         // Both cases occur: paths whose crossings may fall in the opening are left at 1.
         assert!(bounded > 20 && open > 100 && checked > 2_000, "{bounded} {open} {checked}");
     }
+
+    #[test]
+    fn evaluating_the_regions_in_chunks_gives_the_same_bits() {
+        // Every region of six orders in one range (direct ones first), on both storeys
+        // of the metal hall: whole, and seven regions at a time.
+        let scene = hall();
+        let grids: Vec<Grid> = [("R0", 1.0), ("R1", 4.2)]
+            .map(|(floor, z)| Grid {
+                building: "B".into(),
+                floor: floor.into(),
+                xmin: 0.0,
+                ymin: 0.0,
+                cell: 0.5,
+                nx: 40,
+                ny: 16,
+                z,
+            })
+            .into();
+        let transmitters = [Transmitter { name: "T".into(), position: [4.3, 2.9, 2.0], f_ghz: 5.5, antenna: None }];
+        let job = Job {
+            scene: &scene,
+            transmitters: &transmitters,
+            grids: &grids,
+            masks: None,
+            settings: Settings { max_reflections: 6, ..Settings::default() },
+        };
+        let shared = Shared::new(&job).expect("shared");
+        let (set, _) = beams::trace(shared.tx_point(0), &shared.walls(0), &shared.limits(0), None).expect("trace");
+        assert!(set.regions.len() > 300, "{} regions", set.regions.len());
+        for (k, grid) in grids.iter().enumerate() {
+            let mut whole = vec![0.0; grid.len()];
+            let mut chunked = whole.clone();
+            shared.accumulate_in_chunks(0, &set, 0..set.regions.len(), k, None, &mut whole, usize::MAX);
+            shared.accumulate_in_chunks(0, &set, 0..set.regions.len(), k, None, &mut chunked, 7);
+            assert!(whole.iter().all(|&g| g > 0.0), "plane {k}: a cell without a path");
+            assert!(whole.iter().zip(&chunked).all(|(a, b)| a.to_bits() == b.to_bits()), "plane {k}: a cell moved");
+        }
+    }
 }
