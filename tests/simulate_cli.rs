@@ -151,7 +151,10 @@ fn the_band_follows_the_frequency_and_a_contradiction_names_both() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let maps: MapsFile = serde_json::from_str(&std::fs::read_to_string(out.join("radiomap.json")).unwrap()).unwrap();
-    assert_eq!((maps.frequency_ghz, maps.dynamic_range_db, maps.max_reflections), (Some(2.437), Some(40.0), 3));
+    assert_eq!(
+        (maps.frequency_ghz, maps.dynamic_range_db, maps.branch_floor_db, maps.max_reflections),
+        (Some(2.437), Some(40.0), Some(-130.0), 3)
+    );
     assert!(maps.deepest_reflections.is_some_and(|d| (1..=3).contains(&d)), "{:?}", maps.deepest_reflections);
     let err = refused("floorplans/empty_room.ron", &aps, &["--frequency", "2.437", "--band", "5"]);
     assert!(err.contains("--band 5 contradicts --frequency 2.437 (in the 2.4 GHz band)"), "{err}");

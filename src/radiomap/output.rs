@@ -53,6 +53,10 @@ pub struct MapsFile {
     /// Dynamic range of the energy criterion [dB] (absent in files of older versions).
     #[serde(default)]
     pub dynamic_range_db: Option<f64>,
+    /// Branch floor of the energy criterion [dB path gain] (absent in files of older
+    /// versions).
+    #[serde(default)]
+    pub branch_floor_db: Option<f64>,
     /// Most reflections of a path the energy criterion kept, over every AP.
     #[serde(default)]
     pub deepest_reflections: Option<u32>,

@@ -373,6 +373,7 @@ pub fn simulate(
         adapter: if stats.backend.contains("gpu") || backend.name() == "gpu" { backend.adapter() } else { None },
         max_reflections: options.settings.max_reflections,
         dynamic_range_db: Some(options.settings.dynamic_range_db),
+        branch_floor_db: Some(options.settings.branch_floor_db),
         deepest_reflections: Some(stats.deepest_reflections),
         timings_s: [("scene".to_string(), t_scene), ("solve".to_string(), t_solve)].into_iter().collect(),
         planes: entries,
